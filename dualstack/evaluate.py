@@ -1,0 +1,291 @@
+"""Evaluate a rendered template offline, the way CloudFormation would for one set of parameters.
+
+This resolves parameters (checking ``AllowedValues`` and ``AllowedPattern``),
+conditions and the intrinsic functions the generator uses (``Ref``, ``Fn::GetAtt``,
+``Fn::Select``, ``Fn::Cidr``, ``Fn::GetAZs``, ``Fn::FindInMap``, ``Fn::If``,
+``Fn::Join``, ``Fn::Split``, ``Fn::Sub`` and the condition functions). It is what
+lets the tests prove, without AWS, that every subnet CIDR and every
+``Fn::Select`` index is valid for every parameter set a user can choose.
+
+Resource IDs are placeholders (``<PublicSubnetA>``); attributes are placeholders
+too, except the VPC's ``CidrBlock`` (its CIDR property) and ``Ipv6CidrBlocks``
+(one example /56), which the subnet arithmetic needs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: The IPv6 /56 the evaluator pretends Amazon gave the VPC (from the documentation prefix).
+EXAMPLE_VPC_IPV6_BLOCK = "2001:db8:1234:1a00::/56"
+
+_NO_VALUE = object()
+
+
+class EvaluationError(Exception):
+    """The template would fail for this parameter set; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A template as CloudFormation would see it for one parameter set."""
+
+    parameters: dict[str, str]
+    conditions: dict[str, bool]
+    #: The resources that exist, with ``Properties`` resolved; ``DependsOn`` always a list.
+    resources: dict[str, dict[str, Any]]
+    #: The outputs that exist: ``{"Value": ..., "Export": name}``.
+    outputs: dict[str, dict[str, Any]]
+
+    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
+
+
+def ref_id(logical_id: str) -> str:
+    """The placeholder ``Ref`` of a resource evaluates to."""
+    return f"<{logical_id}>"
+
+
+def default_azs(region: str) -> list[str]:
+    return [f"{region}{letter}" for letter in "abcdef"]
+
+
+def fn_cidr(ip_block: str, count: Any, cidr_bits: Any) -> list[str]:
+    """``Fn::Cidr``: the first ``count`` blocks with ``cidr_bits`` host bits each, from the start of ``ip_block``."""
+    try:
+        network = ipaddress.ip_network(ip_block, strict=True)
+    except ValueError as exc:
+        raise EvaluationError(f"Fn::Cidr: {ip_block!r} is not a CIDR block with its host bits zero ({exc})") from None
+    count, cidr_bits = int(count), int(cidr_bits)
+    if not 1 <= count <= 256:
+        raise EvaluationError(f"Fn::Cidr: count {count} is outside 1..256")
+    new_prefix = network.max_prefixlen - cidr_bits
+    if not network.prefixlen <= new_prefix <= network.max_prefixlen:
+        raise EvaluationError(f"Fn::Cidr: /{new_prefix} blocks do not fit in {network}")
+    available = 1 << (new_prefix - network.prefixlen)
+    if count > available:
+        raise EvaluationError(f"Fn::Cidr: {network} holds {available} blocks of /{new_prefix}, {count} asked for")
+    blocks = network.subnets(new_prefix=new_prefix)
+    return [str(next(blocks)) for _ in range(count)]
+
+
+class _Evaluator:
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        parameters: Mapping[str, str],
+        region: str,
+        stack_name: str,
+        azs: Sequence[str],
+    ) -> None:
+        self.template = template
+        self.region = region
+        self.stack_name = stack_name
+        self.azs = list(azs)
+        self.params = self._resolve_parameters(parameters)
+        self.mappings: Mapping[str, Any] = template.get("Mappings", {})
+        self.conditions: dict[str, bool] = {}
+        for name in template.get("Conditions", {}):
+            self.condition(name)
+        self.existing = {
+            logical_id for logical_id, resource in template.get("Resources", {}).items() if self._exists(resource)
+        }
+
+    # Parameters and conditions
+
+    def _resolve_parameters(self, given: Mapping[str, str]) -> dict[str, str]:
+        declared: Mapping[str, Any] = self.template.get("Parameters", {})
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            raise EvaluationError(f"unknown parameter {', '.join(unknown)}")
+        values = {}
+        for name, decl in declared.items():
+            if name in given:
+                value = str(given[name])
+            elif "Default" in decl:
+                value = str(decl["Default"])
+            else:
+                raise EvaluationError(f"parameter {name} has no value and no default")
+            allowed = decl.get("AllowedValues")
+            if allowed is not None and value not in [str(a) for a in allowed]:
+                raise EvaluationError(f"parameter {name}={value!r} is not one of {', '.join(map(str, allowed))}")
+            pattern = decl.get("AllowedPattern")
+            if pattern is not None and not re.fullmatch(pattern, value):
+                reason = decl.get("ConstraintDescription", f"does not match {pattern}")
+                raise EvaluationError(f"parameter {name}={value!r}: {reason}")
+            if decl.get("Type") == "Number" and not re.fullmatch(r"-?\d+(\.\d+)?", value):
+                raise EvaluationError(f"parameter {name}={value!r} is not a number")
+            values[name] = value
+        return values
+
+    def condition(self, name: str) -> bool:
+        if name not in self.conditions:
+            declared = self.template.get("Conditions", {})
+            if name not in declared:
+                raise EvaluationError(f"unknown condition {name}")
+            self.conditions[name] = bool(self.eval(declared[name], f"Conditions.{name}"))
+        return self.conditions[name]
+
+    def _exists(self, item: Mapping[str, Any]) -> bool:
+        return "Condition" not in item or self.condition(item["Condition"])
+
+    # Intrinsic functions
+
+    def eval(self, node: Any, where: str) -> Any:
+        if isinstance(node, list):
+            items = [self.eval(item, f"{where}[{i}]") for i, item in enumerate(node)]
+            return [item for item in items if item is not _NO_VALUE]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1:
+            ((key, arg),) = node.items()
+            handler = _FUNCTIONS.get(key)
+            if handler is not None:
+                return handler(self, arg, f"{where}.{key}")
+        resolved = {key: self.eval(value, f"{where}.{key}") for key, value in node.items()}
+        return {key: value for key, value in resolved.items() if value is not _NO_VALUE}
+
+    def ref(self, name: str, where: str) -> Any:
+        pseudo = {
+            "AWS::Region": self.region,
+            "AWS::StackName": self.stack_name,
+            "AWS::AccountId": "123456789012",
+            "AWS::Partition": "aws-cn" if self.region.startswith("cn-") else "aws",
+            "AWS::URLSuffix": "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com",
+            "AWS::StackId": f"arn:aws:cloudformation:{self.region}:123456789012:stack/{self.stack_name}/id",
+            "AWS::NoValue": _NO_VALUE,
+        }
+        if name in pseudo:
+            return pseudo[name]
+        if name in self.params:
+            return self.params[name]
+        self._require_resource(name, where)
+        return ref_id(name)
+
+    def _require_resource(self, name: str, where: str) -> None:
+        if name not in self.template.get("Resources", {}):
+            raise EvaluationError(f"{where}: {name} is not a parameter or resource")
+        if name not in self.existing:
+            raise EvaluationError(f"{where}: {name} does not exist for this parameter set")
+
+    def get_att(self, name: str, attribute: str, where: str) -> Any:
+        self._require_resource(name, where)
+        resource = self.template["Resources"][name]
+        if resource["Type"] == "AWS::EC2::VPC":
+            if attribute == "CidrBlock":
+                return self.eval(resource["Properties"]["CidrBlock"], where)
+            if attribute == "Ipv6CidrBlocks":
+                return [EXAMPLE_VPC_IPV6_BLOCK]
+        return f"<{name}.{attribute}>"
+
+    def select(self, arg: Any, where: str) -> Any:
+        index, items = (self.eval(a, where) for a in arg)
+        if not isinstance(items, list):
+            raise EvaluationError(f"{where}: selects from {items!r}, which is not a list")
+        index = int(index)
+        if not 0 <= index < len(items):
+            raise EvaluationError(f"{where}: Fn::Select cannot select nonexistent value at index {index}")
+        return items[index]
+
+    def sub(self, arg: Any, where: str) -> str:
+        text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], self.eval(arg[1], where))
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in variables:
+                return str(variables[name])
+            if "." in name and not name.startswith("AWS::"):
+                resource, attribute = name.split(".", 1)
+                return str(self.get_att(resource, attribute, where))
+            return str(self.ref(name, where))
+
+        return re.sub(r"\$\{([^!}][^}]*)\}", replace, text)
+
+
+def _if(ev: _Evaluator, arg: Any, where: str) -> Any:
+    name, when_true, when_false = arg
+    return ev.eval(when_true if ev.condition(name) else when_false, where)
+
+
+def _get_att(ev: _Evaluator, arg: Any, where: str) -> Any:
+    name, attribute = arg.split(".", 1) if isinstance(arg, str) else arg
+    return ev.get_att(name, attribute, where)
+
+
+def _find_in_map(ev: _Evaluator, arg: Any, where: str) -> Any:
+    name, top, second = (str(ev.eval(a, where)) for a in arg)
+    try:
+        return ev.mappings[name][top][second]
+    except KeyError:
+        raise EvaluationError(f"{where}: no mapping entry {name}.{top}.{second}") from None
+
+
+def _get_azs(ev: _Evaluator, arg: Any, where: str) -> list[str]:
+    region = ev.eval(arg, where) or ev.region
+    if region != ev.region:
+        raise EvaluationError(f"{where}: Fn::GetAZs of another region ({region})")
+    return list(ev.azs)
+
+
+def _cidr(ev: _Evaluator, arg: Any, where: str) -> list[str]:
+    try:
+        return fn_cidr(*(ev.eval(a, where) for a in arg))
+    except EvaluationError as exc:
+        raise EvaluationError(f"{where}: {exc}") from None
+
+
+_FUNCTIONS: dict[str, Callable[[_Evaluator, Any, str], Any]] = {
+    "Ref": lambda ev, arg, where: ev.ref(arg, where),
+    "Condition": lambda ev, arg, where: ev.condition(arg),
+    "Fn::GetAtt": _get_att,
+    "Fn::Select": lambda ev, arg, where: ev.select(arg, where),
+    "Fn::Cidr": _cidr,
+    "Fn::GetAZs": _get_azs,
+    "Fn::FindInMap": _find_in_map,
+    "Fn::If": _if,
+    "Fn::Join": lambda ev, arg, where: str(arg[0]).join(str(v) for v in ev.eval(arg[1], where)),
+    "Fn::Split": lambda ev, arg, where: str(ev.eval(arg[1], where)).split(arg[0]),
+    "Fn::Sub": lambda ev, arg, where: ev.sub(arg, where),
+    "Fn::Equals": lambda ev, arg, where: str(ev.eval(arg[0], where)) == str(ev.eval(arg[1], where)),
+    "Fn::And": lambda ev, arg, where: all(ev.eval(a, where) for a in arg),
+    "Fn::Or": lambda ev, arg, where: any(ev.eval(a, where) for a in arg),
+    "Fn::Not": lambda ev, arg, where: not ev.eval(arg[0], where),
+}
+
+
+def evaluate(
+    template: Mapping[str, Any],
+    parameters: Mapping[str, str] | None = None,
+    *,
+    region: str = "us-east-1",
+    stack_name: str = "example",
+    azs: Sequence[str] | None = None,
+) -> Deployment:
+    """Resolve ``template`` (the rendered dict) for ``parameters``; raise ``EvaluationError`` where it would fail."""
+    ev = _Evaluator(template, parameters or {}, region, stack_name, default_azs(region) if azs is None else azs)
+    resources: dict[str, dict[str, Any]] = {}
+    for logical_id, resource in template.get("Resources", {}).items():
+        if logical_id not in ev.existing:
+            continue
+        depends_on = resource.get("DependsOn", [])
+        depends_on = [depends_on] if isinstance(depends_on, str) else list(depends_on)
+        for dependency in depends_on:
+            ev._require_resource(dependency, f"Resources.{logical_id}.DependsOn")
+        resources[logical_id] = {
+            "Type": resource["Type"],
+            "DependsOn": depends_on,
+            "Properties": ev.eval(resource.get("Properties", {}), f"Resources.{logical_id}.Properties"),
+        }
+    outputs = {}
+    for key, output in template.get("Outputs", {}).items():
+        if ev._exists(output):
+            where = f"Outputs.{key}"
+            outputs[key] = {
+                "Value": ev.eval(output["Value"], f"{where}.Value"),
+                "Export": ev.eval(output["Export"]["Name"], f"{where}.Export") if "Export" in output else None,
+            }
+    return Deployment(ev.params, dict(ev.conditions), resources, outputs)

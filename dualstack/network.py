@@ -1,0 +1,53 @@
+"""The VPC, its Amazon-provided IPv6 block and both internet gateways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from troposphere import GetAtt, Select, Template, ec2
+
+from . import names
+from .parameters import Parameters
+
+
+@dataclass(frozen=True)
+class Network:
+    """Handles to the VPC-wide resources, for the tiers and outputs to build on."""
+
+    vpc: ec2.VPC
+    ipv6_cidr_block: ec2.VPCCidrBlock
+    internet_gateway: ec2.InternetGateway
+    internet_gateway_attachment: ec2.VPCGatewayAttachment
+    egress_only_internet_gateway: ec2.EgressOnlyInternetGateway
+
+    def vpc_ipv6_block(self) -> Select:
+        """The VPC's IPv6 /56. Whatever reads it must ``DependsOn`` ``ipv6_cidr_block``:
+        until that association exists, ``Ipv6CidrBlocks`` is empty and ``Fn::Select``
+        fails with "cannot select nonexistent value at index 0"."""
+        return Select(0, GetAtt(self.vpc, "Ipv6CidrBlocks"))
+
+
+def add_network(t: Template, params: Parameters) -> Network:
+    """Add the VPC, its IPv6 /56, the Internet Gateway (attached) and the Egress-Only Internet Gateway."""
+    vpc = t.add_resource(
+        ec2.VPC(
+            names.VPC,
+            CidrBlock=params.vpc_cidr_block.ref(),
+            EnableDnsSupport=True,
+            EnableDnsHostnames=True,
+            Tags=names.name_tags(),
+        )
+    )
+    ipv6_cidr_block = t.add_resource(
+        ec2.VPCCidrBlock(names.VPC_IPV6_CIDR_BLOCK, VpcId=vpc.ref(), AmazonProvidedIpv6CidrBlock=True)
+    )
+    internet_gateway = t.add_resource(ec2.InternetGateway(names.INTERNET_GATEWAY, Tags=names.name_tags("igw")))
+    attachment = t.add_resource(
+        ec2.VPCGatewayAttachment(
+            names.INTERNET_GATEWAY_ATTACHMENT, VpcId=vpc.ref(), InternetGatewayId=internet_gateway.ref()
+        )
+    )
+    egress_only = t.add_resource(
+        ec2.EgressOnlyInternetGateway(names.EGRESS_ONLY_INTERNET_GATEWAY, VpcId=vpc.ref(), Tags=names.name_tags("eigw"))
+    )
+    return Network(vpc, ipv6_cidr_block, internet_gateway, attachment, egress_only)

@@ -1,0 +1,104 @@
+"""Check a parameter set against a template offline, before ``aws cloudformation deploy`` is run.
+
+CloudFormation's ``Rules`` cannot take a CIDR apart, so a subnet size the VPC
+cannot hold (``SubnetPrefixLength=24`` in a ``/23`` VPC) or an AZ count the region
+lacks would only fail half-way through a deploy. This evaluates the template for
+the given parameters and prints the subnets it would build, or one line saying
+what is wrong (exit status 2).
+
+    python -m dualstack.precheck templates/dualstack-vpc.yaml --region eu-west-1 AzCount=3
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import cfn_flip
+
+from .evaluate import EXAMPLE_VPC_IPV6_BLOCK, EvaluationError, default_azs, evaluate
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise EvaluationError(message)
+
+
+def load_template(path: Path) -> dict[str, Any]:
+    """A JSON or YAML (short or long form) template as a plain dict of long-form intrinsics."""
+    text = path.read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text if path.suffix == ".json" else cfn_flip.to_json(text))
+    return data
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """``Key=Value`` words, as ``aws cloudformation deploy --parameter-overrides`` takes them."""
+    parameters = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise EvaluationError(f"parameter {item!r} is not Key=Value")
+        parameters[key] = value
+    return parameters
+
+
+def region_azs(region: str) -> list[str] | None:
+    """The region's zones as cfn-lint's data lists them, or None when unknown."""
+    try:
+        from cfnlint.helpers import AVAILABILITY_ZONES
+    except ImportError:  # pragma: no cover - cfn-lint is in the pinned environment
+        return None
+    zones = AVAILABILITY_ZONES.get(region)
+    return list(zones) if zones else None
+
+
+def _ipv6_slot(block: str) -> int:
+    vpc = ipaddress.ip_network(EXAMPLE_VPC_IPV6_BLOCK)
+    subnet = ipaddress.ip_network(block)
+    return (int(subnet.network_address) - int(vpc.network_address)) >> (128 - subnet.prefixlen)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _Parser(prog="precheck", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("template", type=Path)
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("parameters", nargs="*", metavar="Key=Value")
+    try:
+        args = parser.parse_intermixed_args(argv)
+        template = load_template(args.template)
+        parameters = parse_assignments(args.parameters)
+        deployment = evaluate(template, parameters, region=args.region, azs=default_azs(args.region))
+    except OSError as exc:
+        print(f"precheck: error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except (EvaluationError, ValueError) as exc:
+        print(f"precheck: error: {exc}", file=sys.stderr)
+        return 2
+    zones = region_azs(args.region)
+    if zones is not None:
+        try:
+            deployment = evaluate(template, parameters, region=args.region, azs=zones)
+        except EvaluationError as exc:
+            print(
+                f"precheck: warning: {args.region} has {len(zones)} Availability Zones in cfn-lint's data "
+                f"(accounts can differ): {exc}",
+                file=sys.stderr,
+            )
+    chosen = " ".join(f"{k}={v}" for k, v in deployment.parameters.items())
+    print(f"precheck: {args.template} with {chosen}: {len(deployment.resources)} resources")
+    for logical_id, subnet in deployment.of_type("AWS::EC2::Subnet").items():
+        props = subnet["Properties"]
+        ipv4 = props.get("CidrBlock", "no IPv4")
+        ipv6 = props.get("Ipv6CidrBlock")
+        where = f"IPv6 /64 number {_ipv6_slot(ipv6)} of the VPC's /56" if ipv6 else "no IPv6"
+        print(f"  {logical_id:<24} {props['AvailabilityZone']:<16} {ipv4:<18} {where}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Build-time structure of a template: what the generator is asked to build.
+
+Deploy-time choices (VPC CIDR, subnet size, how many AZs) are CloudFormation
+Parameters, made in ``parameters.py``; this module holds only what is fixed
+when the template is generated.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+
+#: The largest AZ count a template can be built for (``generate.py --azs``).
+MAX_AZS_LIMIT = 6
+#: The smallest subnet AWS allows (IPv4 prefix length).
+SMALLEST_SUBNET_PREFIX = 28
+#: The largest VPC AWS allows (IPv4 prefix length).
+LARGEST_VPC_PREFIX = 16
+#: The prefix length of the Amazon-provided IPv6 block, and of every IPv6 subnet.
+VPC_IPV6_PREFIX = 56
+SUBNET_IPV6_PREFIX = 64
+#: Fn::Cidr returns at most this many blocks.
+FN_CIDR_MAX_COUNT = 256
+
+
+class SpecError(ValueError):
+    """A build request that cannot produce a valid template."""
+
+
+class TierKind(enum.Enum):
+    """A kind of subnet tier; its position in ``TemplateSpec.tiers`` fixes its CIDR slots."""
+
+    PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """One template to generate.
+
+    ``name`` is the file stem in ``templates/``; ``max_azs`` the most AZs a
+    deployed stack may choose; ``tiers`` the subnet tiers in subnet-index order.
+    """
+
+    name: str = "dualstack-vpc"
+    max_azs: int = 3
+    tiers: tuple[TierKind, ...] = (TierKind.PUBLIC,)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_azs <= MAX_AZS_LIMIT:
+            raise SpecError(f"AZ count must be between 1 and {MAX_AZS_LIMIT}, got {self.max_azs}")
+        if not self.tiers:
+            raise SpecError("at least one tier is needed")
+        if len(set(self.tiers)) != len(self.tiers):
+            raise SpecError("each tier kind may appear only once")
+        if self.subnet_slots > FN_CIDR_MAX_COUNT:
+            raise SpecError(f"{self.subnet_slots} subnets exceed the {FN_CIDR_MAX_COUNT} blocks Fn::Cidr returns")
+        if self.smallest_vpc_prefix < LARGEST_VPC_PREFIX:
+            raise SpecError(f"{self.subnet_slots} subnets of /{SMALLEST_SUBNET_PREFIX} do not fit in a VPC")
+
+    @property
+    def subnet_slots(self) -> int:
+        """CIDR blocks reserved: one per tier per possible AZ, whether deployed or not."""
+        return len(self.tiers) * self.max_azs
+
+    @property
+    def slot_bits(self) -> int:
+        """Prefix bits the VPC needs beyond its own to hold every slot."""
+        return math.ceil(math.log2(self.subnet_slots))
+
+    @property
+    def smallest_vpc_prefix(self) -> int:
+        """The longest VPC prefix that still holds every slot as a /28."""
+        return SMALLEST_SUBNET_PREFIX - self.slot_bits
+
+    @property
+    def subnet_prefixes(self) -> tuple[int, ...]:
+        """The IPv4 subnet prefix lengths a /16 VPC can hold every slot of."""
+        return tuple(range(LARGEST_VPC_PREFIX + self.slot_bits, SMALLEST_SUBNET_PREFIX + 1))
+
+    @property
+    def default_azs(self) -> int:
+        """Default of the AZ-count parameter: two where the template allows it."""
+        return min(2, self.max_azs)
+
+    def slot(self, tier: TierKind, az_index: int) -> int:
+        """Index into Fn::Cidr for a tier's subnet in an AZ; independent of the deployed AZ count."""
+        return self.tiers.index(tier) * self.max_azs + az_index
+
+
+#: The templates shipped in ``templates/``.
+SHIPPED: tuple[TemplateSpec, ...] = (TemplateSpec(),)

@@ -1,0 +1,50 @@
+"""Shared fixtures: templates rendered from the code, and the committed ones."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dualstack import SHIPPED, TemplateSpec, build_template
+from dualstack.render import render
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+
+
+@cache
+def rendered(spec: TemplateSpec) -> dict[str, Any]:
+    """The template for ``spec`` as CloudFormation reads it: the rendered JSON, parsed."""
+    result: dict[str, Any] = json.loads(render(build_template(spec), "json"))
+    return result
+
+
+#: Every template the CLI can build: the shipped ones and each custom AZ maximum.
+ALL_SPECS = tuple(dict.fromkeys([*SHIPPED, *(TemplateSpec(max_azs=n) for n in range(1, 7))]))
+
+
+@pytest.fixture(params=SHIPPED, ids=lambda spec: spec.name)
+def shipped_spec(request: pytest.FixtureRequest) -> TemplateSpec:
+    spec: TemplateSpec = request.param
+    return spec
+
+
+@pytest.fixture
+def shipped(shipped_spec: TemplateSpec) -> dict[str, Any]:
+    return rendered(shipped_spec)
+
+
+@pytest.fixture(params=ALL_SPECS, ids=lambda spec: f"{spec.name}-{spec.max_azs}az")
+def any_spec(request: pytest.FixtureRequest) -> TemplateSpec:
+    spec: TemplateSpec = request.param
+    return spec
+
+
+def az_params(spec: TemplateSpec, azs: int) -> dict[str, str]:
+    """The AzCount parameter for ``azs`` zones; a one-AZ template has no such parameter."""
+    assert 1 <= azs <= spec.max_azs
+    return {} if spec.max_azs == 1 else {"AzCount": str(azs)}

@@ -1,0 +1,107 @@
+"""The offline evaluator the other tests rely on: it must agree with CloudFormation's documented behaviour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dualstack.evaluate import EvaluationError, evaluate, fn_cidr
+
+
+def test_fn_cidr_matches_the_documented_example() -> None:
+    # CloudFormation's Fn::Cidr page: !Cidr ["192.168.0.0/24", 6, 5] makes six /27s.
+    assert fn_cidr("192.168.0.0/24", "6", "5") == [f"192.168.0.{32 * i}/27" for i in range(6)]
+
+
+def test_fn_cidr_cuts_ipv6_slash_64s_from_a_slash_56() -> None:
+    assert fn_cidr("2001:db8:0:ff00::/56", 3, 64) == [
+        "2001:db8:0:ff00::/64",
+        "2001:db8:0:ff01::/64",
+        "2001:db8:0:ff02::/64",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("block", "count", "bits", "message"),
+    [
+        ("10.0.0.0/23", 3, 8, "holds 2 blocks of /24, 3 asked for"),
+        ("10.0.0.0/24", 1, 9, "do not fit"),
+        ("10.0.0.0/16", 257, 8, "outside 1..256"),
+        ("10.0.1.0/16", 1, 8, "host bits"),
+    ],
+)
+def test_fn_cidr_fails_where_cloudformation_would(block: str, count: int, bits: int, message: str) -> None:
+    with pytest.raises(EvaluationError, match=message):
+        fn_cidr(block, count, bits)
+
+
+TEMPLATE: dict[str, Any] = {
+    "Parameters": {
+        "Count": {"Type": "Number", "Default": "1", "AllowedValues": ["1", "2"]},
+        "Name": {"Type": "String", "AllowedPattern": "^[a-z]+$", "ConstraintDescription": "lower case only"},
+    },
+    "Conditions": {"Two": {"Fn::Equals": [{"Ref": "Count"}, "2"]}, "One": {"Fn::Not": [{"Condition": "Two"}]}},
+    "Resources": {
+        "First": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "${AWS::StackName}-${Name}"}}},
+        "Second": {
+            "Type": "AWS::SNS::Topic",
+            "Condition": "Two",
+            "DependsOn": "First",
+            "Properties": {
+                "TopicName": {"Fn::Select": [1, {"Fn::GetAZs": ""}]},
+                "DisplayName": {"Fn::If": ["One", "x", {"Ref": "AWS::NoValue"}]},
+            },
+        },
+    },
+    "Outputs": {
+        "Names": {
+            "Value": {
+                "Fn::Join": [",", [{"Ref": "First"}, {"Fn::If": ["Two", {"Ref": "Second"}, {"Ref": "AWS::NoValue"}]}]]
+            }
+        },
+        "OnlyTwo": {
+            "Condition": "Two",
+            "Value": {"Ref": "Second"},
+            "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-x"}},
+        },
+    },
+}
+
+
+def test_conditions_decide_which_resources_and_outputs_exist() -> None:
+    one = evaluate(TEMPLATE, {"Name": "abc"}, stack_name="s")
+    assert set(one.resources) == {"First"}
+    assert one.conditions == {"Two": False, "One": True}
+    assert one.outputs == {"Names": {"Value": "<First>", "Export": None}}
+    two = evaluate(TEMPLATE, {"Name": "abc", "Count": "2"}, region="eu-west-1", stack_name="s")
+    assert two.resources["First"]["Properties"] == {"TopicName": "s-abc"}
+    assert two.resources["Second"]["Properties"] == {"TopicName": "eu-west-1b"}, "NoValue drops the property"
+    assert two.resources["Second"]["DependsOn"] == ["First"]
+    assert two.outputs["Names"]["Value"] == "<First>,<Second>"
+    assert two.outputs["OnlyTwo"]["Export"] == "s-x"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "Name has no value"),
+        ({"Name": "ABC"}, "lower case only"),
+        ({"Name": "abc", "Count": "3"}, "not one of 1, 2"),
+        ({"Name": "abc", "Other": "1"}, "unknown parameter Other"),
+    ],
+)
+def test_parameter_constraints_are_enforced(params: dict[str, str], message: str) -> None:
+    with pytest.raises(EvaluationError, match=message):
+        evaluate(TEMPLATE, params)
+
+
+def test_select_past_the_end_fails_like_cloudformation() -> None:
+    with pytest.raises(EvaluationError, match=r"Resources\.Second.*nonexistent value at index 1"):
+        evaluate(TEMPLATE, {"Name": "abc", "Count": "2"}, azs=["only-one-zone"])
+
+
+def test_reference_to_a_resource_that_does_not_exist_fails() -> None:
+    broken = {**TEMPLATE, "Outputs": {"Bad": {"Value": {"Ref": "Second"}}}}
+    with pytest.raises(EvaluationError, match="Second does not exist"):
+        evaluate(broken, {"Name": "abc"})

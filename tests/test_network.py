@@ -1,0 +1,44 @@
+"""The VPC, its IPv6 block and the two gateways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_vpc_has_dns_support_and_hostnames_and_cidr_from_parameter(shipped: dict[str, Any]) -> None:
+    vpc = shipped["Resources"]["Vpc"]
+    assert vpc["Type"] == "AWS::EC2::VPC"
+    assert vpc["Properties"]["EnableDnsSupport"] is True
+    assert vpc["Properties"]["EnableDnsHostnames"] is True
+    assert vpc["Properties"]["CidrBlock"] == {"Ref": "VpcCidrBlock"}
+
+
+def test_vpc_gets_an_amazon_provided_ipv6_block(shipped: dict[str, Any]) -> None:
+    block = shipped["Resources"]["VpcIpv6CidrBlock"]
+    assert block["Type"] == "AWS::EC2::VPCCidrBlock"
+    assert block["Properties"] == {"AmazonProvidedIpv6CidrBlock": True, "VpcId": {"Ref": "Vpc"}}
+
+
+def test_both_gateways_belong_to_the_vpc(shipped: dict[str, Any]) -> None:
+    resources = shipped["Resources"]
+    attachment = resources["InternetGatewayAttachment"]
+    assert attachment["Type"] == "AWS::EC2::VPCGatewayAttachment"
+    assert attachment["Properties"] == {"InternetGatewayId": {"Ref": "InternetGateway"}, "VpcId": {"Ref": "Vpc"}}
+    eigw = resources["EgressOnlyInternetGateway"]
+    assert eigw["Type"] == "AWS::EC2::EgressOnlyInternetGateway"
+    assert eigw["Properties"]["VpcId"] == {"Ref": "Vpc"}
+
+
+def test_every_taggable_resource_has_a_name_tag_built_from_the_stack_name(shipped: dict[str, Any]) -> None:
+    untaggable = {"AWS::EC2::VPCCidrBlock", "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::Route"}
+    untaggable.add("AWS::EC2::SubnetRouteTableAssociation")
+    names = set()
+    for logical_id, resource in shipped["Resources"].items():
+        if resource["Type"] in untaggable:
+            assert "Tags" not in resource["Properties"], logical_id
+            continue
+        tags = {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]}
+        assert tags["Name"]["Fn::Sub"].startswith("${AWS::StackName}"), logical_id
+        names.add(tags["Name"]["Fn::Sub"])
+    tagged = [r for r in shipped["Resources"].values() if r["Type"] not in untaggable]
+    assert len(names) == len(tagged), "two resources share a Name tag"

@@ -1,0 +1,79 @@
+"""Deploy-time parameters: constraints, defaults, conditions and the console form."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from dualstack import TemplateSpec
+from dualstack.evaluate import EvaluationError, evaluate
+
+from .conftest import az_params, rendered
+
+
+@pytest.mark.parametrize("cidr", ["10.0.0.0/16", "172.31.0.0/16", "192.168.0.0/20", "100.64.0.0/26"])
+def test_vpc_cidr_pattern_accepts_usable_blocks(cidr: str) -> None:
+    pattern = rendered(TemplateSpec())["Parameters"]["VpcCidrBlock"]["AllowedPattern"]
+    assert re.fullmatch(pattern, cidr)
+
+
+@pytest.mark.parametrize(
+    "cidr",
+    ["10.0.0.0/8", "10.0.0.0/15", "10.0.0.0/27", "10.0.0.0/28", "10.0.0.0", "256.0.0.0/16", "10.0.0/16", "::/56"],
+)
+def test_vpc_cidr_pattern_refuses_blocks_aws_or_the_subnets_cannot_use(cidr: str) -> None:
+    pattern = rendered(TemplateSpec())["Parameters"]["VpcCidrBlock"]["AllowedPattern"]
+    assert not re.fullmatch(pattern, cidr)
+
+
+def test_vpc_cidr_pattern_follows_the_number_of_subnets() -> None:
+    one_az = rendered(TemplateSpec(max_azs=1))["Parameters"]["VpcCidrBlock"]["AllowedPattern"]
+    assert re.fullmatch(one_az, "10.0.0.0/28")
+    six_azs = rendered(TemplateSpec(max_azs=6))["Parameters"]["VpcCidrBlock"]["AllowedPattern"]
+    assert re.fullmatch(six_azs, "10.0.0.0/25")
+    assert not re.fullmatch(six_azs, "10.0.0.0/26")
+
+
+def test_az_count_runs_from_one_to_the_template_maximum_with_default_two(any_spec: TemplateSpec) -> None:
+    if any_spec.max_azs == 1:
+        assert "AzCount" not in rendered(any_spec)["Parameters"]
+        return
+    param = rendered(any_spec)["Parameters"]["AzCount"]
+    assert param["AllowedValues"] == [str(n) for n in range(1, any_spec.max_azs + 1)]
+    assert param["Default"] == str(min(2, any_spec.max_azs))
+
+
+def test_az_conditions_hold_exactly_when_the_count_reaches_their_az(any_spec: TemplateSpec) -> None:
+    for azs in range(1, any_spec.max_azs + 1):
+        conditions = evaluate(rendered(any_spec), az_params(any_spec, azs)).conditions
+        expected = {f"HasAz{letter}": index < azs for index, letter in enumerate("ABCDEF") if index > 0}
+        assert conditions == {k: v for k, v in expected.items() if k in conditions}
+        assert len(conditions) == any_spec.max_azs - 1
+
+
+def test_subnet_prefix_length_maps_to_the_host_bits_fn_cidr_needs(shipped: dict[str, Any]) -> None:
+    allowed = shipped["Parameters"]["SubnetPrefixLength"]["AllowedValues"]
+    mapping = shipped["Mappings"]["SubnetSizes"]
+    assert sorted(mapping) == sorted(allowed)
+    for prefix in allowed:
+        assert mapping[prefix] == {"Ipv4CidrBits": [str(32 - int(prefix))]}
+
+
+def test_out_of_range_values_are_refused_before_anything_is_built(shipped: dict[str, Any]) -> None:
+    for bad in ({"AzCount": "0"}, {"AzCount": "7"}, {"SubnetPrefixLength": "29"}, {"VpcCidrBlock": "10.0.0.0/8"}):
+        with pytest.raises(EvaluationError, match="parameter"):
+            evaluate(shipped, bad)
+
+
+def test_every_parameter_has_a_console_label_group_and_description(shipped: dict[str, Any]) -> None:
+    interface = shipped["Metadata"]["AWS::CloudFormation::Interface"]
+    grouped = [p for group in interface["ParameterGroups"] for p in group["Parameters"]]
+    assert sorted(grouped) == sorted(shipped["Parameters"])
+    assert len(grouped) == len(set(grouped))
+    assert set(interface["ParameterLabels"]) == set(shipped["Parameters"])
+    for name, param in shipped["Parameters"].items():
+        assert param["Description"], name
+        assert "ConstraintDescription" in param, name
+        assert "Default" in param, name

@@ -1,0 +1,53 @@
+"""make deploy's offline check of a parameter set."""
+
+from __future__ import annotations
+
+import pytest
+
+from dualstack.precheck import main
+
+from .conftest import TEMPLATES
+
+YAML = str(TEMPLATES / "dualstack-vpc.yaml")
+JSON = str(TEMPLATES / "dualstack-vpc.json")
+
+
+def test_prints_the_subnets_a_parameter_set_builds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([YAML, "--region", "eu-west-1", "AzCount=3", "VpcCidrBlock=10.20.0.0/16", "SubnetPrefixLength=20"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"precheck: {YAML} with AzCount=3 SubnetPrefixLength=20 VpcCidrBlock=10.20.0.0/16:")
+    assert [line.split()[:3] for line in out[1:]] == [
+        ["PublicSubnetA", "eu-west-1a", "10.20.0.0/20"],
+        ["PublicSubnetB", "eu-west-1b", "10.20.16.0/20"],
+        ["PublicSubnetC", "eu-west-1c", "10.20.32.0/20"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["VpcCidrBlock=10.0.0.0/23"], "10.0.0.0/23 holds 2 blocks of /24, 3 asked for"),
+        (["VpcCidrBlock=10.0.1.0/16"], "host bits"),
+        (["AzCount=4"], "AzCount='4' is not one of 1, 2, 3"),
+        (["VpcCidr=10.0.0.0/16"], "unknown parameter VpcCidr"),
+        (["AzCount"], "'AzCount' is not Key=Value"),
+    ],
+)
+def test_refuses_a_parameter_set_that_would_fail_to_deploy(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main([JSON, *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert message in captured.err
+
+
+def test_warns_when_the_region_lists_fewer_zones_than_chosen(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([YAML, "--region", "us-west-1", "AzCount=3"]) == 0
+    assert "warning: us-west-1 has 2 Availability Zones" in capsys.readouterr().err
+
+
+def test_unreadable_template_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["no-such-template.yaml"]) == 2
+    assert capsys.readouterr().err == "precheck: error: cannot read no-such-template.yaml: No such file or directory\n"

@@ -55,7 +55,8 @@ deploy: $(STAMP) ## aws cloudformation deploy: make deploy STACK=name REGION=reg
 	@[ -n "$(REGION)" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
 	$(PY) -m dualstack.precheck templates/$(TEMPLATE).yaml --region $(REGION) $(PARAMS)
 	aws cloudformation deploy --template-file templates/$(TEMPLATE).yaml --stack-name $(STACK) \
-		--region $(REGION) --no-fail-on-empty-changeset $(if $(strip $(PARAMS)),--parameter-overrides $(PARAMS))
+		--region $(REGION) --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset \
+		$(if $(strip $(PARAMS)),--parameter-overrides $(PARAMS))
 
 lock: ## Re-pin requirements.lock from pyproject.toml's pins (needs the package registry)
 	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock

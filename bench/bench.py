@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dualstack import SHIPPED, TemplateSpec, build_template  # noqa: E402
-from dualstack.cli import TEMPLATE_BODY_LIMIT  # noqa: E402
+from dualstack import SHIPPED, TemplateSpec, TierKind, build_template  # noqa: E402
+from dualstack.limits import TEMPLATE_BODY_LIMIT  # noqa: E402
 from dualstack.render import render  # noqa: E402
 
 BUILD_REPEATS = 50
@@ -43,16 +43,17 @@ def _process_ms(args: list[str]) -> float:
 
 
 def main() -> None:
-    specs = [*SHIPPED, TemplateSpec(name="largest (--azs 6)", max_azs=6)]
+    largest = TemplateSpec(name="largest: 6 AZs, 4 tiers", max_azs=6, tiers=tuple(TierKind))
+    specs = [*SHIPPED, largest]
     columns = ("build ms", "yaml ms", "json ms", "yaml B", "json B", "resources")
-    header = f"{'template':<22} " + " ".join(f"{c:>9}" for c in columns)
+    header = f"{'template':<24} " + " ".join(f"{c:>9}" for c in columns)
     print(f"in-process, median of {BUILD_REPEATS} runs; inline TemplateBody limit {TEMPLATE_BODY_LIMIT:,} B")
     print(header)
     for spec in specs:
         template = build_template(spec)
         yaml_text, json_text = render(template, "yaml"), render(template, "json")
         print(
-            f"{spec.name:<22} "
+            f"{spec.name:<24} "
             f"{_median_ms(partial(build_template, spec), BUILD_REPEATS):>9.2f} "
             f"{_median_ms(partial(render, template, 'yaml'), BUILD_REPEATS):>9.2f} "
             f"{_median_ms(partial(render, template, 'json'), BUILD_REPEATS):>9.2f} "

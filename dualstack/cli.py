@@ -11,14 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from .limits import TEMPLATE_BODY_LIMIT, check_limits
 from .render import FORMATS, Format, render
-from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec
+from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec, TierKind
 from .template import build_template
-
-#: Above this many bytes ``aws cloudformation deploy`` needs an S3 bucket (the TemplateBody limit).
-TEMPLATE_BODY_LIMIT = 51_200
-#: CloudFormation refuses a template larger than this even from S3.
-TEMPLATE_S3_LIMIT = 1_000_000
 
 EXIT_STALE = 1
 EXIT_USAGE = 2
@@ -41,6 +37,13 @@ def _az_count(text: str) -> int:
     if not 1 <= value <= MAX_AZS_LIMIT:
         raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_AZS_LIMIT}, got {value}")
     return value
+
+
+def _tiers(text: str) -> tuple[TierKind, ...]:
+    try:
+        return TierKind.parse(text)
+    except SpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -68,6 +71,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help=f"largest AZ count the template supports, 1 to {MAX_AZS_LIMIT} (default 3)",
     )
     custom.add_argument(
+        "--tiers",
+        type=_tiers,
+        metavar="LIST",
+        help="subnet tiers, comma-separated, from public,private,ipv6only,isolated (default: public)",
+    )
+    custom.add_argument(
         "--format", choices=FORMATS, help="output format (default: from the output file's extension, else yaml)"
     )
     custom.add_argument("-o", "--output", metavar="PATH", help="file to write, or - for standard output (the default)")
@@ -88,18 +97,26 @@ def _format_for(path: str | None, explicit: Format | None) -> Format:
     return "yaml"
 
 
+def _is_custom(args: argparse.Namespace) -> bool:
+    return any(value is not None for value in (args.azs, args.tiers, args.format, args.output))
+
+
+def _render_checked(spec: TemplateSpec, fmt: Format) -> str:
+    template = build_template(spec)
+    text = render(template, fmt)
+    check_limits(template.to_dict(), text)
+    return text
+
+
 def _planned(args: argparse.Namespace, templates_dir: Path) -> dict[str, str]:
     """What the code generates: ``{destination: text}``; ``-`` is standard output."""
-    custom = args.azs is not None or args.format is not None or args.output is not None
-    if not custom:
+    if not _is_custom(args):
         return {
-            str(templates_dir / f"{spec.name}.{fmt}"): render(build_template(spec), fmt)
-            for spec in SHIPPED
-            for fmt in FORMATS
+            str(templates_dir / f"{spec.name}.{fmt}"): _render_checked(spec, fmt) for spec in SHIPPED for fmt in FORMATS
         }
-    destination = args.output or "-"
-    spec = TemplateSpec(max_azs=args.azs or TemplateSpec().max_azs)
-    return {destination: render(build_template(spec), _format_for(args.output, args.format))}
+    default = TemplateSpec()
+    spec = TemplateSpec(name="custom", max_azs=args.azs or default.max_azs, tiers=args.tiers or default.tiers)
+    return {args.output or "-": _render_checked(spec, _format_for(args.output, args.format))}
 
 
 def _read(path: str) -> str | None:
@@ -185,15 +202,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
         args = _parser(prog).parse_args(argv)
         if args.diff and not args.check:
             raise UsageError("--diff goes with --check")
-        shipped = args.azs is None and args.format is None and args.output is None
+        shipped = not _is_custom(args)
         if args.check and not shipped and args.output in (None, "-"):
             raise UsageError("--check compares files: give the custom template's -o PATH")
         templates_dir = args.templates_dir or _display_path((root or Path.cwd()) / "templates")
         planned = _planned(args, templates_dir)
         for destination, text in planned.items():
             size = len(text.encode("utf-8"))
-            if size > TEMPLATE_S3_LIMIT:
-                raise UsageError(f"{destination} would be {size:,} bytes, over CloudFormation's {TEMPLATE_S3_LIMIT:,}")
             if size > TEMPLATE_BODY_LIMIT and not args.check:
                 print(
                     f"{prog}: warning: {destination} is {size:,} bytes, over the {TEMPLATE_BODY_LIMIT:,}-byte "

@@ -1,7 +1,7 @@
 """Evaluate a rendered template offline, the way CloudFormation would for one set of parameters.
 
-This resolves parameters (checking ``AllowedValues`` and ``AllowedPattern``),
-conditions and the intrinsic functions the generator uses (``Ref``, ``Fn::GetAtt``,
+This resolves parameters (checking ``AllowedValues``, ``AllowedPattern`` and the
+``Rules``), conditions and the intrinsic functions the generator uses (``Ref``, ``Fn::GetAtt``,
 ``Fn::Select``, ``Fn::Cidr``, ``Fn::GetAZs``, ``Fn::FindInMap``, ``Fn::If``,
 ``Fn::Join``, ``Fn::Split``, ``Fn::Sub`` and the condition functions). It is what
 lets the tests prove, without AWS, that every subnet CIDR and every
@@ -43,6 +43,54 @@ class Deployment:
 
     def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
+
+    def route_table_of(self, subnet: str) -> str | None:
+        """The logical ID of the route table ``subnet`` is associated with, if any."""
+        tables = [
+            a["Properties"]["RouteTableId"]
+            for a in self.of_type("AWS::EC2::SubnetRouteTableAssociation").values()
+            if a["Properties"]["SubnetId"] == ref_id(subnet)
+        ]
+        if len(tables) > 1:
+            raise EvaluationError(f"{subnet} is associated with {len(tables)} route tables")
+        return _logical_id(tables[0]) if tables else None
+
+    def routes_of(self, subnet: str) -> dict[str, str]:
+        """``{destination: target logical ID}`` for the route table of ``subnet`` (its local route aside)."""
+        table = self.route_table_of(subnet)
+        routes: dict[str, str] = {}
+        for name, route in self.of_type("AWS::EC2::Route").items():
+            props = route["Properties"]
+            if table is None or props["RouteTableId"] != ref_id(table):
+                continue
+            destinations = [props[k] for k in _DESTINATIONS if k in props]
+            targets = [props[k] for k in _TARGETS if k in props]
+            if len(destinations) != 1 or len(targets) != 1:
+                raise EvaluationError(f"{name} has {len(destinations)} destinations and {len(targets)} targets")
+            if destinations[0] in routes:
+                raise EvaluationError(f"{name} repeats the destination {destinations[0]} in {table}")
+            routes[destinations[0]] = _logical_id(targets[0])
+        return routes
+
+
+_DESTINATIONS = ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId")
+_TARGETS = (
+    "GatewayId",
+    "EgressOnlyInternetGatewayId",
+    "NatGatewayId",
+    "TransitGatewayId",
+    "VpcEndpointId",
+    "VpcPeeringConnectionId",
+    "NetworkInterfaceId",
+    "InstanceId",
+    "CarrierGatewayId",
+    "LocalGatewayId",
+    "CoreNetworkArn",
+)
+
+
+def _logical_id(placeholder: str) -> str:
+    return placeholder.removeprefix("<").removesuffix(">")
 
 
 def ref_id(logical_id: str) -> str:
@@ -87,6 +135,7 @@ class _Evaluator:
         self.stack_name = stack_name
         self.azs = list(azs)
         self.params = self._resolve_parameters(parameters)
+        self._check_rules()
         self.mappings: Mapping[str, Any] = template.get("Mappings", {})
         self.conditions: dict[str, bool] = {}
         for name in template.get("Conditions", {}):
@@ -121,6 +170,15 @@ class _Evaluator:
                 raise EvaluationError(f"parameter {name}={value!r} is not a number")
             values[name] = value
         return values
+
+    def _check_rules(self) -> None:
+        """``Rules``: an assertion that fails when its rule applies refuses the whole parameter set."""
+        for name, rule in self.template.get("Rules", {}).items():
+            if "RuleCondition" in rule and not self.eval(rule["RuleCondition"], f"Rules.{name}"):
+                continue
+            for assertion in rule["Assertions"]:
+                if not self.eval(assertion["Assert"], f"Rules.{name}"):
+                    raise EvaluationError(f"rule {name}: {assertion.get('AssertDescription', 'assertion failed')}")
 
     def condition(self, name: str) -> bool:
         if name not in self.conditions:
@@ -254,6 +312,8 @@ _FUNCTIONS: dict[str, Callable[[_Evaluator, Any, str], Any]] = {
     "Fn::And": lambda ev, arg, where: all(ev.eval(a, where) for a in arg),
     "Fn::Or": lambda ev, arg, where: any(ev.eval(a, where) for a in arg),
     "Fn::Not": lambda ev, arg, where: not ev.eval(arg[0], where),
+    # Rules only.
+    "Fn::Contains": lambda ev, arg, where: str(ev.eval(arg[1], where)) in [str(v) for v in ev.eval(arg[0], where)],
 }
 
 

@@ -19,10 +19,29 @@ INTERNET_GATEWAY = "InternetGateway"
 INTERNET_GATEWAY_ATTACHMENT = "InternetGatewayAttachment"
 EGRESS_ONLY_INTERNET_GATEWAY = "EgressOnlyInternetGateway"
 
+FLOW_LOG = "FlowLog"
+FLOW_LOG_GROUP = "FlowLogGroup"
+FLOW_LOG_ROLE = "FlowLogRole"
+
 # Parameters.
 VPC_CIDR_BLOCK_PARAM = "VpcCidrBlock"
 SUBNET_PREFIX_LENGTH_PARAM = "SubnetPrefixLength"
 AZ_COUNT_PARAM = "AzCount"
+IPV6_SOURCE_PARAM = "Ipv6Source"
+IPV6_IPAM_POOL_ID_PARAM = "Ipv6IpamPoolId"
+PUBLIC_IPV6_ROUTING_PARAM = "PublicIpv6Routing"
+NAT_GATEWAYS_PARAM = "NatGateways"
+FLOW_LOGS_PARAM = "FlowLogs"
+FLOW_LOG_RETENTION_DAYS_PARAM = "FlowLogRetentionDays"
+FLOW_LOG_S3_BUCKET_ARN_PARAM = "FlowLogS3BucketArn"
+
+# Conditions on those parameters.
+IPV6_FROM_IPAM = "Ipv6FromIpam"
+PUBLIC_IPV6_EGRESS_ONLY = "PublicIpv6EgressOnly"
+HAS_NAT_GATEWAYS = "HasNatGateways"
+NAT_GATEWAY_PER_AZ = "NatGatewayPerAz"
+HAS_FLOW_LOGS = "HasFlowLogs"
+FLOW_LOGS_TO_CLOUDWATCH_LOGS = "FlowLogsToCloudWatchLogs"
 
 # Mappings.
 SUBNET_SIZES_MAPPING = "SubnetSizes"
@@ -34,9 +53,17 @@ def az_letter(az_index: int) -> str:
     return string.ascii_uppercase[az_index]
 
 
+_TIER_PREFIXES = {
+    TierKind.PUBLIC: "Public",
+    TierKind.PRIVATE: "Private",
+    TierKind.IPV6ONLY: "Ipv6Only",
+    TierKind.ISOLATED: "Isolated",
+}
+
+
 def tier_prefix(tier: TierKind) -> str:
     """``Public`` for the public tier: the first word of each of its logical IDs."""
-    return tier.value.capitalize()
+    return _TIER_PREFIXES[tier]
 
 
 def tier_resource(tier: TierKind, kind: str, az_index: int | None = None) -> str:
@@ -55,6 +82,24 @@ def logical_id(item: BaseAWSObject) -> str:
     if item.title is None:
         raise ValueError(f"{type(item).__name__} has no logical ID")
     return item.title
+
+
+def nat_gateway(az_index: int) -> str:
+    return f"NatGateway{az_letter(az_index)}"
+
+
+def nat_gateway_eip(az_index: int) -> str:
+    return f"NatGatewayEip{az_letter(az_index)}"
+
+
+def nat_gateway_condition(az_index: int) -> str:
+    """Condition under which the NAT gateway of this AZ exists: the first AZ's whenever there are any."""
+    return HAS_NAT_GATEWAYS if az_index == 0 else f"HasNatGateway{az_letter(az_index)}"
+
+
+def nat_route_condition(az_index: int) -> str:
+    """Condition under which this AZ's subnets route through a NAT gateway (their own, or the first AZ's)."""
+    return HAS_NAT_GATEWAYS if az_index == 0 else f"HasNatRoute{az_letter(az_index)}"
 
 
 def output_key(logical_id: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from troposphere import GetAtt, Select, Template, ec2
+from troposphere import GetAtt, If, NoValue, Select, Template, ec2
 
 from . import names
 from .parameters import Parameters
+from .spec import VPC_IPV6_PREFIX
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Network:
 
 
 def add_network(t: Template, params: Parameters) -> Network:
-    """Add the VPC, its IPv6 /56, the Internet Gateway (attached) and the Egress-Only Internet Gateway."""
+    """Add the VPC, its IPv6 /56 (Amazon's or from IPAM), the Internet Gateway (attached) and the egress-only one."""
     vpc = t.add_resource(
         ec2.VPC(
             names.VPC,
@@ -38,8 +39,15 @@ def add_network(t: Template, params: Parameters) -> Network:
             Tags=names.name_tags(),
         )
     )
+    from_ipam = names.IPV6_FROM_IPAM
     ipv6_cidr_block = t.add_resource(
-        ec2.VPCCidrBlock(names.VPC_IPV6_CIDR_BLOCK, VpcId=vpc.ref(), AmazonProvidedIpv6CidrBlock=True)
+        ec2.VPCCidrBlock(
+            names.VPC_IPV6_CIDR_BLOCK,
+            VpcId=vpc.ref(),
+            AmazonProvidedIpv6CidrBlock=If(from_ipam, NoValue, True),
+            Ipv6IpamPoolId=If(from_ipam, params.ipv6_ipam_pool_id.ref(), NoValue),
+            Ipv6NetmaskLength=If(from_ipam, VPC_IPV6_PREFIX, NoValue),
+        )
     )
     internet_gateway = t.add_resource(ec2.InternetGateway(names.INTERNET_GATEWAY, Tags=names.name_tags("igw")))
     attachment = t.add_resource(

@@ -8,6 +8,8 @@ from typing import Any
 from troposphere import AWSHelperFn, Export, GetAtt, GetAZs, If, Join, Output, Select, Template
 
 from . import names
+from .flowlogs import FlowLogs
+from .nat import NatGateways
 from .network import Network
 from .parameters import Parameters
 from .tiers import Tier
@@ -33,11 +35,45 @@ def join_existing(values: Sequence[Any], conditions: Sequence[str | None]) -> AW
     return joined
 
 
-def add_outputs(t: Template, params: Parameters, network: Network, tiers: Sequence[Tier]) -> None:
-    """VPC, gateway, per-tier subnet and route-table outputs."""
+def _add_tier(t: Template, tier: Tier) -> None:
+    label = names.tier_prefix(tier.kind)
+    kind = tier.kind.value
+    for tier_subnet in tier.subnets:
+        subnet = tier_subnet.subnet
+        zone = names.az_letter(tier_subnet.az_index)
+        key = names.output_key(names.logical_id(subnet))
+        _add(t, key, subnet.ref(), f"ID of the {kind} subnet in AZ {zone}", tier_subnet.condition)
+    _add(
+        t,
+        f"{label}SubnetIds",
+        join_existing([s.subnet.ref() for s in tier.subnets], [s.condition for s in tier.subnets]),
+        f"IDs of the {kind} subnets, comma-separated, in AZ order",
+    )
+    for table in tier.route_tables:
+        key = names.output_key(names.logical_id(table.route_table))
+        where = "shared by every AZ" if table.az_index is None else f"of AZ {names.az_letter(table.az_index)}"
+        _add(t, key, table.route_table.ref(), f"ID of the {kind} route table {where}", table.condition)
+    if len(tier.route_tables) > 1:
+        _add(
+            t,
+            f"{label}RouteTableIds",
+            join_existing([r.route_table.ref() for r in tier.route_tables], [r.condition for r in tier.route_tables]),
+            f"IDs of the {kind} route tables, comma-separated, in AZ order",
+        )
+
+
+def add_outputs(
+    t: Template,
+    params: Parameters,
+    network: Network,
+    tiers: Sequence[Tier],
+    nat: NatGateways | None,
+    flow_logs: FlowLogs,
+) -> None:
+    """VPC, gateway, per-tier subnet and route-table, NAT gateway and flow log outputs."""
     _add(t, "VpcId", network.vpc.ref(), "ID of the VPC")
     _add(t, "VpcCidrBlock", GetAtt(network.vpc, "CidrBlock"), "IPv4 CIDR block of the VPC")
-    _add(t, "VpcIpv6CidrBlock", network.vpc_ipv6_block(), "Amazon-provided IPv6 /56 of the VPC")
+    _add(t, "VpcIpv6CidrBlock", network.vpc_ipv6_block(), "IPv6 /56 of the VPC")
     _add(t, names.output_key(names.INTERNET_GATEWAY), network.internet_gateway.ref(), "ID of the Internet Gateway")
     _add(
         t,
@@ -48,26 +84,23 @@ def add_outputs(t: Template, params: Parameters, network: Network, tiers: Sequen
     azs = [Select(az, GetAZs("")) for az in range(len(params.az_conditions))]
     _add(t, "AvailabilityZones", join_existing(azs, params.az_conditions), "Availability Zones used, comma-separated")
     for tier in tiers:
-        label = names.tier_prefix(tier.kind)
-        for tier_subnet in tier.subnets:
-            subnet = tier_subnet.subnet
-            zone = names.az_letter(tier_subnet.az_index)
-            _add(
-                t,
-                names.output_key(names.logical_id(subnet)),
-                subnet.ref(),
-                f"ID of the {tier.kind.value} subnet in AZ {zone}",
-                tier_subnet.condition,
-            )
+        _add_tier(t, tier)
+    for gateway in nat.gateways if nat is not None else ():
+        key = names.logical_id(gateway.gateway)
+        zone = names.az_letter(gateway.az_index)
+        _add(t, names.output_key(key), gateway.gateway.ref(), f"ID of the NAT gateway in AZ {zone}", gateway.condition)
         _add(
             t,
-            f"{label}SubnetIds",
-            join_existing([s.subnet.ref() for s in tier.subnets], [s.condition for s in tier.subnets]),
-            f"IDs of the {tier.kind.value} subnets, comma-separated, in AZ order",
+            f"{key}PublicIp",
+            gateway.eip.ref(),
+            f"Public IPv4 address of the NAT gateway in AZ {zone}",
+            gateway.condition,
         )
-        _add(
-            t,
-            names.output_key(names.logical_id(tier.route_table)),
-            tier.route_table.ref(),
-            f"ID of the {tier.kind.value} route table",
-        )
+    _add(t, names.output_key(names.FLOW_LOG), flow_logs.flow_log.ref(), "ID of the VPC flow log", names.HAS_FLOW_LOGS)
+    _add(
+        t,
+        "FlowLogDestination",
+        flow_logs.destination,
+        "ARN of the flow log's CloudWatch Logs group or S3 bucket",
+        names.HAS_FLOW_LOGS,
+    )

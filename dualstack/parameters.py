@@ -1,16 +1,50 @@
-"""Deploy-time choices: Parameters, the mapping and conditions they drive, and the console form."""
+"""Deploy-time choices: Parameters, the conditions and rules they drive, and the console form."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from troposphere import Equals, FindInMap, Or, Parameter, Select, Template
+from troposphere import And, Condition, Equals, FindInMap, Not, Or, Parameter, Select, Template
 
 from . import names
 from .spec import LARGEST_VPC_PREFIX, TemplateSpec
 
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+
+#: The retention periods CloudWatch Logs accepts, in days.
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+_ONE_OF = "must be one of the listed values"
+
+# Parameter values.
+EGRESS_ONLY, BIDIRECTIONAL = "EgressOnly", "Bidirectional"
+NAT_NONE, NAT_SINGLE, NAT_PER_AZ = "None", "Single", "PerAz"
+FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3 = "None", "CloudWatchLogs", "S3"
+IPV6_AMAZON, IPV6_IPAM = "Amazon", "Ipam"
 
 
 @dataclass
@@ -48,10 +82,15 @@ class Parameters:
     form: ConsoleForm
     vpc_cidr_block: Parameter
     subnet_prefix_length: Parameter
+    ipv6_ipam_pool_id: Parameter
     #: ``None`` in a one-AZ template, which has nothing to choose.
     az_count: Parameter | None
     #: Condition name per AZ index; ``None`` for AZs every stack has.
     az_conditions: tuple[str | None, ...]
+    #: ``None`` when no tier routes through NAT gateways.
+    nat_gateways: Parameter | None
+    flow_log_retention_days: Parameter
+    flow_log_s3_bucket_arn: Parameter
 
     def ipv4_cidr_bits(self) -> Select:
         """Host bits of an IPv4 subnet, for ``Fn::Cidr``, looked up from the chosen prefix length.
@@ -70,6 +109,88 @@ def vpc_cidr_pattern(spec: TemplateSpec) -> str:
     """``AllowedPattern`` for the VPC CIDR: a dotted quad and a prefix length the template can use."""
     prefixes = "|".join(str(p) for p in range(LARGEST_VPC_PREFIX, spec.smallest_vpc_prefix + 1))
     return rf"^({_OCTET}\.){{3}}{_OCTET}/({prefixes})$"
+
+
+def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter]:
+    group = "Addresses"
+    vpc_cidr_block = form.add(
+        t,
+        group,
+        "VPC IPv4 CIDR block",
+        Parameter(
+            names.VPC_CIDR_BLOCK_PARAM,
+            Type="String",
+            Default="10.0.0.0/16",
+            AllowedPattern=vpc_cidr_pattern(spec),
+            ConstraintDescription=(
+                f"must be an IPv4 CIDR block from /{LARGEST_VPC_PREFIX} to /{spec.smallest_vpc_prefix}, "
+                "such as 10.0.0.0/16"
+            ),
+            Description="IPv4 range of the VPC. Subnets are cut from its start.",
+        ),
+    )
+    example = 24 if 24 in spec.subnet_prefixes else spec.subnet_prefixes[-1]
+    subnet_prefix_length = form.add(
+        t,
+        group,
+        "Subnet size (IPv4 prefix length)",
+        Parameter(
+            names.SUBNET_PREFIX_LENGTH_PARAM,
+            Type="String",
+            Default=str(example),
+            AllowedValues=[str(p) for p in spec.subnet_prefixes],
+            ConstraintDescription=_ONE_OF,
+            Description=(
+                f"IPv4 prefix length of every subnet (24 means /24, 256 addresses). The VPC reserves "
+                f"{spec.subnet_slots} such blocks, so /{example} subnets need a /{example - spec.slot_bits} "
+                "VPC or larger."
+            ),
+        ),
+    )
+    t.add_mapping(
+        names.SUBNET_SIZES_MAPPING,
+        {str(p): {names.IPV4_CIDR_BITS: [str(32 - p)]} for p in spec.subnet_prefixes},
+    )
+    ipv6_source = form.add(
+        t,
+        group,
+        "IPv6 source",
+        Parameter(
+            names.IPV6_SOURCE_PARAM,
+            Type="String",
+            Default=IPV6_AMAZON,
+            AllowedValues=[IPV6_AMAZON, IPV6_IPAM],
+            ConstraintDescription=_ONE_OF,
+            Description="Amazon: an Amazon-provided /56. Ipam: a /56 from the IPv6 IPAM pool below.",
+        ),
+    )
+    pool = form.add(
+        t,
+        group,
+        "IPv6 IPAM pool ID (Ipam only)",
+        Parameter(
+            names.IPV6_IPAM_POOL_ID_PARAM,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^(ipam-pool-[0-9a-f]+)?$",
+            ConstraintDescription="must be empty or an IPAM pool ID such as ipam-pool-0123456789abcdef0",
+            Description="ID of an IPv6 IPAM pool that can allocate a /56; used only when the IPv6 source is Ipam.",
+        ),
+    )
+    t.add_condition(names.IPV6_FROM_IPAM, Equals(ipv6_source.ref(), IPV6_IPAM))
+    t.add_rule(
+        "Ipv6IpamPoolRequired",
+        {
+            "RuleCondition": Equals(ipv6_source.ref(), IPV6_IPAM),
+            "Assertions": [
+                {
+                    "Assert": Not(Equals(pool.ref(), "")),
+                    "AssertDescription": "Ipv6Source is Ipam: set Ipv6IpamPoolId to the ID of an IPv6 IPAM pool",
+                }
+            ],
+        },
+    )
+    return vpc_cidr_block, subnet_prefix_length, pool
 
 
 def _add_az_count(
@@ -103,54 +224,146 @@ def _add_az_count(
     return az_count, tuple(conditions)
 
 
+def _add_routing(
+    t: Template, spec: TemplateSpec, form: ConsoleForm, az_conditions: tuple[str | None, ...]
+) -> Parameter | None:
+    group = "Routing"
+    routing = form.add(
+        t,
+        group,
+        "Public subnets' IPv6 internet access",
+        Parameter(
+            names.PUBLIC_IPV6_ROUTING_PARAM,
+            Type="String",
+            Default=EGRESS_ONLY,
+            AllowedValues=[EGRESS_ONLY, BIDIRECTIONAL],
+            ConstraintDescription=_ONE_OF,
+            Description=(
+                "EgressOnly: ::/0 to the egress-only gateway, nothing reaches public subnets over IPv6 from the "
+                "internet. Bidirectional: ::/0 to the Internet Gateway, every IPv6 address reachable where "
+                "security groups allow (for public IPv6 services)."
+            ),
+        ),
+    )
+    t.add_condition(names.PUBLIC_IPV6_EGRESS_ONLY, Equals(routing.ref(), EGRESS_ONLY))
+    if not spec.uses_nat:
+        return None
+    nat_gateways = form.add(
+        t,
+        group,
+        "NAT gateways",
+        Parameter(
+            names.NAT_GATEWAYS_PARAM,
+            Type="String",
+            Default=NAT_NONE,
+            AllowedValues=[NAT_NONE, NAT_SINGLE, NAT_PER_AZ],
+            ConstraintDescription=_ONE_OF,
+            Description=(
+                "None: no IPv4 internet for private subnets, no NAT64. Single: one NAT gateway in the first AZ "
+                "(cheapest, one AZ's failure cuts IPv4 egress). PerAz: one per AZ, each AZ routed to its own."
+            ),
+        ),
+    )
+    t.add_condition(names.HAS_NAT_GATEWAYS, Not(Equals(nat_gateways.ref(), NAT_NONE)))
+    t.add_condition(names.NAT_GATEWAY_PER_AZ, Equals(nat_gateways.ref(), NAT_PER_AZ))
+    for az_index, az_condition in enumerate(az_conditions):
+        if az_condition is None:
+            continue
+        t.add_condition(
+            names.nat_gateway_condition(az_index), And(Condition(names.NAT_GATEWAY_PER_AZ), Condition(az_condition))
+        )
+        t.add_condition(
+            names.nat_route_condition(az_index), And(Condition(names.HAS_NAT_GATEWAYS), Condition(az_condition))
+        )
+    return nat_gateways
+
+
+def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter]:
+    group = "Flow logs"
+    flow_logs = form.add(
+        t,
+        group,
+        "VPC flow logs",
+        Parameter(
+            names.FLOW_LOGS_PARAM,
+            Type="String",
+            Default=FLOW_LOGS_NONE,
+            AllowedValues=[FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3],
+            ConstraintDescription=_ONE_OF,
+            Description=(
+                "Log all traffic, accepted and rejected, of the whole VPC: to a new CloudWatch Logs group "
+                "(kept when the stack is deleted) or to an existing S3 bucket."
+            ),
+        ),
+    )
+    retention = form.add(
+        t,
+        group,
+        "Retention in days (CloudWatchLogs only)",
+        Parameter(
+            names.FLOW_LOG_RETENTION_DAYS_PARAM,
+            Type="Number",
+            Default="90",
+            AllowedValues=[str(d) for d in LOG_RETENTION_DAYS],
+            ConstraintDescription="must be a retention period CloudWatch Logs accepts",
+            Description="How long the CloudWatch Logs group keeps flow log records.",
+        ),
+    )
+    bucket = form.add(
+        t,
+        group,
+        "S3 bucket ARN (S3 only)",
+        Parameter(
+            names.FLOW_LOG_S3_BUCKET_ARN_PARAM,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^(arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?)?$",
+            ConstraintDescription="must be empty or an S3 bucket ARN such as arn:aws:s3:::my-flow-logs",
+            Description="ARN of an existing bucket (optionally with /prefix) whose policy lets flow logs write.",
+        ),
+    )
+    t.add_condition(names.HAS_FLOW_LOGS, Not(Equals(flow_logs.ref(), FLOW_LOGS_NONE)))
+    t.add_condition(names.FLOW_LOGS_TO_CLOUDWATCH_LOGS, Equals(flow_logs.ref(), FLOW_LOGS_CLOUDWATCH))
+    t.add_rule(
+        "FlowLogS3BucketRequired",
+        {
+            "RuleCondition": Equals(flow_logs.ref(), FLOW_LOGS_S3),
+            "Assertions": [
+                {
+                    "Assert": Not(Equals(bucket.ref(), "")),
+                    "AssertDescription": "FlowLogs is S3: set FlowLogS3BucketArn to the ARN of an existing bucket",
+                }
+            ],
+        },
+    )
+    return retention, bucket
+
+
 def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
-    """Add the network parameters, the subnet-size mapping and the AZ conditions."""
+    """Add every parameter the template's tiers need, with their conditions, rules and mapping."""
     form = ConsoleForm()
-    vpc_cidr_block = form.add(
-        t,
-        "Addresses",
-        "VPC IPv4 CIDR block",
-        Parameter(
-            names.VPC_CIDR_BLOCK_PARAM,
-            Type="String",
-            Default="10.0.0.0/16",
-            AllowedPattern=vpc_cidr_pattern(spec),
-            ConstraintDescription=(
-                f"must be an IPv4 CIDR block from /{LARGEST_VPC_PREFIX} to /{spec.smallest_vpc_prefix}, "
-                "such as 10.0.0.0/16"
-            ),
-            Description=(
-                "IPv4 range of the VPC. Subnets are cut from its start; IPv6 comes from an Amazon-provided /56."
-            ),
-        ),
-    )
-    example = 24 if 24 in spec.subnet_prefixes else spec.subnet_prefixes[-1]
-    subnet_prefix_length = form.add(
-        t,
-        "Addresses",
-        "Subnet size (IPv4 prefix length)",
-        Parameter(
-            names.SUBNET_PREFIX_LENGTH_PARAM,
-            Type="String",
-            Default=str(example),
-            AllowedValues=[str(p) for p in spec.subnet_prefixes],
-            ConstraintDescription="must be one of the listed prefix lengths",
-            Description=(
-                f"IPv4 prefix length of every subnet (24 means /24, 256 addresses). The VPC reserves "
-                f"{spec.subnet_slots} such blocks, so /{example} subnets need a /{example - spec.slot_bits} "
-                "VPC or larger."
-            ),
-        ),
-    )
-    t.add_mapping(
-        names.SUBNET_SIZES_MAPPING,
-        {str(p): {names.IPV4_CIDR_BITS: [str(32 - p)]} for p in spec.subnet_prefixes},
-    )
+    vpc_cidr_block, subnet_prefix_length, pool = _add_addresses(t, spec, form)
     az_count, az_conditions = _add_az_count(t, spec, form)
-    return Parameters(form, vpc_cidr_block, subnet_prefix_length, az_count, az_conditions)
+    nat_gateways = _add_routing(t, spec, form, az_conditions)
+    retention, bucket = _add_flow_logs(t, form)
+    return Parameters(
+        form=form,
+        vpc_cidr_block=vpc_cidr_block,
+        subnet_prefix_length=subnet_prefix_length,
+        ipv6_ipam_pool_id=pool,
+        az_count=az_count,
+        az_conditions=az_conditions,
+        nat_gateways=nat_gateways,
+        flow_log_retention_days=retention,
+        flow_log_s3_bucket_arn=bucket,
+    )
+
+
+def when(condition: str | None) -> dict[str, Any]:
+    """Keyword arguments that make a resource or output exist only under ``condition`` (if any)."""
+    return {} if condition is None else {"Condition": condition}
 
 
 def when_az(params: Parameters, az_index: int) -> dict[str, Any]:
     """Keyword arguments that make a resource or output exist only when its AZ is used."""
-    condition = params.az_conditions[az_index]
-    return {} if condition is None else {"Condition": condition}
+    return when(params.az_conditions[az_index])

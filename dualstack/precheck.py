@@ -89,14 +89,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"(accounts can differ): {exc}",
                 file=sys.stderr,
             )
-    chosen = " ".join(f"{k}={v}" for k, v in deployment.parameters.items())
+    chosen = " ".join(f"{k}={v}" for k, v in parameters.items()) or "the defaults"
     print(f"precheck: {args.template} with {chosen}: {len(deployment.resources)} resources")
-    for logical_id, subnet in deployment.of_type("AWS::EC2::Subnet").items():
-        props = subnet["Properties"]
-        ipv4 = props.get("CidrBlock", "no IPv4")
-        ipv6 = props.get("Ipv6CidrBlock")
-        where = f"IPv6 /64 number {_ipv6_slot(ipv6)} of the VPC's /56" if ipv6 else "no IPv6"
-        print(f"  {logical_id:<24} {props['AvailabilityZone']:<16} {ipv4:<18} {where}")
+    subnets = deployment.of_type("AWS::EC2::Subnet")
+    for logical_id in sorted(subnets, key=lambda name: _ipv6_slot(subnets[name]["Properties"]["Ipv6CidrBlock"])):
+        props = subnets[logical_id]["Properties"]
+        routes = ", ".join(f"{dest} -> {target}" for dest, target in deployment.routes_of(logical_id).items())
+        print(
+            f"  {logical_id:<16} {props['AvailabilityZone']:<16} {props.get('CidrBlock', 'no IPv4'):<16} "
+            f"/64 #{_ipv6_slot(props['Ipv6CidrBlock']):<3} {routes or 'no default routes'}"
+        )
     return 0
 
 

@@ -13,8 +13,13 @@ FORMATS: tuple[Format, ...] = ("yaml", "json")
 
 
 def render(template: Template, fmt: Format) -> str:
-    """Sorted keys, fixed indent, no timestamps, exactly one trailing newline."""
-    text = json.dumps(template.to_dict(), indent=2, sort_keys=True, separators=(",", ": "), ensure_ascii=False)
+    """Sorted keys, fixed indent, no timestamps, exactly one trailing newline.
+
+    JSON is indented by one space: still one key per line for readable diffs, and
+    about a fifth smaller than two, which keeps every shipped template under the
+    51,200-byte limit for deploying without an S3 bucket.
+    """
+    text = json.dumps(template.to_dict(), indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False)
     if fmt == "yaml":
         # cfn_flip keeps the (sorted) key order of the JSON and writes !Ref, !Cidr, ...
         text = cfn_flip.to_yaml(text, clean_up=False, long_form=False)

@@ -29,9 +29,37 @@ class SpecError(ValueError):
 
 
 class TierKind(enum.Enum):
-    """A kind of subnet tier; its position in ``TemplateSpec.tiers`` fixes its CIDR slots."""
+    """A kind of subnet tier. Declaration order is the order of subnet indexes within a template."""
 
+    #: IPv4 public through the Internet Gateway; IPv6 per ``PublicIpv6Routing``.
     PUBLIC = "public"
+    #: IPv4 through NAT gateways when there are any; IPv6 out through the egress-only gateway.
+    PRIVATE = "private"
+    #: No IPv4; IPv6 out through the egress-only gateway; NAT64 and DNS64 when there are NAT gateways.
+    IPV6ONLY = "ipv6only"
+    #: No default route in either family.
+    ISOLATED = "isolated"
+
+    @property
+    def has_ipv4(self) -> bool:
+        return self is not TierKind.IPV6ONLY
+
+    @property
+    def uses_nat(self) -> bool:
+        """Tiers whose traffic a NAT gateway carries (IPv4, or NAT64 for IPv6-only)."""
+        return self in (TierKind.PRIVATE, TierKind.IPV6ONLY)
+
+    @classmethod
+    def parse(cls, text: str) -> tuple[TierKind, ...]:
+        """``"public,private"`` to tiers in subnet-index order; unknown or repeated names are refused."""
+        words = [w.strip() for w in text.split(",") if w.strip()]
+        known = {kind.value: kind for kind in cls}
+        unknown = [w for w in words if w not in known]
+        if unknown:
+            raise SpecError(f"unknown tier {unknown[0]!r}: choose from {', '.join(known)}")
+        if len(set(words)) != len(words):
+            raise SpecError("each tier may appear only once")
+        return tuple(kind for kind in cls if kind.value in words)
 
 
 @dataclass(frozen=True)
@@ -49,10 +77,12 @@ class TemplateSpec:
     def __post_init__(self) -> None:
         if not 1 <= self.max_azs <= MAX_AZS_LIMIT:
             raise SpecError(f"AZ count must be between 1 and {MAX_AZS_LIMIT}, got {self.max_azs}")
-        if not self.tiers:
-            raise SpecError("at least one tier is needed")
+        if TierKind.PUBLIC not in self.tiers:
+            raise SpecError("the public tier is required: it holds the NAT gateways and the Internet Gateway's routes")
         if len(set(self.tiers)) != len(self.tiers):
-            raise SpecError("each tier kind may appear only once")
+            raise SpecError("each tier may appear only once")
+        if list(self.tiers) != sorted(self.tiers, key=list(TierKind).index):
+            raise SpecError(f"tiers go in subnet-index order: {', '.join(kind.value for kind in TierKind)}")
         if self.subnet_slots > FN_CIDR_MAX_COUNT:
             raise SpecError(f"{self.subnet_slots} subnets exceed the {FN_CIDR_MAX_COUNT} blocks Fn::Cidr returns")
         if self.smallest_vpc_prefix < LARGEST_VPC_PREFIX:
@@ -83,10 +113,19 @@ class TemplateSpec:
         """Default of the AZ-count parameter: two where the template allows it."""
         return min(2, self.max_azs)
 
+    @property
+    def uses_nat(self) -> bool:
+        """Whether any tier routes through NAT gateways, so the template offers them."""
+        return any(kind.uses_nat for kind in self.tiers)
+
     def slot(self, tier: TierKind, az_index: int) -> int:
         """Index into Fn::Cidr for a tier's subnet in an AZ; independent of the deployed AZ count."""
         return self.tiers.index(tier) * self.max_azs + az_index
 
 
 #: The templates shipped in ``templates/``.
-SHIPPED: tuple[TemplateSpec, ...] = (TemplateSpec(),)
+SHIPPED: tuple[TemplateSpec, ...] = (
+    TemplateSpec(),
+    TemplateSpec(name="dualstack-vpc-private", tiers=(TierKind.PUBLIC, TierKind.PRIVATE)),
+    TemplateSpec(name="dualstack-vpc-ipv6only", tiers=(TierKind.PUBLIC, TierKind.IPV6ONLY)),
+)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dualstack import SHIPPED, TemplateSpec, build_template
+from dualstack import SHIPPED, TemplateSpec, TierKind, build_template
 from dualstack.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +23,20 @@ def rendered(spec: TemplateSpec) -> dict[str, Any]:
     return result
 
 
-#: Every template the CLI can build: the shipped ones and each custom AZ maximum.
-ALL_SPECS = tuple(dict.fromkeys([*SHIPPED, *(TemplateSpec(max_azs=n) for n in range(1, 7))]))
+ALL_TIERS = tuple(TierKind)
+#: The largest template the CLI builds: six AZs, every tier.
+LARGEST = TemplateSpec(name="all-tiers", max_azs=6, tiers=ALL_TIERS)
+#: The shipped templates, the largest, and the public tier for each AZ maximum.
+ALL_SPECS = tuple(
+    dict.fromkeys(
+        [
+            *SHIPPED,
+            LARGEST,
+            TemplateSpec(name="all-tiers", max_azs=2, tiers=ALL_TIERS),
+            *(TemplateSpec(max_azs=n) for n in range(1, 7)),
+        ]
+    )
+)
 
 
 @pytest.fixture(params=SHIPPED, ids=lambda spec: spec.name)
@@ -38,7 +50,11 @@ def shipped(shipped_spec: TemplateSpec) -> dict[str, Any]:
     return rendered(shipped_spec)
 
 
-@pytest.fixture(params=ALL_SPECS, ids=lambda spec: f"{spec.name}-{spec.max_azs}az")
+def spec_id(spec: TemplateSpec) -> str:
+    return f"{spec.name}-{spec.max_azs}az"
+
+
+@pytest.fixture(params=ALL_SPECS, ids=spec_id)
 def any_spec(request: pytest.FixtureRequest) -> TemplateSpec:
     spec: TemplateSpec = request.param
     return spec

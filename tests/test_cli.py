@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from dualstack import TemplateSpec, build_template
+from dualstack import SHIPPED, TemplateSpec, TierKind, build_template
 from dualstack.render import render
 
 from .conftest import ROOT
 
 GENERATE = str(ROOT / "generate.py")
+SHIPPED_FILES = sorted(f"{spec.name}.{fmt}" for spec in SHIPPED for fmt in ("yaml", "json"))
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -28,7 +29,7 @@ def _files(directory: Path) -> list[str]:
 def test_writes_every_shipped_template_in_both_formats(tmp_path: Path) -> None:
     result = run("--templates-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert _files(tmp_path) == ["dualstack-vpc.json", "dualstack-vpc.yaml"]
+    assert _files(tmp_path) == SHIPPED_FILES
     assert (tmp_path / "dualstack-vpc.yaml").read_text() == render(build_template(TemplateSpec()), "yaml")
     assert oct((tmp_path / "dualstack-vpc.yaml").stat().st_mode & 0o777) != oct(0o600)
 
@@ -61,7 +62,7 @@ def test_check_names_each_stale_missing_or_extra_file_and_writes_nothing(tmp_pat
     diff = result.stdout.splitlines()
     assert "-    Default: 10.9.0.0/16" in diff
     assert "+    Default: 10.0.0.0/16" in diff
-    assert _files(tmp_path) == ["dualstack-vpc.yaml", "old-template.yaml"]
+    assert _files(tmp_path) == sorted([*(f for f in SHIPPED_FILES if f != "dualstack-vpc.json"), "old-template.yaml"])
 
 
 def test_custom_variant_to_standard_output_in_each_format() -> None:
@@ -82,12 +83,34 @@ def test_custom_variant_format_follows_the_file_extension_and_check_compares_it(
     assert _files(tmp_path) == ["vpc.json"]
 
 
+def test_custom_tiers_build_the_tiers_asked_for_in_subnet_index_order() -> None:
+    result = run("--tiers", "isolated,public", "--azs", "2", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    resources = json.loads(result.stdout)["Resources"]
+    assert {"PublicSubnetB", "IsolatedSubnetB", "IsolatedRouteTable"} <= set(resources)
+    expected = render(
+        build_template(TemplateSpec(name="custom", max_azs=2, tiers=(TierKind.PUBLIC, TierKind.ISOLATED))), "json"
+    )
+    assert result.stdout == expected
+
+
+def test_a_template_over_the_inline_limit_is_written_with_a_warning(tmp_path: Path) -> None:
+    target = tmp_path / "largest.yaml"
+    result = run("--azs", "6", "--tiers", "public,private,ipv6only,isolated", "-o", str(target))
+    assert result.returncode == 0
+    assert "over the 51,200-byte TemplateBody limit: deploying it needs an S3 bucket" in result.stderr
+    assert target.stat().st_size > 51_200
+
+
 BAD_INPUT = [
     (["--bogus"], "unrecognized arguments: --bogus"),
     (["--azs", "0"], "--azs: must be from 1 to 6, got 0"),
     (["--azs", "99"], "--azs: must be from 1 to 6, got 99"),
     (["--azs", "two"], "--azs: must be a whole number"),
     (["--format", "xml"], "invalid choice: 'xml'"),
+    (["--tiers", "public,dmz"], "--tiers: unknown tier 'dmz'"),
+    (["--tiers", "private"], "the public tier is required"),
+    (["--tiers", "public,private,public"], "--tiers: each tier may appear only once"),
     (["--diff"], "--diff goes with --check"),
     (["--check", "--azs", "4"], "give the custom template's -o PATH"),
     (["-o", "{tmp}/missing/dir/vpc.yaml"], "cannot write {tmp}/missing/dir/vpc.yaml: No such file or directory"),

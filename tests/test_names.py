@@ -4,40 +4,100 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualstack import TemplateSpec
+from dualstack import SHIPPED, TemplateSpec
 
 from .conftest import rendered
 
 # Written out by hand: a change here is a breaking change for every deployed stack.
-DUALSTACK_VPC_RESOURCES = {
+NETWORK = {
     "Vpc": "AWS::EC2::VPC",
     "VpcIpv6CidrBlock": "AWS::EC2::VPCCidrBlock",
     "InternetGateway": "AWS::EC2::InternetGateway",
     "InternetGatewayAttachment": "AWS::EC2::VPCGatewayAttachment",
     "EgressOnlyInternetGateway": "AWS::EC2::EgressOnlyInternetGateway",
+    "FlowLog": "AWS::EC2::FlowLog",
+    "FlowLogGroup": "AWS::Logs::LogGroup",
+    "FlowLogRole": "AWS::IAM::Role",
+}
+PUBLIC = {
     "PublicRouteTable": "AWS::EC2::RouteTable",
     "PublicIpv4DefaultRoute": "AWS::EC2::Route",
     "PublicIpv6DefaultRoute": "AWS::EC2::Route",
-    "PublicSubnetA": "AWS::EC2::Subnet",
-    "PublicSubnetB": "AWS::EC2::Subnet",
-    "PublicSubnetC": "AWS::EC2::Subnet",
-    "PublicSubnetRouteTableAssociationA": "AWS::EC2::SubnetRouteTableAssociation",
-    "PublicSubnetRouteTableAssociationB": "AWS::EC2::SubnetRouteTableAssociation",
-    "PublicSubnetRouteTableAssociationC": "AWS::EC2::SubnetRouteTableAssociation",
+    **{f"PublicSubnet{z}": "AWS::EC2::Subnet" for z in "ABC"},
+    **{f"PublicSubnetRouteTableAssociation{z}": "AWS::EC2::SubnetRouteTableAssociation" for z in "ABC"},
+}
+NAT = {
+    **{f"NatGateway{z}": "AWS::EC2::NatGateway" for z in "ABC"},
+    **{f"NatGatewayEip{z}": "AWS::EC2::EIP" for z in "ABC"},
+}
+PRIVATE = {
+    **{f"PrivateSubnet{z}": "AWS::EC2::Subnet" for z in "ABC"},
+    **{f"PrivateRouteTable{z}": "AWS::EC2::RouteTable" for z in "ABC"},
+    **{f"PrivateIpv4DefaultRoute{z}": "AWS::EC2::Route" for z in "ABC"},
+    **{f"PrivateIpv6DefaultRoute{z}": "AWS::EC2::Route" for z in "ABC"},
+    **{f"PrivateSubnetRouteTableAssociation{z}": "AWS::EC2::SubnetRouteTableAssociation" for z in "ABC"},
+}
+IPV6ONLY = {
+    **{f"Ipv6OnlySubnet{z}": "AWS::EC2::Subnet" for z in "ABC"},
+    **{f"Ipv6OnlyRouteTable{z}": "AWS::EC2::RouteTable" for z in "ABC"},
+    **{f"Ipv6OnlyIpv6DefaultRoute{z}": "AWS::EC2::Route" for z in "ABC"},
+    **{f"Ipv6OnlyNat64Route{z}": "AWS::EC2::Route" for z in "ABC"},
+    **{f"Ipv6OnlySubnetRouteTableAssociation{z}": "AWS::EC2::SubnetRouteTableAssociation" for z in "ABC"},
+}
+RESOURCES = {
+    "dualstack-vpc": NETWORK | PUBLIC,
+    "dualstack-vpc-private": NETWORK | PUBLIC | NAT | PRIVATE,
+    "dualstack-vpc-ipv6only": NETWORK | PUBLIC | NAT | IPV6ONLY,
 }
 
-DUALSTACK_VPC_OUTPUTS = {
+COMMON_PARAMETERS = {
+    "VpcCidrBlock",
+    "SubnetPrefixLength",
+    "Ipv6Source",
+    "Ipv6IpamPoolId",
+    "AzCount",
+    "PublicIpv6Routing",
+    "FlowLogs",
+    "FlowLogRetentionDays",
+    "FlowLogS3BucketArn",
+}
+PARAMETERS = {
+    "dualstack-vpc": COMMON_PARAMETERS,
+    "dualstack-vpc-private": COMMON_PARAMETERS | {"NatGateways"},
+    "dualstack-vpc-ipv6only": COMMON_PARAMETERS | {"NatGateways"},
+}
+
+COMMON_OUTPUTS = {
     "VpcId",
     "VpcCidrBlock",
     "VpcIpv6CidrBlock",
     "InternetGatewayId",
     "EgressOnlyInternetGatewayId",
     "AvailabilityZones",
+    "FlowLogId",
+    "FlowLogDestination",
     "PublicSubnetAId",
     "PublicSubnetBId",
     "PublicSubnetCId",
     "PublicSubnetIds",
     "PublicRouteTableId",
+}
+NAT_OUTPUTS = {f"NatGateway{z}{suffix}" for z in "ABC" for suffix in ("Id", "PublicIp")}
+
+
+def _tier_outputs(prefix: str) -> set[str]:
+    return {
+        *(f"{prefix}Subnet{z}Id" for z in "ABC"),
+        f"{prefix}SubnetIds",
+        *(f"{prefix}RouteTable{z}Id" for z in "ABC"),
+        f"{prefix}RouteTableIds",
+    }
+
+
+OUTPUTS = {
+    "dualstack-vpc": COMMON_OUTPUTS,
+    "dualstack-vpc-private": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Private"),
+    "dualstack-vpc-ipv6only": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Ipv6Only"),
 }
 
 
@@ -45,14 +105,20 @@ def _types(template: dict[str, Any]) -> dict[str, str]:
     return {k: v["Type"] for k, v in template["Resources"].items()}
 
 
-def test_dualstack_vpc_logical_ids_are_unchanged() -> None:
-    assert _types(rendered(TemplateSpec())) == DUALSTACK_VPC_RESOURCES
+def test_every_shipped_template_is_pinned() -> None:
+    assert {spec.name for spec in SHIPPED} == set(RESOURCES) == set(PARAMETERS) == set(OUTPUTS)
 
 
-def test_dualstack_vpc_parameter_and_output_names_are_unchanged() -> None:
-    template = rendered(TemplateSpec())
-    assert set(template["Parameters"]) == {"VpcCidrBlock", "SubnetPrefixLength", "AzCount"}
-    assert set(template["Outputs"]) == DUALSTACK_VPC_OUTPUTS
+def test_logical_ids_are_unchanged(shipped_spec: TemplateSpec) -> None:
+    assert _types(rendered(shipped_spec)) == RESOURCES[shipped_spec.name]
+
+
+def test_parameter_names_are_unchanged(shipped_spec: TemplateSpec) -> None:
+    assert set(rendered(shipped_spec)["Parameters"]) == PARAMETERS[shipped_spec.name]
+
+
+def test_output_keys_are_unchanged(shipped_spec: TemplateSpec) -> None:
+    assert set(rendered(shipped_spec)["Outputs"]) == OUTPUTS[shipped_spec.name]
 
 
 def test_a_larger_az_maximum_only_adds_logical_ids() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualstack import TemplateSpec
+
 
 def test_vpc_has_dns_support_and_hostnames_and_cidr_from_parameter(shipped: dict[str, Any]) -> None:
     vpc = shipped["Resources"]["Vpc"]
@@ -11,12 +13,6 @@ def test_vpc_has_dns_support_and_hostnames_and_cidr_from_parameter(shipped: dict
     assert vpc["Properties"]["EnableDnsSupport"] is True
     assert vpc["Properties"]["EnableDnsHostnames"] is True
     assert vpc["Properties"]["CidrBlock"] == {"Ref": "VpcCidrBlock"}
-
-
-def test_vpc_gets_an_amazon_provided_ipv6_block(shipped: dict[str, Any]) -> None:
-    block = shipped["Resources"]["VpcIpv6CidrBlock"]
-    assert block["Type"] == "AWS::EC2::VPCCidrBlock"
-    assert block["Properties"] == {"AmazonProvidedIpv6CidrBlock": True, "VpcId": {"Ref": "Vpc"}}
 
 
 def test_both_gateways_belong_to_the_vpc(shipped: dict[str, Any]) -> None:
@@ -30,8 +26,12 @@ def test_both_gateways_belong_to_the_vpc(shipped: dict[str, Any]) -> None:
 
 
 def test_every_taggable_resource_has_a_name_tag_built_from_the_stack_name(shipped: dict[str, Any]) -> None:
-    untaggable = {"AWS::EC2::VPCCidrBlock", "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::Route"}
-    untaggable.add("AWS::EC2::SubnetRouteTableAssociation")
+    untaggable = {
+        "AWS::EC2::VPCCidrBlock",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::EC2::Route",
+        "AWS::EC2::SubnetRouteTableAssociation",
+    }
     names = set()
     for logical_id, resource in shipped["Resources"].items():
         if resource["Type"] in untaggable:
@@ -39,6 +39,19 @@ def test_every_taggable_resource_has_a_name_tag_built_from_the_stack_name(shippe
             continue
         tags = {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]}
         assert tags["Name"]["Fn::Sub"].startswith("${AWS::StackName}"), logical_id
-        names.add(tags["Name"]["Fn::Sub"])
+        names.add((resource["Type"], tags["Name"]["Fn::Sub"]))
     tagged = [r for r in shipped["Resources"].values() if r["Type"] not in untaggable]
-    assert len(names) == len(tagged), "two resources share a Name tag"
+    assert len(names) == len(tagged), "two resources of one type share a Name tag"
+
+
+def test_ipv6_block_comes_from_amazon_by_default_and_from_the_ipam_pool_when_chosen() -> None:
+    from dualstack.evaluate import evaluate
+
+    from .conftest import rendered
+
+    template = rendered(TemplateSpec())
+    amazon = evaluate(template).resources["VpcIpv6CidrBlock"]["Properties"]
+    assert amazon == {"AmazonProvidedIpv6CidrBlock": True, "VpcId": "<Vpc>"}
+    pool = "ipam-pool-0123456789abcdef0"
+    ipam = evaluate(template, {"Ipv6Source": "Ipam", "Ipv6IpamPoolId": pool}).resources["VpcIpv6CidrBlock"]
+    assert ipam["Properties"] == {"Ipv6IpamPoolId": pool, "Ipv6NetmaskLength": 56, "VpcId": "<Vpc>"}

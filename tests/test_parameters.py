@@ -47,7 +47,11 @@ def test_az_count_runs_from_one_to_the_template_maximum_with_default_two(any_spe
 
 def test_az_conditions_hold_exactly_when_the_count_reaches_their_az(any_spec: TemplateSpec) -> None:
     for azs in range(1, any_spec.max_azs + 1):
-        conditions = evaluate(rendered(any_spec), az_params(any_spec, azs)).conditions
+        conditions = {
+            k: v
+            for k, v in evaluate(rendered(any_spec), az_params(any_spec, azs)).conditions.items()
+            if k.startswith("HasAz")
+        }
         expected = {f"HasAz{letter}": index < azs for index, letter in enumerate("ABCDEF") if index > 0}
         assert conditions == {k: v for k, v in expected.items() if k in conditions}
         assert len(conditions) == any_spec.max_azs - 1
@@ -77,3 +81,56 @@ def test_every_parameter_has_a_console_label_group_and_description(shipped: dict
         assert param["Description"], name
         assert "ConstraintDescription" in param, name
         assert "Default" in param, name
+
+
+@pytest.mark.parametrize(
+    ("choices", "message"),
+    [
+        ({"Ipv6Source": "Ipam"}, "set Ipv6IpamPoolId"),
+        ({"FlowLogs": "S3"}, "set FlowLogS3BucketArn"),
+    ],
+)
+def test_rules_refuse_an_option_without_the_value_it_needs(
+    shipped: dict[str, Any], choices: dict[str, str], message: str
+) -> None:
+    with pytest.raises(EvaluationError, match=message):
+        evaluate(shipped, choices)
+
+
+def test_rules_accept_the_option_once_its_value_is_given(shipped: dict[str, Any]) -> None:
+    evaluate(shipped, {"Ipv6Source": "Ipam", "Ipv6IpamPoolId": "ipam-pool-0123456789abcdef0"})
+    evaluate(shipped, {"FlowLogs": "S3", "FlowLogS3BucketArn": "arn:aws:s3:::flow-logs/vpc"})
+
+
+@pytest.mark.parametrize(
+    ("name", "good", "bad"),
+    [
+        ("Ipv6IpamPoolId", ["", "ipam-pool-0123456789abcdef0"], ["pool-1", "ipam-pool-XYZ", " "]),
+        (
+            "FlowLogS3BucketArn",
+            ["", "arn:aws:s3:::my-logs", "arn:aws-cn:s3:::my.logs/vpc/", "arn:aws-us-gov:s3:::b-1b"],
+            ["my-logs", "arn:aws:s3:::", "arn:aws:s3:::My_Logs", "s3://my-logs"],
+        ),
+    ],
+)
+def test_identifier_parameters_accept_only_their_shape(name: str, good: list[str], bad: list[str]) -> None:
+    pattern = rendered(TemplateSpec())["Parameters"][name]["AllowedPattern"]
+    assert [v for v in good if not re.fullmatch(pattern, v)] == []
+    assert [v for v in bad if re.fullmatch(pattern, v)] == []
+
+
+def test_nat_gateways_are_offered_only_where_a_tier_uses_them(any_spec: TemplateSpec) -> None:
+    parameters = rendered(any_spec)["Parameters"]
+    assert ("NatGateways" in parameters) is any_spec.uses_nat
+    if any_spec.uses_nat:
+        assert parameters["NatGateways"]["AllowedValues"] == ["None", "Single", "PerAz"]
+        assert parameters["NatGateways"]["Default"] == "None"
+
+
+def test_defaults_keep_the_seed_pattern_and_create_nothing_billable(shipped: dict[str, Any]) -> None:
+    params = shipped["Parameters"]
+    assert params["PublicIpv6Routing"]["Default"] == "EgressOnly"
+    assert params["FlowLogs"]["Default"] == "None"
+    assert params["Ipv6Source"]["Default"] == "Amazon"
+    types = {r["Type"] for r in evaluate(shipped).resources.values()}
+    assert not types & {"AWS::EC2::NatGateway", "AWS::EC2::EIP", "AWS::EC2::FlowLog", "AWS::Logs::LogGroup"}

@@ -12,15 +12,33 @@ YAML = str(TEMPLATES / "dualstack-vpc.yaml")
 JSON = str(TEMPLATES / "dualstack-vpc.json")
 
 
+egress = "0.0.0.0/0 -> InternetGateway, ::/0 -> EgressOnlyInternetGateway"
+
+
 def test_prints_the_subnets_a_parameter_set_builds(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([YAML, "--region", "eu-west-1", "AzCount=3", "VpcCidrBlock=10.20.0.0/16", "SubnetPrefixLength=20"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith(f"precheck: {YAML} with AzCount=3 SubnetPrefixLength=20 VpcCidrBlock=10.20.0.0/16:")
-    assert [line.split()[:3] for line in out[1:]] == [
-        ["PublicSubnetA", "eu-west-1a", "10.20.0.0/20"],
-        ["PublicSubnetB", "eu-west-1b", "10.20.16.0/20"],
-        ["PublicSubnetC", "eu-west-1c", "10.20.32.0/20"],
+    assert out[0] == (f"precheck: {YAML} with AzCount=3 VpcCidrBlock=10.20.0.0/16 SubnetPrefixLength=20: 14 resources")
+    assert [line.split(maxsplit=5) for line in out[1:]] == [
+        ["PublicSubnetA", "eu-west-1a", "10.20.0.0/20", "/64", "#0", egress],
+        ["PublicSubnetB", "eu-west-1b", "10.20.16.0/20", "/64", "#1", egress],
+        ["PublicSubnetC", "eu-west-1c", "10.20.32.0/20", "/64", "#2", egress],
     ]
+
+
+def test_shows_private_and_ipv6_only_routes_through_each_az_nat_gateway(capsys: pytest.CaptureFixture[str]) -> None:
+    template = str(TEMPLATES / "dualstack-vpc-ipv6only.yaml")
+    assert main([template, "NatGateways=PerAz"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].split(maxsplit=5) == [
+        "Ipv6OnlySubnetA",
+        "us-east-1a",
+        "no",
+        "IPv4",
+        "/64",
+        "#3   ::/0 -> EgressOnlyInternetGateway, 64:ff9b::/96 -> NatGatewayA",
+    ]
+    assert lines[-1].endswith("64:ff9b::/96 -> NatGatewayB")
 
 
 @pytest.mark.parametrize(
@@ -28,6 +46,7 @@ def test_prints_the_subnets_a_parameter_set_builds(capsys: pytest.CaptureFixture
     [
         (["VpcCidrBlock=10.0.0.0/23"], "10.0.0.0/23 holds 2 blocks of /24, 3 asked for"),
         (["VpcCidrBlock=10.0.1.0/16"], "host bits"),
+        (["FlowLogs=S3"], "set FlowLogS3BucketArn"),
         (["AzCount=4"], "AzCount='4' is not one of 1, 2, 3"),
         (["VpcCidr=10.0.0.0/16"], "unknown parameter VpcCidr"),
         (["AzCount"], "'AzCount' is not Key=Value"),

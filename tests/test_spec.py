@@ -13,11 +13,33 @@ def test_az_maximum_outside_one_to_six_is_refused(max_azs: int) -> None:
         TemplateSpec(max_azs=max_azs)
 
 
-def test_tiers_must_be_present_and_distinct() -> None:
-    with pytest.raises(SpecError, match="at least one tier"):
+def test_tiers_must_include_public_be_distinct_and_in_subnet_index_order() -> None:
+    with pytest.raises(SpecError, match="public tier is required"):
         TemplateSpec(tiers=())
+    with pytest.raises(SpecError, match="public tier is required"):
+        TemplateSpec(tiers=(TierKind.PRIVATE,))
     with pytest.raises(SpecError, match="only once"):
         TemplateSpec(tiers=(TierKind.PUBLIC, TierKind.PUBLIC))
+    with pytest.raises(SpecError, match="subnet-index order"):
+        TemplateSpec(tiers=(TierKind.PUBLIC, TierKind.ISOLATED, TierKind.PRIVATE))
+
+
+def test_tier_lists_parse_into_subnet_index_order() -> None:
+    assert TierKind.parse("isolated, public,ipv6only") == (TierKind.PUBLIC, TierKind.IPV6ONLY, TierKind.ISOLATED)
+    with pytest.raises(SpecError, match="unknown tier 'dmz'"):
+        TierKind.parse("public,dmz")
+    with pytest.raises(SpecError, match="only once"):
+        TierKind.parse("public,private,public")
+
+
+def test_slot_index_is_tier_position_times_maximum_azs_plus_az() -> None:
+    spec = TemplateSpec(max_azs=4, tiers=tuple(TierKind))
+    assert spec.subnet_slots == 16
+    assert spec.slot(TierKind.PUBLIC, 3) == 3
+    assert spec.slot(TierKind.PRIVATE, 0) == 4
+    assert spec.slot(TierKind.ISOLATED, 2) == 14
+    assert spec.uses_nat
+    assert not TemplateSpec(tiers=(TierKind.PUBLIC, TierKind.ISOLATED)).uses_nat
 
 
 def test_slots_are_reserved_for_the_maximum_az_count() -> None:

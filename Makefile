@@ -8,6 +8,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 
 TEMPLATE ?= dualstack-vpc
+FILE ?=
+REGIONS ?= ALL_REGIONS
+LINT_ARGS ?=
 STACK ?=
 REGION ?=
 PARAMS ?=
@@ -15,7 +18,7 @@ PARAMS ?=
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 
-.PHONY: help venv template test check lint typecheck pytest bench deploy lock clean
+.PHONY: help venv template test check lint typecheck pytest bench deploy lint-template lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +60,10 @@ deploy: $(STAMP) ## aws cloudformation deploy: make deploy STACK=name REGION=reg
 	aws cloudformation deploy --template-file templates/$(TEMPLATE).yaml --stack-name $(STACK) \
 		--region $(REGION) --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset \
 		$(if $(strip $(PARAMS)),--parameter-overrides $(PARAMS))
+
+lint-template: $(STAMP) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
+	@[ -n "$(FILE)" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }
+	$(VENV)/bin/cfn-lint "$(FILE)" --append-rules dualstack/lint_rules --regions $(REGIONS) $(LINT_ARGS)
 
 lock: ## Re-pin requirements.lock from pyproject.toml's pins (needs the package registry)
 	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock

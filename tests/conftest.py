@@ -5,15 +5,23 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from cfnlint.config import ManualArgs
 
 from dualstack import SHIPPED, TemplateSpec, TierKind, build_template
 from dualstack.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
+#: The project's cfn-lint rules, appended as users append them.
+RULES_DIR = str(ROOT / "dualstack" / "lint_rules")
+
+
+def lint_config(**options: Any) -> ManualArgs:
+    """cfn-lint options; ``append_rules`` is accepted at run time though ``ManualArgs`` does not declare it."""
+    return cast(ManualArgs, options)
 
 
 @cache

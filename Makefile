@@ -18,7 +18,7 @@ PARAMS ?=
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 
-.PHONY: help venv template test check lint typecheck pytest bench deploy lint-template lock clean
+.PHONY: help venv template test check lint typecheck pytest bench deploy verify lint-template lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,11 @@ deploy: $(STAMP) ## aws cloudformation deploy: make deploy STACK=name REGION=reg
 	aws cloudformation deploy --template-file templates/$(TEMPLATE).yaml --stack-name $(STACK) \
 		--region $(REGION) --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset \
 		$(if $(strip $(PARAMS)),--parameter-overrides $(PARAMS))
+
+verify: $(STAMP) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
+	@[ -n "$(STACK)" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }
+	@[ -n "$(REGION)" ] || { echo "make verify: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
+	$(PY) -m dualstack.verify --stack "$(STACK)" --region "$(REGION)" $(if $(JSON),--json)
 
 lint-template: $(STAMP) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
 	@[ -n "$(FILE)" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }

@@ -9,7 +9,8 @@ lets the tests prove, without AWS, that every subnet CIDR and every
 
 Resource IDs are placeholders (``<PublicSubnetA>``); attributes are placeholders
 too, except the VPC's ``CidrBlock`` (its CIDR property) and ``Ipv6CidrBlocks``
-(one example /56), which the subnet arithmetic needs.
+(one example /56), and a subnet's ``Ipv6CidrBlocks`` (its own block), which the
+address arithmetic needs.
 """
 
 from __future__ import annotations
@@ -238,6 +239,9 @@ class _Evaluator:
                 return self.eval(resource["Properties"]["CidrBlock"], where)
             if attribute == "Ipv6CidrBlocks":
                 return [EXAMPLE_VPC_IPV6_BLOCK]
+        if resource["Type"] == "AWS::EC2::Subnet" and attribute == "Ipv6CidrBlocks":
+            block = resource["Properties"].get("Ipv6CidrBlock")
+            return [] if block is None else [self.eval(block, where)]
         return f"<{name}.{attribute}>"
 
     def select(self, arg: Any, where: str) -> Any:

@@ -23,6 +23,11 @@ FLOW_LOG = "FlowLog"
 FLOW_LOG_GROUP = "FlowLogGroup"
 FLOW_LOG_ROLE = "FlowLogRole"
 
+TEST_INSTANCE = "TestInstance"
+TEST_INSTANCE_SECURITY_GROUP = "TestInstanceSecurityGroup"
+TEST_INSTANCE_ROLE = "TestInstanceRole"
+TEST_INSTANCE_PROFILE = "TestInstanceProfile"
+
 # Parameters.
 VPC_CIDR_BLOCK_PARAM = "VpcCidrBlock"
 SUBNET_PREFIX_LENGTH_PARAM = "SubnetPrefixLength"
@@ -34,6 +39,11 @@ NAT_GATEWAYS_PARAM = "NatGateways"
 FLOW_LOGS_PARAM = "FlowLogs"
 FLOW_LOG_RETENTION_DAYS_PARAM = "FlowLogRetentionDays"
 FLOW_LOG_S3_BUCKET_ARN_PARAM = "FlowLogS3BucketArn"
+CREATE_TEST_INSTANCE_PARAM = "CreateTestInstance"
+TEST_INSTANCE_TYPE_PARAM = "TestInstanceType"
+TEST_INSTANCE_IMAGE_PARAM = "TestInstanceImageId"
+KEY_NAME_PARAM = "KeyName"
+SSH_INGRESS_CIDR_PARAM = "SshIngressCidr"
 
 # Conditions on those parameters.
 IPV6_FROM_IPAM = "Ipv6FromIpam"
@@ -42,6 +52,9 @@ HAS_NAT_GATEWAYS = "HasNatGateways"
 NAT_GATEWAY_PER_AZ = "NatGatewayPerAz"
 HAS_FLOW_LOGS = "HasFlowLogs"
 FLOW_LOGS_TO_CLOUDWATCH_LOGS = "FlowLogsToCloudWatchLogs"
+CREATE_TEST_INSTANCE = "CreateTestInstance"
+HAS_KEY_NAME = "HasKeyName"
+HAS_SSH_INGRESS_CIDR = "HasSshIngressCidr"
 
 # Mappings.
 SUBNET_SIZES_MAPPING = "SubnetSizes"

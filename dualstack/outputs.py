@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from troposphere import AWSHelperFn, Export, GetAtt, GetAZs, If, Join, Output, Select, Template
+from troposphere import AWSHelperFn, Export, GetAtt, GetAZs, If, Join, Output, Select, Sub, Template
 
 from . import names
 from .flowlogs import FlowLogs
 from .nat import NatGateways
 from .network import Network
 from .parameters import Parameters
+from .testinstance import TestInstance
 from .tiers import Tier
 
 
@@ -69,6 +70,7 @@ def add_outputs(
     tiers: Sequence[Tier],
     nat: NatGateways | None,
     flow_logs: FlowLogs,
+    test_instance: TestInstance,
 ) -> None:
     """VPC, gateway, per-tier subnet and route-table, NAT gateway and flow log outputs."""
     _add(t, "VpcId", network.vpc.ref(), "ID of the VPC")
@@ -103,4 +105,17 @@ def add_outputs(
         flow_logs.destination,
         "ARN of the flow log's CloudWatch Logs group or S3 bucket",
         names.HAS_FLOW_LOGS,
+    )
+    instance = test_instance.instance
+    only = names.CREATE_TEST_INSTANCE
+    _add(t, names.output_key(names.TEST_INSTANCE), instance.ref(), "ID of the test instance", only)
+    _add(t, "TestInstancePublicIp", GetAtt(instance, "PublicIp"), "Public IPv4 address of the test instance", only)
+    _add(t, "TestInstanceIpv6Address", test_instance.ipv6_address, "IPv6 address of the test instance", only)
+    _add(t, "TestInstanceSshCommand", Sub("ssh ubuntu@${TestInstance.PublicIp}"), "SSH to it over IPv4", only)
+    _add(
+        t,
+        "TestInstanceSessionCommand",
+        Sub("aws ssm start-session --target ${TestInstance} --region ${AWS::Region}"),
+        "Log in through Session Manager",
+        only,
     )

@@ -10,7 +10,8 @@ from troposphere import And, Condition, Equals, FindInMap, Not, Or, Parameter, S
 from . import names
 from .spec import LARGEST_VPC_PREFIX, TemplateSpec
 
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+#: One decimal octet of an IPv4 address, for AllowedPattern.
+IPV4_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 
 #: The retention periods CloudWatch Logs accepts, in days.
 LOG_RETENTION_DAYS = (
@@ -108,7 +109,7 @@ class Parameters:
 def vpc_cidr_pattern(spec: TemplateSpec) -> str:
     """``AllowedPattern`` for the VPC CIDR: a dotted quad and a prefix length the template can use."""
     prefixes = "|".join(str(p) for p in range(LARGEST_VPC_PREFIX, spec.smallest_vpc_prefix + 1))
-    return rf"^({_OCTET}\.){{3}}{_OCTET}/({prefixes})$"
+    return rf"^({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/({prefixes})$"
 
 
 def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter]:

@@ -10,6 +10,7 @@ from .network import add_network
 from .outputs import add_outputs
 from .parameters import add_parameters
 from .spec import TemplateSpec, TierKind
+from .testinstance import add_test_instance
 from .tiers import add_subnets, add_tier
 
 
@@ -34,6 +35,7 @@ def build_template(spec: TemplateSpec) -> Template:
     nat = add_nat_gateways(t, spec, params, network, [s.subnet for s in subnets[TierKind.PUBLIC]])
     tiers = [add_tier(t, spec, params, network, kind, subnets[kind], nat) for kind in spec.tiers]
     flow_logs = add_flow_logs(t, params, network)
-    add_outputs(t, params, network, tiers, nat, flow_logs)
+    test_instance = add_test_instance(t, params.form, network, tiers[0])
+    add_outputs(t, params, network, tiers, nat, flow_logs, test_instance)
     t.set_metadata(params.form.metadata())
     return t

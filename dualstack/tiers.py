@@ -56,6 +56,10 @@ class Tier:
     kind: TierKind
     subnets: tuple[TierSubnet, ...]
     route_tables: tuple[TierRouteTable, ...]
+    #: Every route the tier may have, whatever the conditions.
+    routes: tuple[ec2.Route, ...]
+    #: One per subnet, in AZ order.
+    associations: tuple[ec2.SubnetRouteTableAssociation, ...]
 
 
 def _shares_route_table(kind: TierKind) -> bool:
@@ -126,11 +130,13 @@ def _route_tables(
     return tuple(tables)
 
 
-def _add_routes(t: Template, network: Network, kind: TierKind, table: TierRouteTable, nat: NatGateways | None) -> None:
+def _add_routes(
+    t: Template, network: Network, kind: TierKind, table: TierRouteTable, nat: NatGateways | None
+) -> list[ec2.Route]:
     az = table.az_index
     route_table_id = table.route_table.ref()
     if kind is TierKind.PUBLIC:
-        t.add_resource(
+        ipv4 = t.add_resource(
             ec2.Route(
                 names.tier_resource(kind, "Ipv4DefaultRoute"),
                 # A route to an Internet Gateway that is not yet attached fails to create.
@@ -141,7 +147,7 @@ def _add_routes(t: Template, network: Network, kind: TierKind, table: TierRouteT
             )
         )
         egress_only = names.PUBLIC_IPV6_EGRESS_ONLY
-        t.add_resource(
+        ipv6 = t.add_resource(
             ec2.Route(
                 names.tier_resource(kind, "Ipv6DefaultRoute"),
                 # An IPv6 route is refused until the VPC has its IPv6 block; the Internet
@@ -158,11 +164,11 @@ def _add_routes(t: Template, network: Network, kind: TierKind, table: TierRouteT
                 validation=False,
             )
         )
-        return
+        return [ipv4, ipv6]
     if kind is TierKind.ISOLATED:
-        return
+        return []
     assert az is not None, "NAT tiers have a route table per AZ"
-    t.add_resource(
+    egress = t.add_resource(
         ec2.Route(
             names.tier_resource(kind, "Ipv6DefaultRoute", az),
             DependsOn=[network.ipv6_cidr_block],
@@ -173,13 +179,13 @@ def _add_routes(t: Template, network: Network, kind: TierKind, table: TierRouteT
         )
     )
     if nat is None:
-        return
+        return [egress]
     via_nat: dict[str, Any] = (
         {"DestinationCidrBlock": IPV4_DEFAULT}
         if kind is TierKind.PRIVATE
         else {"DestinationIpv6CidrBlock": NAT64_PREFIX, "DependsOn": [network.ipv6_cidr_block]}
     )
-    t.add_resource(
+    through_nat = t.add_resource(
         ec2.Route(
             names.tier_resource(kind, "Ipv4DefaultRoute" if kind is TierKind.PRIVATE else "Nat64Route", az),
             RouteTableId=route_table_id,
@@ -188,6 +194,7 @@ def _add_routes(t: Template, network: Network, kind: TierKind, table: TierRouteT
             **when(names.nat_route_condition(az)),
         )
     )
+    return [egress, through_nat]
 
 
 def add_tier(
@@ -201,17 +208,16 @@ def add_tier(
 ) -> Tier:
     """Route tables, routes and associations for a tier's subnets."""
     tables = _route_tables(t, params, network, kind, spec.max_azs)
-    for table in tables:
-        _add_routes(t, network, kind, table, nat)
+    routes = [route for table in tables for route in _add_routes(t, network, kind, table, nat)]
+    associations = []
     for tier_subnet in subnets:
         az = tier_subnet.az_index
         table = tables[0] if len(tables) == 1 else tables[az]
-        t.add_resource(
-            ec2.SubnetRouteTableAssociation(
-                names.tier_resource(kind, "SubnetRouteTableAssociation", az),
-                SubnetId=tier_subnet.subnet.ref(),
-                RouteTableId=table.route_table.ref(),
-                **when_az(params, az),
-            )
+        association = ec2.SubnetRouteTableAssociation(
+            names.tier_resource(kind, "SubnetRouteTableAssociation", az),
+            SubnetId=tier_subnet.subnet.ref(),
+            RouteTableId=table.route_table.ref(),
+            **when_az(params, az),
         )
-    return Tier(kind, subnets, tables)
+        associations.append(t.add_resource(association))
+    return Tier(kind, subnets, tables, tuple(routes), tuple(associations))

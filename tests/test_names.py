@@ -18,6 +18,10 @@ NETWORK = {
     "FlowLog": "AWS::EC2::FlowLog",
     "FlowLogGroup": "AWS::Logs::LogGroup",
     "FlowLogRole": "AWS::IAM::Role",
+    "TestInstance": "AWS::EC2::Instance",
+    "TestInstanceSecurityGroup": "AWS::EC2::SecurityGroup",
+    "TestInstanceRole": "AWS::IAM::Role",
+    "TestInstanceProfile": "AWS::IAM::InstanceProfile",
 }
 PUBLIC = {
     "PublicRouteTable": "AWS::EC2::RouteTable",
@@ -60,6 +64,11 @@ COMMON_PARAMETERS = {
     "FlowLogs",
     "FlowLogRetentionDays",
     "FlowLogS3BucketArn",
+    "CreateTestInstance",
+    "TestInstanceType",
+    "TestInstanceImageId",
+    "KeyName",
+    "SshIngressCidr",
 }
 PARAMETERS = {
     "dualstack-vpc": COMMON_PARAMETERS,
@@ -81,6 +90,11 @@ COMMON_OUTPUTS = {
     "PublicSubnetCId",
     "PublicSubnetIds",
     "PublicRouteTableId",
+    "TestInstanceId",
+    "TestInstancePublicIp",
+    "TestInstanceIpv6Address",
+    "TestInstanceSshCommand",
+    "TestInstanceSessionCommand",
 }
 NAT_OUTPUTS = {f"NatGateway{z}{suffix}" for z in "ABC" for suffix in ("Id", "PublicIp")}
 

@@ -31,6 +31,7 @@ def test_every_taggable_resource_has_a_name_tag_built_from_the_stack_name(shippe
         "AWS::EC2::VPCGatewayAttachment",
         "AWS::EC2::Route",
         "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::IAM::InstanceProfile",
     }
     names = set()
     for logical_id, resource in shipped["Resources"].items():

@@ -12,7 +12,12 @@ from .conftest import az_params, rendered
 
 def _everything(spec: TemplateSpec) -> dict[str, str]:
     """Choices under which every conditional output exists."""
-    choices = {**az_params(spec, spec.max_azs), "FlowLogs": "CloudWatchLogs"}
+    choices = {
+        **az_params(spec, spec.max_azs),
+        "FlowLogs": "CloudWatchLogs",
+        "CreateTestInstance": "true",
+        "SshIngressCidr": "203.0.113.7/32",
+    }
     return choices | ({"NatGateways": "PerAz"} if spec.uses_nat else {})
 
 

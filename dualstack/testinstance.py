@@ -1,0 +1,220 @@
+"""The optional test instance that repeats the seed's experiment: SSH in over IPv4, NTP out over IPv6.
+
+Off by default (``CreateTestInstance=false``). When on: one Ubuntu LTS instance in
+the first public subnet with a public IPv4 address and a fixed IPv6 address,
+SSH from one IPv4 CIDR only, no IPv6 ingress at all, IMDSv2, an encrypted root
+volume and Session Manager access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from awacs import sts
+from awacs.aws import Allow, PolicyDocument, Principal, Statement
+from troposphere import (
+    AWSHelperFn,
+    Equals,
+    GetAtt,
+    If,
+    Join,
+    Not,
+    NoValue,
+    Parameter,
+    Select,
+    Split,
+    Sub,
+    Template,
+    ec2,
+    iam,
+)
+
+from . import names
+from .network import Network
+from .parameters import IPV4_OCTET, ConsoleForm, when
+from .tiers import Tier
+
+#: Canonical's public SSM parameter for the current Ubuntu 24.04 LTS amd64 AMI, in every region.
+UBUNTU_AMI_PARAMETER = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
+#: The host part of the test instance's IPv6 address within its subnet's /64.
+IPV6_HOST = "::10"
+_IPV4_CIDR = rf"({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/([0-9]|[12][0-9]|3[0-2])"
+
+
+@dataclass(frozen=True)
+class TestInstance:
+    instance: ec2.Instance
+    security_group: ec2.SecurityGroup
+    #: The instance's IPv6 address, computed in the template from its subnet's /64.
+    ipv6_address: AWSHelperFn
+
+
+def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter, Parameter, Parameter]:
+    group = "Test instance (reproduces the IPv4-in, IPv6-out experiment)"
+    create = form.add(
+        t,
+        group,
+        "Create the test instance",
+        Parameter(
+            names.CREATE_TEST_INSTANCE_PARAM,
+            Type="String",
+            Default="false",
+            AllowedValues=["false", "true"],
+            ConstraintDescription="must be true or false",
+            Description="true: one Ubuntu instance in the first public subnet, to prove the pattern; see the README.",
+        ),
+    )
+    instance_type = form.add(
+        t,
+        group,
+        "Instance type",
+        Parameter(
+            names.TEST_INSTANCE_TYPE_PARAM,
+            Type="String",
+            Default="t3.micro",
+            AllowedPattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$",
+            ConstraintDescription="must be an instance type such as t3.micro (x86_64: the AMI is amd64)",
+            Description="An x86_64 instance type; t3.micro is in every region.",
+        ),
+    )
+    image = form.add(
+        t,
+        group,
+        "AMI (SSM parameter)",
+        Parameter(
+            names.TEST_INSTANCE_IMAGE_PARAM,
+            Type="AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+            Default=UBUNTU_AMI_PARAMETER,
+            ConstraintDescription="must be the path of an SSM parameter that holds an AMI ID",
+            Description="Public SSM parameter naming the AMI; the default is the current Ubuntu 24.04 LTS (amd64).",
+        ),
+    )
+    key_name = form.add(
+        t,
+        group,
+        "Key pair (empty: Session Manager only)",
+        Parameter(
+            names.KEY_NAME_PARAM,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^[\x20-\x7E]{0,255}$",
+            ConstraintDescription="must be the name of an existing EC2 key pair, or empty",
+            Description="Existing EC2 key pair for SSH as ubuntu; leave empty to log in with Session Manager.",
+        ),
+    )
+    ssh_cidr = form.add(
+        t,
+        group,
+        "SSH source (IPv4 CIDR)",
+        Parameter(
+            names.SSH_INGRESS_CIDR_PARAM,
+            Type="String",
+            Default="",
+            AllowedPattern=rf"^({_IPV4_CIDR})?$",
+            ConstraintDescription="must be empty or an IPv4 CIDR block such as 203.0.113.7/32",
+            Description="The only IPv4 range allowed to SSH to the instance, such as your address /32 (no IPv6).",
+        ),
+    )
+    t.add_condition(names.CREATE_TEST_INSTANCE, Equals(create.ref(), "true"))
+    t.add_condition(names.HAS_KEY_NAME, Not(Equals(key_name.ref(), "")))
+    t.add_condition(names.HAS_SSH_INGRESS_CIDR, Not(Equals(ssh_cidr.ref(), "")))
+    t.add_rule(
+        "TestInstanceNeedsSshSource",
+        {
+            "RuleCondition": Equals(create.ref(), "true"),
+            "Assertions": [
+                {
+                    "Assert": Not(Equals(ssh_cidr.ref(), "")),
+                    "AssertDescription": (
+                        "CreateTestInstance is true: set SshIngressCidr to the IPv4 range you connect from, "
+                        "such as your address /32"
+                    ),
+                }
+            ],
+        },
+    )
+    return create, instance_type, image, key_name, ssh_cidr
+
+
+def ec2_trust_policy() -> PolicyDocument:
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(Effect=Allow, Principal=Principal("Service", "ec2.amazonaws.com"), Action=[sts.AssumeRole])
+        ],
+    )
+
+
+def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: Tier) -> TestInstance:
+    """The instance, its security group and instance profile, all under ``CreateTestInstance``."""
+    _, instance_type, image, key_name, ssh_cidr = _add_parameters(t, form)
+    condition = when(names.CREATE_TEST_INSTANCE)
+    security_group = t.add_resource(
+        ec2.SecurityGroup(
+            names.TEST_INSTANCE_SECURITY_GROUP,
+            VpcId=network.vpc.ref(),
+            GroupDescription="dualstack test instance: SSH over IPv4 from one range; no IPv6 ingress",
+            # IPv4 only: the IPv6 address must stay unreachable from the internet.
+            # The Rules make SshIngressCidr non-empty whenever the instance exists; the
+            # condition says so to those (cfn-lint among them) that read no Rules.
+            SecurityGroupIngress=If(
+                names.HAS_SSH_INGRESS_CIDR,
+                [
+                    ec2.SecurityGroupRule(
+                        IpProtocol="tcp", FromPort=22, ToPort=22, CidrIp=ssh_cidr.ref(), Description="SSH over IPv4"
+                    )
+                ],
+                NoValue,
+            ),
+            SecurityGroupEgress=[
+                ec2.SecurityGroupRule(IpProtocol="-1", CidrIp="0.0.0.0/0", Description="All IPv4 out"),
+                ec2.SecurityGroupRule(IpProtocol="-1", CidrIpv6="::/0", Description="All IPv6 out"),
+            ],
+            Tags=names.name_tags("test-instance"),
+            **condition,
+        )
+    )
+    role = t.add_resource(
+        iam.Role(
+            names.TEST_INSTANCE_ROLE,
+            AssumeRolePolicyDocument=ec2_trust_policy(),
+            ManagedPolicyArns=[Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore")],
+            Tags=names.name_tags("test-instance"),
+            **condition,
+        )
+    )
+    profile = t.add_resource(iam.InstanceProfile(names.TEST_INSTANCE_PROFILE, Roles=[role.ref()], **condition))
+    subnet = public.subnets[0].subnet
+    # The subnet's /64 ends in "::/64" (its last 64 bits are zero, the longest run of zeros),
+    # so splitting on "::/" leaves the network part, and "::10" names one host in it.
+    ipv6_address = Join("", [Select(0, Split("::/", Select(0, GetAtt(subnet, "Ipv6CidrBlocks")))), IPV6_HOST])
+    instance = t.add_resource(
+        ec2.Instance(
+            names.TEST_INSTANCE,
+            # Its first boot syncs time and updates packages: the routes must be there already.
+            DependsOn=[*public.routes, public.associations[0]],
+            ImageId=image.ref(),
+            InstanceType=instance_type.ref(),
+            KeyName=If(names.HAS_KEY_NAME, key_name.ref(), NoValue),
+            IamInstanceProfile=profile.ref(),
+            NetworkInterfaces=[
+                ec2.NetworkInterfaceProperty(
+                    DeviceIndex="0",
+                    SubnetId=subnet.ref(),
+                    GroupSet=[security_group.ref()],
+                    AssociatePublicIpAddress=True,
+                    Ipv6Addresses=[ec2.InstanceIpv6Address(Ipv6Address=ipv6_address)],
+                    DeleteOnTermination=True,
+                )
+            ],
+            MetadataOptions=ec2.MetadataOptions(HttpTokens="required", HttpEndpoint="enabled"),
+            BlockDeviceMappings=[
+                ec2.BlockDeviceMapping(
+                    DeviceName="/dev/sda1", Ebs=ec2.EbsBlockDevice(Encrypted=True, VolumeType="gp3", VolumeSize=8)
+                )
+            ],
+            Tags=names.name_tags("test-instance"),
+            **condition,
+        )
+    )
+    return TestInstance(instance, security_group, ipv6_address)

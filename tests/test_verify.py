@@ -1,0 +1,368 @@
+"""make verify, against an EC2 network built in moto (in process: nothing calls real AWS).
+
+The network is built through the EC2 API the way the public template builds it, a
+stack's outputs point at it, and each test breaks one thing and expects the check
+that names it to fail. What runs on the instance (SSM Run Command) is replaced by
+recorded output: moto does not run commands.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from dualstack.verify import main
+
+REGION = "eu-west-1"
+STACK = "edge-vpc"
+
+#: What the test instance printed in the seed's experiment, in today's Ubuntu form.
+GOOD_INSTANCE_OUTPUT = """== timesync
+       Server: 2620:2d:4000:1::41 (ntp.ubuntu.com)
+== journal
+Contacted time server [2620:2d:4000:1::41]:123 (ntp.ubuntu.com).
+== ipv6-only
+200 2a00:1450:4009:81f::200e
+"""
+IPV4_NTP_OUTPUT = "\n".join(
+    [
+        "== timesync",
+        "       Server: 185.125.190.56 (ntp.ubuntu.com)",
+        "== journal",
+        "Contacted time server 185.125.190.56:123 (ntp.ubuntu.com).",
+        "== ipv6-only",
+        "curl: (7) Failed to connect to ipv6.google.com port 443 after 3 ms: Couldn't connect to server",
+        "000 ",  # curl's %{http_code} %{remote_ip} when nothing answered
+    ]
+)
+
+
+class RecordedShell:
+    def __init__(self, output: str) -> None:
+        self.output = output
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def run(self, instance_id: str, commands: Sequence[str]) -> str:
+        self.calls.append((instance_id, list(commands)))
+        return self.output
+
+
+@dataclass
+class Breakage:
+    """What to get wrong when building the network."""
+
+    ipv6_route_to_igw: bool = False
+    no_vpc_ipv6: bool = False
+    subnet_b_without_ipv6_on_launch: bool = False
+    no_ipv4_route: bool = False
+    ipv6_ingress: bool = False
+
+
+@pytest.fixture(autouse=True)
+def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+def build(broken: Breakage = Breakage(), *, with_instance: bool = True) -> dict[str, str]:  # noqa: B008
+    """A public-tier network as the template builds it, and a stack whose outputs point at it."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    block = None
+    if not broken.no_vpc_ipv6:
+        block = ec2.associate_vpc_cidr_block(VpcId=vpc, AmazonProvidedIpv6CidrBlock=True)["Ipv6CidrBlockAssociation"][
+            "Ipv6CidrBlock"
+        ]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    eigw = ec2.create_egress_only_internet_gateway(VpcId=vpc)["EgressOnlyInternetGateway"][
+        "EgressOnlyInternetGatewayId"
+    ]
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    if not broken.no_ipv4_route:
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    if broken.ipv6_route_to_igw:
+        ec2.create_route(RouteTableId=table, DestinationIpv6CidrBlock="::/0", GatewayId=igw)
+    else:
+        ec2.create_route(RouteTableId=table, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=eigw)
+    subnets = []
+    for index, zone in enumerate(("a", "b")):
+        extra = {}
+        if block is not None:
+            extra["Ipv6CidrBlock"] = str(list(ipaddress.ip_network(block).subnets(new_prefix=64))[index])
+        subnet = ec2.create_subnet(
+            VpcId=vpc, CidrBlock=f"10.0.{index}.0/24", AvailabilityZone=f"{REGION}{zone}", **extra
+        )["Subnet"]["SubnetId"]
+        ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+        if not (broken.subnet_b_without_ipv6_on_launch and zone == "b"):
+            ec2.modify_subnet_attribute(SubnetId=subnet, AssignIpv6AddressOnCreation={"Value": True})
+        ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+        subnets.append(subnet)
+    outputs = {
+        "VpcId": vpc,
+        "InternetGatewayId": igw,
+        "EgressOnlyInternetGatewayId": eigw,
+        "PublicSubnetIds": ",".join(subnets),
+        "PublicRouteTableId": table,
+    }
+    if with_instance:
+        group = ec2.create_security_group(GroupName="test-instance", Description="test", VpcId=vpc)["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=group,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.7/32"}]}
+            ],
+        )
+        if broken.ipv6_ingress:
+            ec2.authorize_security_group_ingress(
+                GroupId=group,
+                IpPermissions=[
+                    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
+                ],
+            )
+        interface = {"DeviceIndex": 0, "SubnetId": subnets[0], "Groups": [group], "AssociatePublicIpAddress": True}
+        instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, NetworkInterfaces=[interface])
+        instance_id = instance["Instances"][0]["InstanceId"]
+        if block is not None:
+            eni = instance["Instances"][0]["NetworkInterfaces"][0]["NetworkInterfaceId"]
+            address = str(ipaddress.ip_network(block).network_address + 0x10)
+            ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6Addresses=[address])
+        outputs["TestInstanceId"] = instance_id
+    template = {
+        "Parameters": {"PublicIpv6Routing": {"Type": "String", "Default": "EgressOnly"}},
+        "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+    }
+    boto3.client("cloudformation", region_name=REGION).create_stack(StackName=STACK, TemplateBody=json.dumps(template))
+    return outputs
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], *args: str, shell_output: str = GOOD_INSTANCE_OUTPUT
+) -> tuple[int, str, str]:
+    recorded = RecordedShell(shell_output)
+    status = main(["--stack", STACK, "--region", REGION, *args], shell=lambda ssm: recorded)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _failed(out: str) -> set[str]:
+    return {line.split()[1] for line in out.splitlines() if line.startswith("FAIL")}
+
+
+def test_the_seed_pattern_passes_every_check_with_evidence(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    outputs = build()
+    status, out, err = run(capsys)
+    assert status == 0, out + err
+    assert _failed(out) == set()
+    lines = out.splitlines()
+    assert lines[-1] == "11 checks: 11 passed, 0 failed"
+    text = "\n".join(lines)
+    assert f"{outputs['PublicRouteTableId']}: 0.0.0.0/0 -> {outputs['InternetGatewayId']}, ::/0 -> " in text
+    assert "systemd-timesyncd synchronised with 2620:2d:4000:1::41 (IPv6)" in text
+    assert "https://ipv6.google.com/ answered HTTP 200 from 2a00:1450:4009:81f::200e" in text
+
+
+@pytest.mark.parametrize(
+    ("broken", "failing"),
+    [
+        (Breakage(ipv6_route_to_igw=True), {"subnet-routes"}),
+        (Breakage(no_vpc_ipv6=True), {"vpc-ipv6-block", "subnet-addresses", "test-instance-addresses"}),
+        (Breakage(subnet_b_without_ipv6_on_launch=True), {"subnet-addresses"}),
+        (Breakage(no_ipv4_route=True), {"subnet-routes"}),
+        (Breakage(ipv6_ingress=True), {"test-instance-no-ipv6-ingress"}),
+    ],
+    ids=["ipv6-route-to-igw", "no-vpc-ipv6", "subnet-not-assigning-ipv6", "no-ipv4-route", "ipv6-ingress"],
+)
+def test_each_broken_network_fails_naming_the_check(
+    aws: None, capsys: pytest.CaptureFixture[str], broken: Breakage, failing: set[str]
+) -> None:
+    build(broken)
+    status, out, _ = run(capsys)
+    assert status == 1
+    assert _failed(out) == failing, out
+
+
+def test_failures_say_what_was_found_and_what_was_expected(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    outputs = build(Breakage(ipv6_route_to_igw=True))
+    _, out, _ = run(capsys)
+    expected = f"::/0 -> {outputs['InternetGatewayId']} (expected {outputs['EgressOnlyInternetGatewayId']})"
+    assert expected in out
+
+
+def test_bidirectional_stacks_expect_ipv6_to_the_internet_gateway(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build(Breakage(ipv6_route_to_igw=True))
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
+    assert stack["Parameters"][0]["ParameterKey"] == "PublicIpv6Routing"
+    cfn.update_stack(
+        StackName=STACK,
+        UsePreviousTemplate=True,
+        Parameters=[{"ParameterKey": "PublicIpv6Routing", "ParameterValue": "Bidirectional"}],
+    )
+    status, out, _ = run(capsys)
+    assert status == 0, out
+
+
+def test_ntp_over_ipv4_and_an_unreachable_ipv6_only_destination_fail(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build()
+    status, out, _ = run(capsys, shell_output=IPV4_NTP_OUTPUT)
+    assert status == 1
+    assert _failed(out) == {"ntp-over-ipv6", "ipv6-only-destination"}
+    assert "systemd-timesyncd used 185.125.190.56, not an IPv6 server" in out
+    assert "https://ipv6.google.com/ not reached: curl: (7) Failed to connect" in out
+
+
+def test_json_output_lists_every_check(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    build(Breakage(no_ipv4_route=True))
+    status, out, _ = run(capsys, "--json")
+    document: dict[str, Any] = json.loads(out)
+    assert status == 1
+    assert document["ok"] is False
+    assert document["stack"] == STACK
+    failed = [c for c in document["checks"] if not c["ok"]]
+    assert [c["check"] for c in failed] == ["subnet-routes", "subnet-routes"]
+    assert all("0.0.0.0/0 -> nothing" in c["evidence"] for c in failed)
+
+
+def test_a_stack_without_test_instance_skips_the_instance_checks(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    build(with_instance=False)
+    status, out, _ = run(capsys)
+    assert status == 0
+    assert "test-instance" not in out
+    assert out.splitlines()[-1] == "7 checks: 7 passed, 0 failed"
+
+
+def test_a_missing_stack_is_one_line_exit_2(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys)
+    assert status == 2
+    assert out == ""
+    assert err == f"verify: error: stack {STACK} does not exist in {REGION}\n"
+
+
+def test_a_stack_not_from_these_templates_is_one_line_exit_2(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"TopicArn": {"Value": {"Ref": "Topic"}}},
+    }
+    boto3.client("cloudformation", region_name=REGION).create_stack(StackName=STACK, TemplateBody=json.dumps(template))
+    status, _, err = run(capsys)
+    assert status == 2
+    assert err.startswith(f"verify: error: stack {STACK} is not from the dualstack templates: it has no VpcId")
+    assert err.count("\n") == 1
+
+
+def test_missing_credentials_is_one_line_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    status, _, err = run(capsys)
+    assert status == 2
+    assert err == "verify: error: no AWS credentials: run `aws configure` or set AWS_PROFILE\n"
+
+
+def test_unreachable_aws_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    # Port 9 on loopback: nothing listens, so the connection is refused at once.
+    status, _, err = run(capsys, "--endpoint-url", "http://127.0.0.1:9")
+    assert status == 2
+    assert err.startswith(f"verify: error: cannot reach AWS in {REGION}: Could not connect to the endpoint URL")
+    assert err.count("\n") == 1
+
+
+def test_bad_arguments_are_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--region", REGION]) == 2
+    assert capsys.readouterr().err == "verify: error: the following arguments are required: --stack\n"
+
+
+class StubSsm:
+    """Just enough of the SSM client for SsmShell: registration, one command, its result."""
+
+    def __init__(self, ping: str | None, results: list[dict[str, Any]]) -> None:
+        self.ping = ping
+        self.results = results
+        self.sent: list[dict[str, Any]] = []
+
+    def describe_instance_information(self, Filters: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803
+        return {"InstanceInformationList": [] if self.ping is None else [{"PingStatus": self.ping}]}
+
+    def send_command(self, **kwargs: Any) -> dict[str, Any]:
+        self.sent.append(kwargs)
+        return {"Command": {"CommandId": "cmd-1"}}
+
+    def get_command_invocation(self, CommandId: str, InstanceId: str) -> dict[str, Any]:  # noqa: N803
+        result = self.results.pop(0)
+        if "error" in result:
+            from botocore.exceptions import ClientError
+
+            raise ClientError({"Error": {"Code": result["error"], "Message": "not yet"}}, "GetCommandInvocation")
+        return result
+
+
+def test_ssm_shell_waits_for_the_command_and_returns_its_output() -> None:
+    from dualstack.verify import INSTANCE_SCRIPT, SsmShell
+
+    ssm = StubSsm(
+        "Online",
+        [
+            {"error": "InvocationDoesNotExist"},
+            {"Status": "InProgress"},
+            {"Status": "Success", "StandardOutputContent": "out"},
+        ],
+    )
+    assert SsmShell(ssm, poll=0).run("i-1", INSTANCE_SCRIPT) == "out"
+    assert ssm.sent == [
+        {"InstanceIds": ["i-1"], "DocumentName": "AWS-RunShellScript", "Parameters": {"commands": INSTANCE_SCRIPT}}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ping", "results", "message"),
+    [
+        (None, [], "Session Manager agent is not registered"),
+        ("ConnectionLost", [], "Session Manager agent is ConnectionLost"),
+        ("Online", [{"Status": "Failed"}], "ended Failed"),
+    ],
+)
+def test_ssm_shell_says_why_it_could_not_run(ping: str | None, results: list[dict[str, Any]], message: str) -> None:
+    from dualstack.verify import SsmShell
+
+    with pytest.raises(RuntimeError, match=message):
+        SsmShell(StubSsm(ping, results), poll=0).run("i-1", ["true"])
+
+
+def test_an_instance_ssm_cannot_reach_fails_both_evidence_checks(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    from dualstack.verify import SsmShell
+
+    build()
+    status = main(["--stack", STACK, "--region", REGION], shell=lambda ssm: SsmShell(StubSsm(None, []), poll=0))
+    out = capsys.readouterr().out
+    assert status == 1
+    assert _failed(out) == {"ntp-over-ipv6", "ipv6-only-destination"}
+    assert "could not run commands on the instance: Session Manager agent is not registered" in out

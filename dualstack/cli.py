@@ -18,6 +18,8 @@ from .template import build_template
 
 EXIT_STALE = 1
 EXIT_USAGE = 2
+#: Standard output closed early (``| head``): no error message, like other Unix tools.
+EXIT_PIPE_CLOSED = 1
 
 
 class UsageError(Exception):
@@ -232,7 +234,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
     except BrokenPipeError:
         # The reader (``| head``) went away: not an error of ours, and nothing more to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_STALE
+        return EXIT_PIPE_CLOSED
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"{prog}: error: {where}{exc.strerror}", file=sys.stderr)

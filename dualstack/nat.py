@@ -10,7 +10,6 @@ from troposphere import AWSHelperFn, GetAtt, If, Template, ec2
 from . import names
 from .network import Network
 from .parameters import Parameters, when
-from .spec import TemplateSpec
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class NatGateways:
 
 
 def add_nat_gateways(
-    t: Template, spec: TemplateSpec, params: Parameters, network: Network, public_subnets: Sequence[ec2.Subnet]
+    t: Template, params: Parameters, network: Network, public_subnets: Sequence[ec2.Subnet]
 ) -> NatGateways | None:
     """One Elastic IP and NAT gateway per AZ in that AZ's public subnet, each existing only when its condition
     holds; ``None`` when no tier routes through NAT."""
@@ -66,5 +65,4 @@ def add_nat_gateways(
             )
         )
         gateways.append(NatGateway(az, gateway, eip, condition))
-    assert spec.max_azs == len(gateways)
     return NatGateways(tuple(gateways))

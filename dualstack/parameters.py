@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from troposphere import And, Condition, Equals, FindInMap, Not, Or, Parameter, Select, Template
+from troposphere import And, AWSHelperFn, Condition, Equals, FindInMap, Not, Or, Parameter, Select, Template
 
 from . import names
 from .spec import LARGEST_VPC_PREFIX, TemplateSpec
@@ -106,6 +106,18 @@ class Parameters:
         )
 
 
+def require_value(t: Template, name: str, applies: AWSHelperFn, parameter: Parameter, description: str) -> None:
+    """A ``Rules`` entry: when ``applies`` holds, ``parameter`` may not be empty. CloudFormation checks it before
+    creating anything, and shows ``description`` (which should say what to fill in)."""
+    t.add_rule(
+        name,
+        {
+            "RuleCondition": applies,
+            "Assertions": [{"Assert": Not(Equals(parameter.ref(), "")), "AssertDescription": description}],
+        },
+    )
+
+
 def vpc_cidr_pattern(spec: TemplateSpec) -> str:
     """``AllowedPattern`` for the VPC CIDR: a dotted quad and a prefix length the template can use."""
     prefixes = "|".join(str(p) for p in range(LARGEST_VPC_PREFIX, spec.smallest_vpc_prefix + 1))
@@ -179,17 +191,12 @@ def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[
         ),
     )
     t.add_condition(names.IPV6_FROM_IPAM, Equals(ipv6_source.ref(), IPV6_IPAM))
-    t.add_rule(
+    require_value(
+        t,
         "Ipv6IpamPoolRequired",
-        {
-            "RuleCondition": Equals(ipv6_source.ref(), IPV6_IPAM),
-            "Assertions": [
-                {
-                    "Assert": Not(Equals(pool.ref(), "")),
-                    "AssertDescription": "Ipv6Source is Ipam: set Ipv6IpamPoolId to the ID of an IPv6 IPAM pool",
-                }
-            ],
-        },
+        Equals(ipv6_source.ref(), IPV6_IPAM),
+        pool,
+        "Ipv6Source is Ipam: set Ipv6IpamPoolId to the ID of an IPv6 IPAM pool",
     )
     return vpc_cidr_block, subnet_prefix_length, pool
 
@@ -325,17 +332,12 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
     )
     t.add_condition(names.HAS_FLOW_LOGS, Not(Equals(flow_logs.ref(), FLOW_LOGS_NONE)))
     t.add_condition(names.FLOW_LOGS_TO_CLOUDWATCH_LOGS, Equals(flow_logs.ref(), FLOW_LOGS_CLOUDWATCH))
-    t.add_rule(
+    require_value(
+        t,
         "FlowLogS3BucketRequired",
-        {
-            "RuleCondition": Equals(flow_logs.ref(), FLOW_LOGS_S3),
-            "Assertions": [
-                {
-                    "Assert": Not(Equals(bucket.ref(), "")),
-                    "AssertDescription": "FlowLogs is S3: set FlowLogS3BucketArn to the ARN of an existing bucket",
-                }
-            ],
-        },
+        Equals(flow_logs.ref(), FLOW_LOGS_S3),
+        bucket,
+        "FlowLogs is S3: set FlowLogS3BucketArn to the ARN of an existing bucket",
     )
     return retention, bucket
 

@@ -32,7 +32,7 @@ def build_template(spec: TemplateSpec) -> Template:
     params = add_parameters(t, spec)
     network = add_network(t, params)
     subnets = {kind: add_subnets(t, spec, params, network, kind) for kind in spec.tiers}
-    nat = add_nat_gateways(t, spec, params, network, [s.subnet for s in subnets[TierKind.PUBLIC]])
+    nat = add_nat_gateways(t, params, network, [s.subnet for s in subnets[TierKind.PUBLIC]])
     tiers = [add_tier(t, spec, params, network, kind, subnets[kind], nat) for kind in spec.tiers]
     flow_logs = add_flow_logs(t, params, network)
     test_instance = add_test_instance(t, params.form, network, tiers[0])

@@ -31,7 +31,7 @@ from troposphere import (
 
 from . import names
 from .network import Network
-from .parameters import IPV4_OCTET, ConsoleForm, when
+from .parameters import IPV4_OCTET, ConsoleForm, require_value, when
 from .tiers import Tier
 
 #: Canonical's public SSM parameter for the current Ubuntu 24.04 LTS amd64 AMI, in every region.
@@ -118,20 +118,12 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
     t.add_condition(names.CREATE_TEST_INSTANCE, Equals(create.ref(), "true"))
     t.add_condition(names.HAS_KEY_NAME, Not(Equals(key_name.ref(), "")))
     t.add_condition(names.HAS_SSH_INGRESS_CIDR, Not(Equals(ssh_cidr.ref(), "")))
-    t.add_rule(
+    require_value(
+        t,
         "TestInstanceNeedsSshSource",
-        {
-            "RuleCondition": Equals(create.ref(), "true"),
-            "Assertions": [
-                {
-                    "Assert": Not(Equals(ssh_cidr.ref(), "")),
-                    "AssertDescription": (
-                        "CreateTestInstance is true: set SshIngressCidr to the IPv4 range you connect from, "
-                        "such as your address /32"
-                    ),
-                }
-            ],
-        },
+        Equals(create.ref(), "true"),
+        ssh_cidr,
+        "CreateTestInstance is true: set SshIngressCidr to the IPv4 range you connect from, such as your address /32",
     )
     return create, instance_type, image, key_name, ssh_cidr
 

@@ -25,7 +25,6 @@ Scenario = dict[str, bool]
 
 _NO_VALUE = object()
 _NAT64_PREFIX = "64:ff9b::/96"
-_CIDR_FUNCTIONS = ("Fn::Cidr",)
 
 
 # Reading templates

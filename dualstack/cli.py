@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from . import kinds
+from .kinds import TierKind
 from .limits import TEMPLATE_BODY_LIMIT, check_limits
 from .render import FORMATS, Format, render
-from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec, TierKind
+from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec, parse_tiers
 from .template import build_template
 
 EXIT_STALE = 1
@@ -41,9 +43,13 @@ def _az_count(text: str) -> int:
     return value
 
 
+def _names(tiers: Sequence[TierKind]) -> str:
+    return ",".join(kind.name for kind in tiers)
+
+
 def _tiers(text: str) -> tuple[TierKind, ...]:
     try:
-        return TierKind.parse(text)
+        return parse_tiers(text)
     except SpecError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -76,7 +82,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--tiers",
         type=_tiers,
         metavar="LIST",
-        help="subnet tiers, comma-separated, from public,private,ipv6only,isolated (default: public)",
+        help=f"subnet tiers, comma-separated, from {_names(kinds.KINDS)} (default: {_names(TemplateSpec().tiers)})",
     )
     custom.add_argument(
         "--format", choices=FORMATS, help="output format (default: from the output file's extension, else yaml)"

@@ -13,7 +13,7 @@ from dualstack import SHIPPED, TemplateSpec, TierKind
 from dualstack.evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, evaluate
 from dualstack.spec import LARGEST_VPC_PREFIX
 
-from .conftest import ALL_SPECS, LARGEST, az_params, rendered, spec_id
+from .conftest import ALL_SPECS, ALL_TIERS, LARGEST, az_params, rendered, spec_id
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 LETTERS = "ABCDEF"
@@ -23,6 +23,8 @@ PREFIX = {
     TierKind.IPV6ONLY: "Ipv6Only",
     TierKind.ISOLATED: "Isolated",
 }
+#: The kinds whose traffic NAT gateways carry (IPv4, or NAT64), so that each AZ has its own route table.
+NAT_KINDS = (TierKind.PRIVATE, TierKind.IPV6ONLY)
 
 
 def _resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -48,7 +50,7 @@ def expected_routes(kind: TierKind, az: int, choices: dict[str, str]) -> dict[st
 
 def choice_sets(spec: TemplateSpec) -> Iterator[dict[str, str]]:
     """Every combination of the deploy-time choices and AZ counts the template offers."""
-    nat = ["None", "Single", "PerAz"] if spec.uses_nat else [None]
+    nat = ["None", "Single", "PerAz"] if any(kind in NAT_KINDS for kind in spec.tiers) else [None]
     for azs, routing, nat_gateways, flow_logs, ipv6_source in itertools.product(
         range(1, spec.max_azs + 1),
         ["EgressOnly", "Bidirectional"],
@@ -117,7 +119,7 @@ def test_resources_exist_exactly_when_a_choice_needs_them(spec: TemplateSpec) ->
         assert types.count("AWS::Logs::LogGroup") == (flow_logs == "CloudWatchLogs"), choices
         assert types.count("AWS::IAM::Role") == (flow_logs == "CloudWatchLogs"), choices
         # A route table per tier, or per tier and AZ where NAT routing can differ by AZ.
-        tables = sum(_azs(choices) if kind.uses_nat else 1 for kind in spec.tiers)
+        tables = sum(_azs(choices) if kind in NAT_KINDS else 1 for kind in spec.tiers)
         assert types.count("AWS::EC2::RouteTable") == tables, choices
         for name in deployment.of_type("AWS::EC2::Subnet"):
             assert deployment.route_table_of(name) is not None, name
@@ -162,7 +164,7 @@ def test_routes_and_subnets_reading_ipv6_depend_on_the_vpc_ipv6_block(any_spec: 
             assert "VpcIpv6CidrBlock" in resource["DependsOn"], name
 
 
-@pytest.mark.parametrize("kind", list(TierKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", ALL_TIERS, ids=str)
 def test_subnet_properties_follow_the_tier_kind(kind: TierKind) -> None:
     subnets = _resources_of(rendered(LARGEST), "AWS::EC2::Subnet")
     mine = {k: v["Properties"] for k, v in subnets.items() if k.startswith(f"{PREFIX[kind]}Subnet")}

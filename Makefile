@@ -81,3 +81,23 @@ lock: ## Re-pin requirements.lock from pyproject.toml's pins (needs the package 
 clean: ## Remove .venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Mutation testing: mutmut, pinned in requirements-mutate.lock, in its own venv; not part of make test.
+MUTATE_VENV := .venv-mutate
+MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat requirements.lock requirements-mutate.lock | cksum | cut -d' ' -f1)
+#: The table of tier kinds, and the functions of verify.py that decide what a deployed stack must route where.
+MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x_routed_destinations*' 'dualstack.verify.x__default_routes*' \
+	'dualstack.verify.x_target_output*' 'dualstack.verify.x_expected_routes*' 'dualstack.verify.x*Verifier*check_subnet*'
+
+$(MUTATE_STAMP): requirements.lock requirements-mutate.lock
+	rm -rf $(MUTATE_VENV)
+	$(PYTHON) -m venv $(MUTATE_VENV)
+	$(MUTATE_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock -r requirements-mutate.lock
+	$(MUTATE_VENV)/bin/pip check --disable-pip-version-check >/dev/null
+	touch $@
+
+.PHONY: mutate
+mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table and verify's expectations (mutmut; minutes)
+	rm -rf mutants
+	$(MUTATE_VENV)/bin/mutmut run $(MUTANTS)
+	$(MUTATE_VENV)/bin/mutmut results --all true | tee mutants/results.txt

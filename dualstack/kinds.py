@@ -143,8 +143,6 @@ class TierKind:
     #: One route table every AZ shares, or one per AZ (needed to route each AZ to its own NAT gateway).
     shared_route_table: bool
     routes: tuple[Route, ...]
-    #: What the kind is for, one line.
-    description: str
 
     PUBLIC: ClassVar[TierKind]
     PRIVATE: ClassVar[TierKind]
@@ -206,55 +204,62 @@ def az_letter(az_index: int) -> str:
     return string.ascii_uppercase[az_index]
 
 
-_IGW, _EIGW, _NAT = Target.INTERNET_GATEWAY, Target.EGRESS_ONLY_INTERNET_GATEWAY, Target.NAT_GATEWAY
-_VIA_NAT = {"None": None, "Single": _NAT, "PerAz": _NAT}
+def _declare() -> tuple[TierKind, ...]:
+    """The table. Declared in a function so that ``make mutate`` reaches its rows: mutmut mutates only the
+    bodies of functions."""
+    igw, eigw, nat = Target.INTERNET_GATEWAY, Target.EGRESS_ONLY_INTERNET_GATEWAY, Target.NAT_GATEWAY
+    via_nat = {"None": None, "Single": nat, "PerAz": nat}
+    public = TierKind(
+        # IPv4 public through the Internet Gateway; IPv6 per PublicIpv6Routing.
+        name="public",
+        prefix="Public",
+        has_ipv4=True,
+        maps_public_ipv4=True,
+        shared_route_table=True,
+        routes=(
+            always("Ipv4DefaultRoute", IPV4_DEFAULT, igw),
+            # One route whose target switches, never two conditional ones: see tiers.py.
+            by_choice(
+                "Ipv6DefaultRoute", IPV6_DEFAULT, PUBLIC_IPV6_ROUTING, {"EgressOnly": eigw, "Bidirectional": igw}
+            ),
+        ),
+    )
+    private = TierKind(
+        # IPv4 out through NAT gateways when there are any; IPv6 out through the egress-only gateway.
+        name="private",
+        prefix="Private",
+        has_ipv4=True,
+        maps_public_ipv4=False,
+        shared_route_table=False,
+        routes=(
+            always("Ipv6DefaultRoute", IPV6_DEFAULT, eigw),
+            by_choice("Ipv4DefaultRoute", IPV4_DEFAULT, NAT_GATEWAYS, via_nat),
+        ),
+    )
+    ipv6only = TierKind(
+        # No IPv4; IPv6 out through the egress-only gateway; NAT64 (and DNS64) when there are NAT gateways.
+        name="ipv6only",
+        prefix="Ipv6Only",
+        has_ipv4=False,
+        maps_public_ipv4=False,
+        shared_route_table=False,
+        routes=(
+            always("Ipv6DefaultRoute", IPV6_DEFAULT, eigw),
+            by_choice("Nat64Route", NAT64_PREFIX, NAT_GATEWAYS, via_nat),
+        ),
+    )
+    isolated = TierKind(
+        # No default route in either family: the VPC only.
+        name="isolated",
+        prefix="Isolated",
+        has_ipv4=True,
+        maps_public_ipv4=False,
+        shared_route_table=True,
+        routes=(),
+    )
+    return public, private, ipv6only, isolated
 
-TierKind.PUBLIC = TierKind(
-    name="public",
-    prefix="Public",
-    has_ipv4=True,
-    maps_public_ipv4=True,
-    shared_route_table=True,
-    routes=(
-        always("Ipv4DefaultRoute", IPV4_DEFAULT, _IGW),
-        # One route whose target switches, never two conditional ones: see tiers.py.
-        by_choice("Ipv6DefaultRoute", IPV6_DEFAULT, PUBLIC_IPV6_ROUTING, {"EgressOnly": _EIGW, "Bidirectional": _IGW}),
-    ),
-    description="IPv4 public through the Internet Gateway; IPv6 per PublicIpv6Routing",
-)
-TierKind.PRIVATE = TierKind(
-    name="private",
-    prefix="Private",
-    has_ipv4=True,
-    maps_public_ipv4=False,
-    shared_route_table=False,
-    routes=(
-        always("Ipv6DefaultRoute", IPV6_DEFAULT, _EIGW),
-        by_choice("Ipv4DefaultRoute", IPV4_DEFAULT, NAT_GATEWAYS, _VIA_NAT),
-    ),
-    description="IPv4 out through NAT gateways when there are any; IPv6 out through the egress-only gateway",
-)
-TierKind.IPV6ONLY = TierKind(
-    name="ipv6only",
-    prefix="Ipv6Only",
-    has_ipv4=False,
-    maps_public_ipv4=False,
-    shared_route_table=False,
-    routes=(
-        always("Ipv6DefaultRoute", IPV6_DEFAULT, _EIGW),
-        by_choice("Nat64Route", NAT64_PREFIX, NAT_GATEWAYS, _VIA_NAT),
-    ),
-    description="no IPv4; IPv6 out through the egress-only gateway; NAT64 and DNS64 when there are NAT gateways",
-)
-TierKind.ISOLATED = TierKind(
-    name="isolated",
-    prefix="Isolated",
-    has_ipv4=True,
-    maps_public_ipv4=False,
-    shared_route_table=True,
-    routes=(),
-    description="no default route in either family",
-)
 
 #: Every tier kind, in subnet-slot order.
-KINDS: tuple[TierKind, ...] = (TierKind.PUBLIC, TierKind.PRIVATE, TierKind.IPV6ONLY, TierKind.ISOLATED)
+KINDS: tuple[TierKind, ...] = _declare()
+TierKind.PUBLIC, TierKind.PRIVATE, TierKind.IPV6ONLY, TierKind.ISOLATED = KINDS

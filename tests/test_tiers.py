@@ -48,6 +48,28 @@ def expected_routes(kind: TierKind, az: int, choices: dict[str, str]) -> dict[st
     return {}
 
 
+def generic_routing_problems(deployment: Deployment, choices: dict[str, str]) -> list[str]:
+    """What must hold for every subnet of every kind, known or new: each has its own route table association;
+    IPv6 reaches the Internet Gateway only from public subnets under ``Bidirectional``; no IPv4 route takes the
+    egress-only gateway; DNS64 is on exactly where a NAT64 route to a NAT gateway exists."""
+    problems = []
+    bidirectional = choices.get("PublicIpv6Routing") == "Bidirectional"
+    for name, subnet in deployment.of_type("AWS::EC2::Subnet").items():
+        if deployment.route_table_of(name) is None:
+            problems.append(f"{name}: no route table")
+        routes = deployment.routes_of(name)
+        for destination, target in routes.items():
+            ipv6 = ":" in destination
+            if ipv6 and target == "InternetGateway" and not (name.startswith("PublicSubnet") and bidirectional):
+                problems.append(f"{name}: {destination} -> InternetGateway")
+            if not ipv6 and target == "EgressOnlyInternetGateway":
+                problems.append(f"{name}: {destination} -> EgressOnlyInternetGateway")
+        dns64 = subnet["Properties"].get("EnableDns64", False)
+        if dns64 != routes.get("64:ff9b::/96", "").startswith("NatGateway"):
+            problems.append(f"{name}: DNS64 {dns64} with routes {routes}")
+    return problems
+
+
 def choice_sets(spec: TemplateSpec) -> Iterator[dict[str, str]]:
     """Every combination of the deploy-time choices and AZ counts the template offers."""
     nat = ["None", "Single", "PerAz"] if any(kind in NAT_KINDS for kind in spec.tiers) else [None]
@@ -93,6 +115,12 @@ def test_every_subnet_routes_exactly_as_its_tier_requires_for_every_parameter_se
                 assert deployment.routes_of(name) == expected_routes(kind, az, choices), (name, choices)
         combinations += 1
     assert combinations >= 36
+
+
+@pytest.mark.parametrize("spec", ROUTING_SPECS, ids=spec_id)
+def test_no_subnet_breaks_the_generic_routing_rules_for_any_parameter_set(spec: TemplateSpec) -> None:
+    for choices in choice_sets(spec):
+        assert generic_routing_problems(evaluate(rendered(spec), choices), choices) == [], choices
 
 
 @pytest.mark.parametrize("spec", ROUTING_SPECS, ids=spec_id)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import os
 import re
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, NoReturn, Protocol
@@ -47,6 +49,24 @@ IPV6_ONLY_DESTINATION = "ipv6.google.com"
 CHECKABLE_STATUSES = frozenset(
     {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
 )
+
+
+def _status_advice(status: str) -> str:
+    if status.endswith("_IN_PROGRESS"):
+        return "it is still changing; run verify again when it has finished"
+    if status in ("CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
+        return "its creation failed, so it holds no network to check; its events say why, then delete it"
+    return "it is not in a state whose resources can be checked"
+
+
+def _reason(described: dict[str, Any]) -> str:
+    reason = described.get("StackStatusReason")
+    return f" ({_one_line(str(reason))})" if reason else ""
+
+
+def _raised_in_botocore(exc: BaseException) -> bool:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and f"{os.sep}botocore{os.sep}" in frames[-1].filename
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -112,19 +132,17 @@ class Stack:
 
 def load_stack(cfn: Any, name: str) -> Stack:
     try:
-        described = cfn.describe_stacks(StackName=name)["Stacks"][0]
+        stacks = cfn.describe_stacks(StackName=name).get("Stacks") or []
     except ClientError as exc:
-        if "does not exist" in exc.response["Error"].get("Message", ""):
+        if "does not exist" in exc.response.get("Error", {}).get("Message", ""):
             raise VerifyError(f"stack {name} does not exist in {cfn.meta.region_name}") from None
         raise
-    status = str(described.get("StackStatus", ""))
+    if not stacks:
+        raise VerifyError(f"the reply to DescribeStacks for {name} holds no stack")
+    described = stacks[0]
+    status = str(described.get("StackStatus", "unknown"))
     if status not in CHECKABLE_STATUSES:
-        reason = described.get("StackStatusReason")
-        why = "it is still changing: wait for it to finish" if status.endswith("_IN_PROGRESS") else "it failed"
-        raise VerifyError(
-            f"stack {name} is {status}, so there is nothing complete to check ({why})"
-            + (f": {_one_line(str(reason))}" if reason else "")
-        )
+        raise VerifyError(f"stack {name} is {status}: {_status_advice(status)}" + _reason(described))
     outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
     parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in described.get("Parameters", [])}
     missing = [key for key in REQUIRED_OUTPUTS if key not in outputs]
@@ -400,6 +418,11 @@ def verify(
     except ResponseParserError as exc:
         # Not a reply from AWS at all: typically a proxy's or captive portal's HTML page.
         raise VerifyError(f"the endpoint for {region} sent a reply that is not AWS's: {_one_line(str(exc))}") from None
+    except KeyError as exc:
+        # botocore's parsers raise KeyError on well-formed XML (an HTML page) without the result element.
+        if not _raised_in_botocore(exc):
+            raise
+        raise VerifyError(f"the endpoint for {region} sent a reply that is not AWS's: no {exc.args[0]} in it") from None
     except (BotoConnectionError, ReadTimeoutError) as exc:
         raise VerifyError(f"cannot reach AWS in {region}: {_one_line(str(exc))}") from None
     except BotoCoreError as exc:

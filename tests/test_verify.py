@@ -406,6 +406,7 @@ def test_a_stack_that_failed_or_is_changing_is_reported_by_its_status(
     from moto.core.models import DEFAULT_ACCOUNT_ID
 
     build(with_instance=False)
+    stack: Any
     (stack,) = cloudformation_backends[DEFAULT_ACCOUNT_ID][REGION].stacks.values()
     stack.status = status
     stack.status_reason = "The following resource(s) failed to create: [PublicSubnetA]. \nRollback requested."

@@ -46,6 +46,14 @@ ROWS = {
     "isolated": ("Isolated", True, False, True),
 }
 
+#: The word of each route in its logical ID (PrivateIpv4DefaultRouteB): released names, never to change.
+ROUTE_NAMES = {
+    "public": {IPV4_DEFAULT: "Ipv4DefaultRoute", IPV6_DEFAULT: "Ipv6DefaultRoute"},
+    "private": {IPV4_DEFAULT: "Ipv4DefaultRoute", IPV6_DEFAULT: "Ipv6DefaultRoute"},
+    "ipv6only": {NAT64_PREFIX: "Nat64Route", IPV6_DEFAULT: "Ipv6DefaultRoute"},
+    "isolated": {},
+}
+
 
 def routes_by_hand(name: str, nat: str, routing: str) -> dict[str, Target]:
     """Where each kind's routes go for one parameter set."""
@@ -59,17 +67,23 @@ def routes_by_hand(name: str, nat: str, routing: str) -> dict[str, Target]:
     return {}
 
 
+# The rows are read through kinds._declare(), the function that declares them, so that make mutate (which
+# mutates function bodies only) reaches them.
+
+
 def test_the_table_holds_the_four_kinds_in_subnet_slot_order_with_their_facts() -> None:
-    assert [kind.name for kind in KINDS] == list(ROWS)
-    for kind in KINDS:
+    table = kinds._declare()
+    assert [kind.name for kind in table] == list(ROWS)
+    for kind in table:
         assert (kind.prefix, kind.has_ipv4, kind.maps_public_ipv4, kind.shared_route_table) == ROWS[kind.name]
+        assert {route.destination: route.name for route in kind.routes} == ROUTE_NAMES[kind.name]
     assert (TierKind.PUBLIC, TierKind.PRIVATE, TierKind.IPV6ONLY, TierKind.ISOLATED) == KINDS
 
 
 @pytest.mark.parametrize(("nat", "routing"), list(itertools.product(NAT_GATEWAYS.values, PUBLIC_IPV6_ROUTING.values)))
 def test_each_kind_routes_where_the_hand_written_table_says_for_every_choice(nat: str, routing: str) -> None:
     choices = {"NatGateways": nat, "PublicIpv6Routing": routing}
-    for kind in KINDS:
+    for kind in kinds._declare():
         assert kind.expected_routes(choices) == routes_by_hand(kind.name, nat, routing), kind.name
         assert kind.dns64(choices) is (kind.name == "ipv6only" and nat != "None"), kind.name
         assert kind.uses_nat is (kind.name in ("private", "ipv6only")), kind.name
@@ -192,8 +206,9 @@ def _states(cell: str, route: Route | None) -> None:
 
 def test_the_readme_routing_table_states_each_row_of_the_table() -> None:
     rows = _readme_rows()
-    assert list(rows) == [kind.name for kind in KINDS]
-    for kind in KINDS:
+    table = kinds._declare()
+    assert list(rows) == [kind.name for kind in table]
+    for kind in table:
         ipv4_out, ipv4_in, ipv6_out, ipv6_in = rows[kind.name]
         by_destination = {route.destination: route for route in kind.routes}
         _states(ipv4_out if kind.has_ipv4 else ipv4_out.split(";")[0], by_destination.get(IPV4_DEFAULT))
@@ -262,3 +277,21 @@ def test_a_kind_declared_only_in_the_table_builds_a_template_that_lints_and_rout
 def test_a_kind_missing_from_the_table_is_refused_by_the_spec() -> None:
     with pytest.raises(SpecError, match="not in the table of tier kinds"):
         TemplateSpec(tiers=(TierKind.PUBLIC, EGRESS6))
+
+
+def test_the_extending_guide_names_places_that_exist() -> None:
+    guide = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+    places = {
+        "dualstack/kinds.py": ["_declare", "KINDS", "Target", "ROUTE_TARGET_PROPERTY", "always", "by_choice", "Choice"],
+        "dualstack/tiers.py": ["CHOICE_CONDITIONS", "_target_ref"],
+        "dualstack/parameters.py": ["ConsoleForm"],
+        "dualstack/spec.py": ["SHIPPED"],
+        "tests/test_kinds.py": ["ROWS", "routes_by_hand", "test_a_kind_declared_only_in_the_table_builds_a_template"],
+        "tests/test_tiers.py": ["expected_routes"],
+    }
+    for path, symbols in places.items():
+        assert f"`{path}`" in guide or f"({path.replace('dualstack/', '../dualstack/')})" in guide, path
+        source = (ROOT / path).read_text(encoding="utf-8")
+        for symbol in symbols:
+            assert symbol in guide, symbol
+            assert re.search(rf"\b(def |class )?{re.escape(symbol)}\b", source), (path, symbol)

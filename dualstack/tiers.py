@@ -19,7 +19,7 @@ from . import kinds, names
 from .kinds import ROUTE_TARGET_PROPERTY, Route, Target, TierKind
 from .nat import NatGateways
 from .network import Network
-from .parameters import Parameters, when, when_az
+from .parameters import EGRESS_ONLY, NAT_PER_AZ, NAT_SINGLE, Parameters, when, when_az
 from .spec import SUBNET_IPV6_PREFIX, TemplateSpec
 
 
@@ -38,10 +38,10 @@ class ChoiceConditions:
 #: One entry per choice a route of ``kinds.py`` can depend on.
 CHOICE_CONDITIONS: dict[kinds.Choice, ChoiceConditions] = {
     kinds.PUBLIC_IPV6_ROUTING: ChoiceConditions(
-        frozenset({"EgressOnly"}), names.PUBLIC_IPV6_EGRESS_ONLY, lambda az: names.PUBLIC_IPV6_EGRESS_ONLY
+        frozenset({EGRESS_ONLY}), names.PUBLIC_IPV6_EGRESS_ONLY, lambda az: names.PUBLIC_IPV6_EGRESS_ONLY
     ),
     kinds.NAT_GATEWAYS: ChoiceConditions(
-        frozenset({"Single", "PerAz"}), names.HAS_NAT_GATEWAYS, names.nat_route_condition
+        frozenset({NAT_SINGLE, NAT_PER_AZ}), names.HAS_NAT_GATEWAYS, names.nat_route_condition
     ),
 }
 
@@ -186,8 +186,8 @@ def _add_routes(
 ) -> list[ec2.Route]:
     added = []
     for route in kind.routes:
-        if nat is None and route.optional:
-            # The template offers no NAT gateways, so the choice this route needs does not exist.
+        if nat is None and route.choice == kinds.NAT_GATEWAYS:
+            # The template offers no NAT gateways, so the choice this route depends on does not exist.
             continue
         depends_on: list[Any] = []
         if route.is_ipv6:

@@ -291,7 +291,7 @@ class Verifier:
         for destination in sorted(set(actual) | set(expected)):
             if destination not in expected:
                 wrong.append(f"{destination} -> {actual[destination]} (expected no route)")
-            elif actual.get(destination) != expected[destination]:
+            elif expected[destination] is None or actual.get(destination) != expected[destination]:
                 target = kind.expected_routes(self.stack.parameters)[destination]
                 wanted = expected[destination] or f"the {target_output(target, az_index, self.stack.parameters)} output"
                 wrong.append(f"{destination} -> {actual.get(destination, 'nothing')} (expected {wanted})")

@@ -189,18 +189,23 @@ def build(nat: str, routing: str, *, instance: bool = False) -> Net:
         ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6Addresses=[str(ipv6[0].network_address + 0x10)])
         net.outputs["TestInstanceId"] = made["Instances"][0]["InstanceId"]
         net.outputs["TestInstanceSecurityGroupId"] = group
-    parameters = {"PublicIpv6Routing": routing, "NatGateways": nat}
+    _stack(net, boto3.session.Session().client("cloudformation", region_name=REGION).create_stack)
+    return net
+
+
+def _stack(net: Net, call: Callable[..., Any]) -> None:
+    """Create or update the network's stack: its parameters, and outputs pointing at the network."""
+    parameters = {"PublicIpv6Routing": net.routing, "NatGateways": net.nat}
     template = {
         "Parameters": {key: {"Type": "String"} for key in parameters},
         "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},
         "Outputs": {key: {"Value": value} for key, value in net.outputs.items()},
     }
-    boto3.session.Session().client("cloudformation", region_name=REGION).create_stack(
+    call(
         StackName=net.stack,
         TemplateBody=json.dumps(template),
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
     )
-    return net
 
 
 class RecordedShell:
@@ -325,6 +330,14 @@ def _ipv6_ingress(net: Net, ec2: Any) -> None:
     )
 
 
+def _without_output(key: str) -> Callable[[Net, Any], None]:
+    def apply(net: Net, ec2: Any) -> None:
+        del net.outputs[key]
+        _stack(net, boto3.session.Session().client("cloudformation", region_name=REGION).update_stack)
+
+    return apply
+
+
 def _attribute(subnet: str, **attribute: bool) -> Callable[[Net, Any], None]:
     ((name, value),) = attribute.items()
     return lambda net, ec2: ec2.modify_subnet_attribute(SubnetId=net.subnets[subnet], **{name: {"Value": value}})
@@ -389,11 +402,13 @@ DEVIATIONS = (
         "isolated-ipv4-default-route",
         _replace("IsolatedRouteTable", "0.0.0.0/0", GatewayId="igw"),
         ((ROUTES, "IsolatedSubnetA"), (ROUTES, "IsolatedSubnetB")),
+        nat=("Single",),
     ),
     Deviation(
         "isolated-ipv6-default-route",
         _replace("IsolatedRouteTable", "::/0", EgressOnlyInternetGatewayId="eigw"),
         ((ROUTES, "IsolatedSubnetA"), (ROUTES, "IsolatedSubnetB")),
+        nat=("None",),
     ),
     Deviation(
         "isolated-nat64-route",
@@ -405,7 +420,7 @@ DEVIATIONS = (
         "public-ipv6-to-internet-gateway-under-egress-only",
         _replace("PublicRouteTable", "::/0", GatewayId="igw"),
         ((ROUTES, "PublicSubnetA"), (ROUTES, "PublicSubnetB")),
-        routing=("EgressOnly",),
+        nat=("None", "PerAz"),
     ),
     Deviation(
         "public-ipv6-to-egress-only-under-bidirectional",
@@ -431,6 +446,12 @@ DEVIATIONS = (
         "per-az-nat64-route-to-another-az-nat-gateway",
         _nat_route_to_first_az("Ipv6OnlyRouteTableB", "64:ff9b::/96"),
         ((ROUTES, "Ipv6OnlySubnetB"),),
+        nat=("PerAz",),
+    ),
+    Deviation(
+        "per-az-nat-gateway-output-missing",
+        _without_output("NatGatewayBId"),
+        ((ROUTES, "PrivateSubnetB"), (ROUTES, "Ipv6OnlySubnetB")),
         nat=("PerAz",),
     ),
     Deviation(

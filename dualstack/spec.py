@@ -61,6 +61,9 @@ class TemplateSpec:
             raise SpecError("the public tier is required: it holds the NAT gateways and the Internet Gateway's routes")
         if len(set(self.tiers)) != len(self.tiers):
             raise SpecError("each tier may appear only once")
+        for field in ("name", "prefix"):
+            if len({getattr(kind, field) for kind in kinds.KINDS}) != len(kinds.KINDS):
+                raise SpecError(f"two tier kinds in the table share a {field}")
         unknown = [kind.name for kind in self.tiers if kind not in kinds.KINDS]
         if unknown:
             raise SpecError(f"tier {unknown[0]!r} is not in the table of tier kinds (dualstack/kinds.py)")

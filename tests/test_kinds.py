@@ -295,3 +295,13 @@ def test_the_extending_guide_names_places_that_exist() -> None:
         for symbol in symbols:
             assert symbol in guide, symbol
             assert re.search(rf"\b(def |class )?{re.escape(symbol)}\b", source), (path, symbol)
+
+
+@pytest.mark.parametrize(("field", "value"), [("name", "private"), ("prefix", "Private")])
+def test_a_table_where_two_kinds_share_a_name_or_prefix_is_refused(
+    monkeypatch: pytest.MonkeyPatch, field: str, value: str
+) -> None:
+    clash = _kind(**{field: value})
+    monkeypatch.setattr(kinds, "KINDS", (*KINDS, clash))
+    with pytest.raises(SpecError, match=f"share a {field}"):
+        TemplateSpec()

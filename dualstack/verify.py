@@ -168,7 +168,7 @@ def routed_destinations() -> frozenset[str]:
 def _default_routes(route_table: dict[str, Any]) -> dict[str, str]:
     routes = {}
     checked = routed_destinations()
-    for route in route_table.get("Routes", []):
+    for route in route_table["Routes"]:
         destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
         if destination in checked and route.get("State", "active") == "active":
             routes[destination] = _route_target(route)
@@ -184,13 +184,36 @@ def target_output(target: Target, az_index: int, parameters: dict[str, str]) -> 
 
 def expected_routes(
     kind: TierKind, az_index: int, parameters: dict[str, str], outputs: dict[str, str]
-) -> dict[str, str | None]:
-    """Destination -> the ID of the gateway it must go to (``None`` where the stack has no such output), read
-    from the table of tier kinds for the stack's parameters."""
-    return {
-        destination: outputs.get(target_output(target, az_index, parameters))
-        for destination, target in kind.expected_routes(parameters).items()
-    }
+) -> dict[str, str]:
+    """Destination -> the ID of the gateway it must go to, read from the table of tier kinds for the stack's
+    parameters. Where the stack lacks the gateway's output, a description that matches no route."""
+    expected = {}
+    for destination, target in kind.expected_routes(parameters).items():
+        key = target_output(target, az_index, parameters)
+        expected[destination] = outputs.get(key, f"the {key} output, which the stack lacks")
+    return expected
+
+
+def route_problems(actual: dict[str, str], expected: dict[str, str]) -> list[str]:
+    """Each destination routed other than expected: to another target, to nothing, or where no route belongs."""
+    wrong = []
+    for destination in sorted(set(actual) | set(expected)):
+        if destination not in expected:
+            wrong.append(f"{destination} -> {actual[destination]} (expected no route)")
+        elif actual.get(destination) != expected[destination]:
+            wrong.append(f"{destination} -> {actual.get(destination, 'nothing')} (expected {expected[destination]})")
+    return wrong
+
+
+def dns64_check(dns64: bool, actual: dict[str, str], expected_on: bool) -> tuple[bool, str]:
+    """The DNS64 rule on a deployed subnet: DNS64 on exactly where its NAT64 route to a NAT gateway is, and
+    both as the stack's parameters ask."""
+    nat64 = actual.get(NAT64_PREFIX, "").startswith("nat-")
+    evidence = (
+        f"DNS64 {'on' if dns64 else 'off'}, {NAT64_PREFIX} route to a NAT gateway {'present' if nat64 else 'absent'}"
+        f"; both expected {'on' if expected_on else 'off'}"
+    )
+    return dns64 == nat64 == expected_on, evidence
 
 
 def _ipv6_blocks(item: dict[str, Any]) -> list[str]:
@@ -286,28 +309,12 @@ class Verifier:
             return
         table = tables["RouteTables"][0]
         actual = _default_routes(table)
-        expected = expected_routes(kind, az_index, self.stack.parameters, self.outputs)
-        wrong = []
-        for destination in sorted(set(actual) | set(expected)):
-            if destination not in expected:
-                wrong.append(f"{destination} -> {actual[destination]} (expected no route)")
-            elif expected[destination] is None or actual.get(destination) != expected[destination]:
-                target = kind.expected_routes(self.stack.parameters)[destination]
-                wanted = expected[destination] or f"the {target_output(target, az_index, self.stack.parameters)} output"
-                wrong.append(f"{destination} -> {actual.get(destination, 'nothing')} (expected {wanted})")
+        wrong = route_problems(actual, expected_routes(kind, az_index, self.stack.parameters, self.outputs))
         shown = ", ".join(f"{d} -> {t}" for d, t in sorted(actual.items())) or "no default routes"
         self.add("subnet-routes", subject, not wrong, f"{table['RouteTableId']}: " + ("; ".join(wrong) or shown))
         if kind.nat64_route is not None:
             dns64 = bool(subnet.get("EnableDns64"))
-            nat64 = actual.get(NAT64_PREFIX, "").startswith("nat-")
-            on = kind.dns64(self.stack.parameters)
-            self.add(
-                "dns64-with-nat64",
-                subject,
-                dns64 == nat64 == on,
-                f"DNS64 {'on' if dns64 else 'off'}, {NAT64_PREFIX} route to a NAT gateway "
-                f"{'present' if nat64 else 'absent'}; both expected {'on' if on else 'off'}",
-            )
+            self.add("dns64-with-nat64", subject, *dns64_check(dns64, actual, kind.dns64(self.stack.parameters)))
 
     def check_test_instance(self, instance_id: str) -> None:
         reservations = self.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]

@@ -30,6 +30,7 @@ from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ec2.models import ec2_backends
 
+from dualstack import verify as verify_module
 from dualstack.verify import main
 
 REGION = "eu-west-1"
@@ -500,3 +501,80 @@ def test_each_single_deviation_fails_naming_the_check_and_the_subnet(
     }
     assert status == 1
     assert failed(checks) == subjects
+
+
+# The pure parts of the comparison, on route tables as DescribeRouteTables returns them.
+
+
+def test_only_active_default_and_nat64_routes_are_compared() -> None:
+    table = {
+        "Routes": [
+            {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"},
+            {"DestinationIpv6CidrBlock": "2001:db8::/56", "GatewayId": "local", "State": "active"},
+            {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1", "State": "blackhole"},
+            {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"},
+            {"DestinationIpv6CidrBlock": "64:ff9b::/96", "NatGatewayId": "nat-2", "State": "active"},
+            {"DestinationCidrBlock": "192.0.2.0/24", "TransitGatewayId": "tgw-1", "State": "active"},
+        ]
+    }
+    assert verify_module._default_routes(table) == {"::/0": "eigw-1", "64:ff9b::/96": "nat-2"}
+
+
+def test_destinations_a_new_kind_routes_are_compared_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dualstack import kinds
+
+    assert verify_module.routed_destinations() == {"0.0.0.0/0", "::/0", "64:ff9b::/96"}
+    extra = kinds.TierKind(
+        name="global6",
+        prefix="Global6",
+        has_ipv4=True,
+        maps_public_ipv4=False,
+        shared_route_table=True,
+        routes=(kinds.always("GlobalUnicastRoute", "2000::/3", kinds.Target.EGRESS_ONLY_INTERNET_GATEWAY),),
+    )
+    monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, extra))
+    assert verify_module.routed_destinations() == {"0.0.0.0/0", "::/0", "64:ff9b::/96", "2000::/3"}
+
+
+def test_route_problems_name_each_destination_routed_otherwise() -> None:
+    expected = {"0.0.0.0/0": "nat-b", "::/0": "eigw-1"}
+    assert verify_module.route_problems({"0.0.0.0/0": "nat-b", "::/0": "eigw-1"}, expected) == []
+    assert verify_module.route_problems({"0.0.0.0/0": "nat-a", "64:ff9b::/96": "nat-a"}, expected) == [
+        "0.0.0.0/0 -> nat-a (expected nat-b)",
+        "64:ff9b::/96 -> nat-a (expected no route)",
+        "::/0 -> nothing (expected eigw-1)",
+    ]
+
+
+def test_a_gateway_without_an_output_matches_no_route() -> None:
+    from dualstack.kinds import TierKind
+
+    parameters = {"NatGateways": "PerAz"}
+    outputs = {"EgressOnlyInternetGatewayId": "eigw-1", "NatGatewayAId": "nat-a"}
+    assert verify_module.expected_routes(TierKind.PRIVATE, 1, parameters, outputs) == {
+        "::/0": "eigw-1",
+        "0.0.0.0/0": "the NatGatewayBId output, which the stack lacks",
+    }
+    assert verify_module.expected_routes(TierKind.PRIVATE, 1, {"NatGateways": "Single"}, outputs) == {
+        "::/0": "eigw-1",
+        "0.0.0.0/0": "nat-a",
+    }
+
+
+@pytest.mark.parametrize(("dns64", "nat64", "expected_on"), list(itertools.product([False, True], repeat=3)))
+def test_dns64_holds_only_together_with_its_nat64_route_and_as_the_parameters_ask(
+    dns64: bool, nat64: bool, expected_on: bool
+) -> None:
+    actual = {"::/0": "eigw-1"} | ({"64:ff9b::/96": "nat-0123"} if nat64 else {})
+    ok, evidence = verify_module.dns64_check(dns64, actual, expected_on)
+    assert ok is (dns64 == nat64 == expected_on)
+    on = {True: "on", False: "off"}
+    assert evidence == (
+        f"DNS64 {on[dns64]}, 64:ff9b::/96 route to a NAT gateway {'present' if nat64 else 'absent'}; "
+        f"both expected {on[expected_on]}"
+    )
+
+
+def test_a_nat64_route_to_anything_but_a_nat_gateway_does_not_count() -> None:
+    ok, _ = verify_module.dns64_check(True, {"64:ff9b::/96": "igw-1"}, True)
+    assert not ok

@@ -101,4 +101,6 @@ $(MUTATE_STAMP): requirements.lock requirements-mutate.lock
 mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table and verify's expectations (mutmut; minutes)
 	rm -rf mutants
 	$(MUTATE_VENV)/bin/mutmut run $(MUTANTS)
-	$(MUTATE_VENV)/bin/mutmut results --all true | tee mutants/results.txt
+	$(MUTATE_VENV)/bin/mutmut results --all true | grep -v ': not checked$$' > mutants/results.txt
+	grep -v ': killed$$' mutants/results.txt || true
+	awk -F': ' '{n[$$2]++} END {for (s in n) printf "%s: %d\n", s, n[s]}' mutants/results.txt

@@ -9,7 +9,8 @@ deviation fails exactly the check that names it, for exactly the subnets it touc
 moto's CloudFormation cannot deploy the templates (no ``Fn::Cidr``, no egress-only gateway),
 so the stack here only carries the parameters and the outputs that point at the network.
 moto accepts ``EnableDns64`` in ``ModifySubnetAttribute`` but ignores it, so ``dns64`` below
-sets the attribute on moto's own subnet record, which ``DescribeSubnets`` then reports.
+sets the attribute on moto's own subnet record, which ``DescribeSubnets`` then reports; a subnet's
+``Ipv6Native`` cannot change once it exists, so the deviations of it set it there too.
 """
 
 from __future__ import annotations
@@ -339,6 +340,16 @@ def _without_output(key: str) -> Callable[[Net, Any], None]:
     return apply
 
 
+def _ipv6_native(subnet: str, native: bool) -> Callable[[Net, Any], None]:
+    """What creating the subnet with or without ``Ipv6Native`` would have done (it cannot change afterwards)."""
+
+    def apply(net: Net, ec2: Any) -> None:
+        record: Any = ec2_backends[DEFAULT_ACCOUNT_ID][REGION].get_subnet(net.subnets[subnet])
+        record.ipv6_native = native
+
+    return apply
+
+
 def _attribute(subnet: str, **attribute: bool) -> Callable[[Net, Any], None]:
     ((name, value),) = attribute.items()
     return lambda net, ec2: ec2.modify_subnet_attribute(SubnetId=net.subnets[subnet], **{name: {"Value": value}})
@@ -457,6 +468,18 @@ DEVIATIONS = (
     ),
     Deviation(
         "subnet-without-ipv6", _without_ipv6("PrivateSubnetB"), ((ADDRESSES, "PrivateSubnetB"),), nat=("Single",)
+    ),
+    Deviation(
+        "ipv6only-subnet-not-ipv6-native",
+        _ipv6_native("Ipv6OnlySubnetB", False),
+        ((ADDRESSES, "Ipv6OnlySubnetB"),),
+        nat=("Single",),
+    ),
+    Deviation(
+        "private-subnet-ipv6-native",
+        _ipv6_native("PrivateSubnetA", True),
+        ((ADDRESSES, "PrivateSubnetA"),),
+        nat=("None",),
     ),
     Deviation(
         "private-subnet-maps-public-ipv4",

@@ -325,6 +325,24 @@ def _ssm_note(template: Mapping[str, Any], resource: Mapping[str, Any], properti
     return ""
 
 
+def evaluate_before(
+    template: Mapping[str, Any], parameters: Mapping[str, str], *, region: str, stack_name: str = "example"
+) -> Deployment:
+    """The side an update starts from, as ``plan_update`` sees it (``--from``)."""
+    if region not in known_regions():
+        raise PlanError(f"unknown region {region!r}")
+    try:
+        return evaluate(
+            template,
+            _resolved(template, parameters, _RESOLVED_BEFORE),
+            region=region,
+            stack_name=stack_name,
+            azs=default_azs(region),
+        )
+    except EvaluationError as exc:
+        raise PlanError(f"--from: {exc}") from None
+
+
 def plan_update(
     old_template: Mapping[str, Any],
     old_parameters: Mapping[str, str],
@@ -337,26 +355,46 @@ def plan_update(
     """The plan of updating a stack of ``old_template`` with ``old_parameters`` to the new template and parameters.
 
     Raises ``PlanError`` naming the side (``--from``/``--to``) when either cannot be evaluated."""
-    if region not in known_regions():
-        raise PlanError(f"unknown region {region!r}")
-    azs = default_azs(region)
-    old_params = _resolved(old_template, old_parameters, _RESOLVED_BEFORE)
+    old = evaluate_before(old_template, old_parameters, region=region, stack_name=stack_name)
+    return plan_from(old, new_template, new_parameters, region=region, stack_name=stack_name)
+
+
+def plan_from(
+    old: Deployment,
+    new_template: Mapping[str, Any],
+    new_parameters: Mapping[str, str],
+    *,
+    region: str,
+    stack_name: str = "example",
+    evaluations: dict[tuple[Any, ...], Deployment] | None = None,
+) -> Plan:
+    """``plan_update`` from a side already evaluated by ``evaluate_before``.
+
+    ``evaluations`` may hold the new side's evaluations between calls with the same new template and region
+    (many plans share a ``--to``)."""
     new_params = _resolved(new_template, new_parameters, _RESOLVED_NOW)
-    try:
-        old = evaluate(old_template, old_params, region=region, stack_name=stack_name, azs=azs)
-    except EvaluationError as exc:
-        raise PlanError(f"--from: {exc}") from None
+    seen = {} if evaluations is None else evaluations
     replaced: frozenset[str] = frozenset()
     while True:
-        try:
-            new = evaluate(new_template, new_params, region=region, stack_name=stack_name, azs=azs, replaced=replaced)
-        except EvaluationError as exc:
-            raise PlanError(f"--to: {exc}") from None
+        wanted = (tuple(sorted(new_params.items())), replaced, stack_name)
+        if wanted not in seen:
+            try:
+                seen[wanted] = evaluate(
+                    new_template,
+                    new_params,
+                    region=region,
+                    stack_name=stack_name,
+                    azs=default_azs(region),
+                    replaced=replaced,
+                )
+            except EvaluationError as exc:
+                raise PlanError(f"--to: {exc}") from None
+        new = seen[wanted]
         forced = _forced(old, new, region)
         if set(forced) <= replaced:
             break
         # A replacement changes the Ref and GetAtt values of what it replaces: evaluate again with them new.
-        replaced |= forced.keys()
+        replaced = replaced | frozenset(forced)
 
     changes = []
     for lid in sorted(new.resources.keys() - old.resources.keys()):

@@ -14,11 +14,15 @@ LINT_ARGS ?=
 STACK ?=
 REGION ?=
 PARAMS ?=
+FORCE ?=
+FROM ?=
+TO ?=
+FROM_TEMPLATE ?=
 
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 
-.PHONY: help venv template test check lint typecheck pytest bench deploy verify lint-template lock clean
+.PHONY: help venv template test check lint typecheck pytest bench plan deploy verify lint-template lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,13 +57,17 @@ test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, th
 bench: $(STAMP) ## Build time, generate.py time, bytes and resources of each shipped template
 	$(PY) bench/bench.py
 
-deploy: $(STAMP) ## aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=dualstack-vpc]
+plan: $(STAMP) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." [TEMPLATE=..] [FROM_TEMPLATE=file]
+	$(PY) -m dualstack.plan templates/$(TEMPLATE).yaml --region "$(or $(REGION),us-east-1)" \
+		$(if $(FROM_TEMPLATE),--from-template "$(FROM_TEMPLATE)") \
+		$(if $(strip $(FROM)),--from $(FROM)) $(if $(strip $(TO)),--to $(TO))
+
+deploy: $(STAMP) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [FORCE=1]
 	@[ -n "$(STACK)" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
 	@[ -n "$(REGION)" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
 	$(PY) -m dualstack.precheck templates/$(TEMPLATE).yaml --region $(REGION) $(PARAMS)
-	aws cloudformation deploy --template-file templates/$(TEMPLATE).yaml --stack-name $(STACK) \
-		--region $(REGION) --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset \
-		$(if $(strip $(PARAMS)),--parameter-overrides $(PARAMS))
+	$(PY) -m dualstack.deploy --stack "$(STACK)" --region "$(REGION)" --template templates/$(TEMPLATE).yaml \
+		$(if $(FORCE),--force) $(PARAMS)
 
 verify: $(STAMP) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
 	@[ -n "$(STACK)" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }

@@ -59,6 +59,14 @@ def test_every_single_parameter_change_is_refused_exactly_when_the_parameter_is_
         if t.plan.rule != FIXED.get(t.parameter, "") or t.plan.safe == (t.parameter in FIXED)
     ]
     assert wrong == []
+    # What the README says of the others: no subnet is replaced.
+    subnets_replaced = [
+        (t.parameter, t.before, t.after)
+        for t in items
+        if t.parameter not in FIXED
+        and any(c.action == REPLACE and c.resource_type == "AWS::EC2::Subnet" for c in t.plan.changes)
+    ]
+    assert subnets_replaced == []
     # Every parameter is planned, each between every pair of its values, both ways.
     sizes = {name: len(parameter_values(template, name)) for name in template["Parameters"]}
     assert len(items) == sum(n * (n - 1) for n in sizes.values())

@@ -16,7 +16,7 @@ import pytest
 from dualstack import SHIPPED
 from dualstack.plan import MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
 
-from .conftest import TEMPLATES, rendered
+from .conftest import LARGEST, TEMPLATES, rendered
 
 YAML = str(TEMPLATES / "dualstack-vpc.yaml")
 #: dualstack-vpc.json as released before updates were planned: the test instance had the fixed address ::10.
@@ -91,6 +91,12 @@ def test_planning_the_same_parameters_prints_nothing_but_safe(name: str, capsys:
     assert (status, out) == (0, ["safe"])
     status, out, _ = _run(capsys, str(TEMPLATES / f"{name}.json"), "--from", "AzCount=3", "--to", "AzCount=3")
     assert (status, out) == (0, ["safe"])
+
+
+def test_planning_the_largest_build_with_every_option_on_against_itself_changes_nothing() -> None:
+    everything = {"AzCount": "6", "NatGateways": "PerAz", "FlowLogs": "CloudWatchLogs", "KeyName": "k"}
+    plan = _plan(everything, everything, rendered(LARGEST))
+    assert plan.lines() == ["safe"]
 
 
 def test_same_parameters_with_the_test_instance_warn_that_the_ami_is_read_again() -> None:
@@ -260,3 +266,18 @@ def test_a_file_that_is_not_a_template_is_bad_input(tmp_path: Path, capsys: pyte
     assert (status, out) == (2, [])
     assert err.startswith(f"plan: error: TEMPLATE: {broken} is not a CloudFormation template")
     assert err.count("\n") == 1
+
+
+def test_a_new_vpc_takes_its_ipv6_block_and_subnets_along_safely() -> None:
+    # Everything in the VPC is replaced with it, so nothing stays behind on the old IPv6 block.
+    t = _subnets(("A", "10.0.0.0/24"))
+    t["Resources"]["Block"] = {
+        "Type": "AWS::EC2::VPCCidrBlock",
+        "Properties": {"VpcId": {"Ref": "Net"}, "AmazonProvidedIpv6CidrBlock": True},
+    }
+    t["Resources"]["A"]["Properties"]["Ipv6CidrBlock"] = {
+        "Fn::Select": [0, {"Fn::Cidr": [{"Fn::Select": [0, {"Fn::GetAtt": ["Net", "Ipv6CidrBlocks"]}]}, 1, 64]}]
+    }
+    plan = plan_update(t, {}, t, {"Cidr": "10.0.0.0/20"}, region="eu-west-1")
+    assert _actions(plan) == {"Net": REPLACE, "Block": REPLACE, "A": REPLACE}
+    assert plan.safe

@@ -12,13 +12,15 @@ replaced in turn: the plan re-evaluates the new side with those IDs changed unti
 nothing more is replaced.
 
 CloudFormation creates a replacement before it deletes the resource it replaces, and
-deletes removed resources last ("Update behaviors of stack resources" in the
-CloudFormation User Guide). So the verdict is ``refused`` when a new resource needs
+deletes removed resources last ("Update behaviors of stack resources", CloudFormation
+User Guide: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html).
+So the verdict is ``refused`` when a new resource needs
 what an old one still holds at that moment: an overlapping subnet CIDR or fixed
 address in the same VPC or subnet, an Internet Gateway attached to a new VPC while
 its old attachment exists, or a VPC IPv6 block replaced while subnets keep ranges
 from it. An export whose value changes or disappears is a warning: CloudFormation
-refuses that only while another stack imports it.
+refuses that only while another stack imports it ("You can't modify or remove an output
+value that is referenced by another stack", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
 
 Exit status 0 safe, 1 refused, 2 bad input (one line on standard error).
 """
@@ -116,8 +118,12 @@ class Plan:
 
 
 def known_regions() -> frozenset[str]:
-    from cfnlint.helpers import REGIONS
-
+    try:
+        from cfnlint.helpers import REGIONS
+    except ImportError:
+        raise PlanError(
+            "cfn-lint is not installed: the plan reads its resource schemas (pip install cfn-lint)"
+        ) from None
     return frozenset(REGIONS)
 
 
@@ -229,7 +235,9 @@ _GATEWAY_KEYS = ("InternetGatewayId", "VpnGatewayId")
 
 
 def _gateway_moves(old: Deployment, new: Deployment, leaving: set[str], arriving: set[str]) -> str | None:
-    """An attachment of a gateway to a VPC while the gateway's old attachment still exists."""
+    """An attachment of a gateway to a VPC while the gateway's old attachment still exists: an Internet Gateway
+    attaches to one VPC at a time (EC2 API reference, AttachInternetGateway:
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachInternetGateway.html)."""
     attachment = "AWS::EC2::VPCGatewayAttachment"
     for lid in sorted(arriving):
         resource = new.resources[lid]
@@ -250,9 +258,14 @@ def _gateway_moves(old: Deployment, new: Deployment, leaving: set[str], arriving
 def _block_in_use(old: Deployment, new: Deployment, leaving: set[str], replaced: frozenset[str]) -> str | None:
     """A VPC's IPv6 block replaced (or removed) while subnets that stay keep /64s from it.
 
-    A block cannot be disassociated from a VPC while a subnet still has a range from it (EC2 API reference,
-    DisassociateVpcCidrBlock), and while both blocks are associated ``Fn::Select [0, Ipv6CidrBlocks]`` may name
-    either, so the subnets' ``Ipv6CidrBlock`` updates cannot be trusted to move off the old one."""
+    This is what changing ``Ipv6Source`` or the IPAM pool does: in the schemas cfn-lint ships,
+    ``AWS::EC2::VPCCidrBlock``'s ``AmazonProvidedIpv6CidrBlock``, ``Ipv6IpamPoolId`` and ``Ipv6NetmaskLength`` are
+    create-only, while ``AWS::EC2::Subnet``'s ``Ipv6CidrBlock`` is not, so the subnets are updated in place, not
+    replaced. A block cannot be disassociated from a VPC while resources still use it ("You must detach or delete
+    all gateways and resources that are associated with the CIDR block before you can disassociate it",
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateVpcCidrBlock.html), a subnet's block
+    likewise while network interfaces hold addresses from it (DisassociateSubnetCidrBlock), and while both VPC blocks
+    are associated ``Fn::Select [0, Ipv6CidrBlocks]`` may still name the old one."""
     for lid in sorted(leaving):
         block = old.resources[lid]
         if block["Type"] != "AWS::EC2::VPCCidrBlock":

@@ -215,9 +215,10 @@ def load_template(path: Path) -> dict[str, Any]:
         template = json.loads(text)
     except ValueError:
         try:
-            template = json.loads(cfn_flip.to_json(text))
+            # Through JSON text: the short-form tags (!Ref) become their long form ({"Ref": ...}).
+            template = json.loads(cfn_flip.dump_json(cfn_flip.load_yaml(text)))
         except (yaml.YAMLError, ValueError, TypeError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = " ".join(str(exc).split()) or type(exc).__name__
             raise InputError(f"{shown(path)}: not a template: neither JSON nor YAML ({first})") from None
     if not isinstance(template, dict):
         raise InputError(f"{shown(path)}: not a template: a {type(template).__name__}, not a mapping of sections")

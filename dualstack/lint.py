@@ -55,9 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="lint", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("template", type=Path)
     parser.add_argument("--regions", nargs="+", default=["ALL_REGIONS"], help="regions to lint for (default: all)")
-    parser.add_argument("extra", nargs=argparse.REMAINDER, help="after --: options passed to cfn-lint")
+    parser.epilog = "Options after -- go to cfn-lint unchanged."
+    words = list(sys.argv[1:] if argv is None else argv)
+    ours, extra = (words[: words.index("--")], words[words.index("--") + 1 :]) if "--" in words else (words, [])
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(ours)
         for region in args.regions:
             if region != "ALL_REGIONS":
                 inputs.check_region(region)
@@ -65,7 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"lint-template: error: {exc}", file=sys.stderr)
         return 2
-    extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
     runner = "import sys; from cfnlint.runner import main; sys.argv[0] = 'cfn-lint'; main()"
     command = [sys.executable, "-c", runner, *cfn_lint_args(args.template, args.regions, extra)]
     return subprocess.run(command, check=False).returncode

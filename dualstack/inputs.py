@@ -216,16 +216,28 @@ def load_template(path: Path) -> dict[str, Any]:
     except ValueError:
         try:
             # Through JSON text: the short-form tags (!Ref) become their long form ({"Ref": ...}).
-            template = json.loads(cfn_flip.dump_json(cfn_flip.load_yaml(text)))
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
-            first = " ".join(str(exc).split()) or type(exc).__name__
-            raise InputError(f"{shown(path)}: not a template: neither JSON nor YAML ({first})") from None
+            template = json.loads(cfn_flip.to_json(text))
+        except (yaml.YAMLError, ValueError, TypeError):
+            raise InputError(f"{shown(path)}: not a template: neither JSON nor YAML{_yaml_problem(text)}") from None
     if not isinstance(template, dict):
         raise InputError(f"{shown(path)}: not a template: a {type(template).__name__}, not a mapping of sections")
     resources = template.get("Resources")
     if not isinstance(resources, dict) or not resources:
         raise InputError(f"{shown(path)}: not a template: it has no Resources")
     return template
+
+
+def _yaml_problem(text: str) -> str:
+    """Where YAML parsing stops, for the message (composing builds no objects, so unknown tags such as !Ref pass)."""
+    import yaml
+
+    try:
+        yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "not YAML"
+        return f" ({problem}" + (f" at line {mark.line + 1})" if mark is not None else ")")
+    return ""
 
 
 def _kind(mode: int) -> str:

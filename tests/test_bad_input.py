@@ -381,7 +381,6 @@ CASES = [
         (
             "lint-template",
             "FILE=templates/dualstack-vpc.yaml",
-            "REGIONS=us-east-1 eu-west-1",
             "LINT_ARGS=--include-checks I",
         ),
         status=0,
@@ -539,3 +538,11 @@ def test_the_table_covers_every_entry_point_with_at_least_100_cases() -> None:
     assert len(CASES) >= 100
     assert len({case.id for case in CASES}) == len(CASES)
     assert {case.entry for case in CASES} == {G, P, V, L, M, "generate-process"}
+
+
+def test_the_readme_lint_example_is_a_case() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'make lint-template FILE=templates/dualstack-vpc.yaml LINT_ARGS="--include-checks I"' in readme
+    case = next(case for case in CASES if case.id == "make-lint-readme-example")
+    assert case.argv == ("lint-template", "FILE=templates/dualstack-vpc.yaml", "LINT_ARGS=--include-checks I")
+    assert case.status == 0

@@ -51,6 +51,20 @@ def cfn_lint_args(path: Path, regions: Sequence[str], extra: Sequence[str]) -> l
     return [*args, *extra]
 
 
+def check_cfn_lint_options(extra: Sequence[str]) -> None:
+    """Refuse options cfn-lint would refuse, in one line rather than its whole help text."""
+    from cfnlint.config import CliArgs
+
+    # cfn-lint's own parser (its method is unannotated), without the parse of sys.argv its constructor does.
+    parser = CliArgs.__new__(CliArgs).create_parser()  # type: ignore[no-untyped-call]
+
+    def error(message: str) -> NoReturn:
+        raise InputError(f"cfn-lint options {' '.join(extra)!r}: {message}")
+
+    parser.error = error
+    parser.parse_args(list(extra))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="lint", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("template", type=Path)
@@ -64,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if region != "ALL_REGIONS":
                 inputs.check_region(region)
         inputs.load_template(args.template)
+        check_cfn_lint_options(extra)
     except InputError as exc:
         print(f"lint-template: error: {exc}", file=sys.stderr)
         return 2

@@ -282,6 +282,10 @@ CASES = [
     Case("lint-empty-mapping", L, ("empty.json",), words=("empty.json", "no Resources")),
     Case("lint-region-typo", L, (YAML, "--regions", "us-east1"), words=("us-east1", "did you mean us-east-1")),
     Case("lint-no-file", L, (), words=("template",)),
+    Case("lint-unknown-cfn-lint-option", L, (YAML, "--", "--bogus"), words=("--bogus", "unrecognized arguments")),
+    Case("lint-non-utf8-name", L, (os.fsdecode(b"\xfc.yaml"),), words=("\\xfc.yaml", "No such file")),
+    Case("precheck-non-utf8-name", P, (os.fsdecode(b"\xfc.yaml"),), words=("\\xfc.yaml", "No such file")),
+    Case("generate-non-utf8-directory", G, ("-o", os.fsdecode(b"\xfc/vpc.yaml")), words=("\\xfc/vpc.yaml",)),
     # --- make: recipes (subprocesses, a fake aws) ------------------------------------------------------------------
     Case(
         "make-region-injection",
@@ -369,6 +373,7 @@ CASES = [
     Case("make-lint-missing", M, ("lint-template", "FILE=no-such.yaml"), words=("cannot read no-such.yaml",)),
     Case("make-lint-non-template", M, ("lint-template", "FILE=README.md"), words=("README.md", "not a template")),
     Case("make-lint-no-file", M, ("lint-template",), words=("set FILE",)),
+    Case("make-lint-bad-option", M, ("lint-template", f"FILE={SHIPPED_YAML}", "LINT_ARGS=--bogus"), words=("--bogus",)),
     Case(
         "make-lint-file-injection",
         M,

@@ -53,9 +53,17 @@ def check_stack_name(name: str) -> str:
 
 
 def known_regions() -> list[str]:
-    """The regions in cfn-lint's offline data (the pinned cfn-lint's list; a newer region needs a newer pin)."""
-    from cfnlint.helpers import REGIONS
+    """The regions in the pinned cfn-lint's offline data (a region newer than the pin needs a newer pin); where
+    cfn-lint is not installed (a runtime-only environment), those botocore's offline endpoint data lists for
+    CloudFormation."""
+    try:
+        from cfnlint.helpers import REGIONS
+    except ImportError:
+        import botocore.session
 
+        session = botocore.session.get_session()
+        partitions = session.get_available_partitions()
+        return sorted({r for p in partitions for r in session.get_available_regions("cloudformation", p)})
     return list(REGIONS)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -49,9 +50,14 @@ class _Parser(argparse.ArgumentParser):
         raise DeployError(message)
 
 
+def _aws_cli() -> str:
+    """The AWS CLI to run: ``make deploy AWS=/path/to/aws`` passes it as ``$AWS``; else ``aws`` on PATH."""
+    return os.environ.get("AWS") or "aws"
+
+
 def _aws(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    """Run ``aws`` with ``argv`` and capture what it prints."""
-    return subprocess.run(["aws", *argv], capture_output=True, text=True, check=False)
+    """Run the AWS CLI with ``argv`` (an argument list, never a shell line) and capture what it prints."""
+    return subprocess.run([_aws_cli(), *argv], capture_output=True, text=True, check=False)
 
 
 def _last_line(text: str) -> str:
@@ -177,8 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise DeployError(f"cannot read {args.template}: {exc.strerror}") from None
         except (ValueError, yaml.YAMLError):
             raise DeployError(f"{args.template} is not a CloudFormation template") from None
-        if shutil.which("aws") is None:
-            raise DeployError("the AWS CLI (aws) is not on PATH: install it and configure credentials")
+        if shutil.which(_aws_cli()) is None:
+            raise DeployError(f"the AWS CLI ({_aws_cli()}) is not on PATH: install it and configure credentials")
         stack = _current_stack(args.stack, args.region)
         if stack is None or stack.get("StackStatus") in _NOTHING_DEPLOYED:
             print(f"deploy: stack {args.stack} has nothing deployed yet: creating it, no update to plan")

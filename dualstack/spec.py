@@ -52,8 +52,12 @@ class TierKind(enum.Enum):
     @classmethod
     def parse(cls, text: str) -> tuple[TierKind, ...]:
         """``"public,private"`` to tiers in subnet-index order; unknown or repeated names are refused."""
-        words = [w.strip() for w in text.split(",") if w.strip()]
+        words = [w.strip() for w in text.split(",")]
         known = {kind.value: kind for kind in cls}
+        if not any(words):
+            raise SpecError(f"no tiers in {text!r}: give a list such as public,private")
+        if not all(words):
+            raise SpecError(f"empty tier name in {text!r}: give a list such as public,private")
         unknown = [w for w in words if w not in known]
         if unknown:
             raise SpecError(f"unknown tier {unknown[0]!r}: choose from {', '.join(known)}")

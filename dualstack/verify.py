@@ -24,6 +24,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
+from . import inputs
 from .tiers import IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX
 
 #: Output-key prefixes of the tiers, as the templates name them.
@@ -384,8 +385,10 @@ def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceSh
     parser.add_argument("--endpoint-url", help=argparse.SUPPRESS)
     try:
         args = parser.parse_args(argv)
+        inputs.check_stack_name(args.stack)
+        inputs.check_region(args.region)
         stack, checks = verify(args.stack, args.region, endpoint_url=args.endpoint_url, shell=shell)
-    except VerifyError as exc:
+    except (VerifyError, inputs.InputError) as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
         return 2
     failed = [c for c in checks if not c.ok]

@@ -430,7 +430,12 @@ def _workspace(tmp: Path) -> None:
     bin_dir = tmp / "bin"
     bin_dir.mkdir()
     fake_aws = bin_dir / "aws"
-    fake_aws.write_text(f'#!/bin/sh\necho "$*" >> "{tmp}/aws.log"\n')
+    # Records its arguments; answers describe-stacks as the real CLI does for a stack that does not exist yet.
+    fake_aws.write_text(
+        f'#!/bin/sh\necho "$*" >> "{tmp}/aws.log"\n'
+        'case "$*" in *describe-stacks*) echo "An error occurred (ValidationError): Stack with id x does not exist" >&2;'
+        " exit 254;; esac\n"
+    )
     fake_python = tmp / "python3.10"
     fake_python.write_text('#!/bin/sh\n[ "$1" = -V ] && echo "Python 3.10.12" && exit 0\nexit 2\n')
     for script in (fake_aws, fake_python):

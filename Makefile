@@ -14,11 +14,25 @@ LINT_ARGS ?=
 STACK ?=
 REGION ?=
 PARAMS ?=
+FORCE ?=
+FROM ?=
+TO ?=
+FROM_TEMPLATE ?=
+JSON ?=
+AWS ?= aws
+
+# What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":
+# never as text pasted into a shell line, so no value can run as a command. $(value) keeps a `$(...)` in a
+# value literal instead of expanding it.
+USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE
+$(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
+export $(USER_VARS)
 
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 
-.PHONY: help venv template test check lint typecheck pytest bench deploy verify lint-template lock clean
+.PHONY: help venv template test check lint typecheck pytest bench plan deploy verify lint-template lock clean \
+	python-version aws-cli
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,9 +44,19 @@ $(STAMP): requirements.lock
 	$(PY) -m pip check --disable-pip-version-check >/dev/null
 	touch $@
 
-venv: $(STAMP) ## Create .venv with the pinned dependencies of requirements.lock
+# Preflight: what the machine lacks, said in one line before anything is installed or run.
+python-version:
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found: Python 3.11 or later is needed (set PYTHON=...)" >&2; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.version_info >= (3, 11) or sys.exit(2)' || \
+	  { echo "make: Python 3.11 or later is needed; $(PYTHON) is $$($(PYTHON) -V 2>&1) (set PYTHON=python3.11 or later)" >&2; exit 2; }
 
-template: $(STAMP) ## Generate every shipped template into templates/
+aws-cli:
+	@command -v "$$AWS" >/dev/null || \
+	  { echo "make deploy: the AWS CLI ($$AWS) is not on PATH: install it (https://aws.amazon.com/cli/) or set AWS=/path/to/aws" >&2; exit 2; }
+
+venv: python-version $(STAMP) ## Create .venv with the pinned dependencies of requirements.lock
+
+template: python-version $(STAMP) ## Generate every shipped template into templates/
 	$(PY) generate.py
 
 check: $(STAMP) ## Fail if templates/ differs from what the code generates
@@ -48,27 +72,35 @@ typecheck: $(STAMP) ## mypy, strict
 pytest: $(STAMP) ## pytest only (structure, intrinsics, cfn-lint in every region, CLI)
 	$(PY) -m pytest
 
-test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
+test: python-version lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
 
 bench: $(STAMP) ## Build time, generate.py time, bytes and resources of each shipped template
 	$(PY) bench/bench.py
 
-deploy: $(STAMP) ## aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=dualstack-vpc]
-	@[ -n "$(STACK)" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
-	@[ -n "$(REGION)" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
-	$(PY) -m dualstack.precheck templates/$(TEMPLATE).yaml --region $(REGION) $(PARAMS)
-	aws cloudformation deploy --template-file templates/$(TEMPLATE).yaml --stack-name $(STACK) \
-		--region $(REGION) --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset \
-		$(if $(strip $(PARAMS)),--parameter-overrides $(PARAMS))
+plan: python-version $(STAMP) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." [TEMPLATE=..] [FROM_TEMPLATE=file]
+	@read -ra from <<< "$$FROM"; read -ra to <<< "$$TO"; \
+	  "$(PY)" -m dualstack.plan "templates/$$TEMPLATE.yaml" --region "$${REGION:-us-east-1}" \
+	    $${FROM_TEMPLATE:+--from-template "$$FROM_TEMPLATE"} \
+	    $${from[0]+--from "$${from[@]}"} $${to[0]+--to "$${to[@]}"}
 
-verify: $(STAMP) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
-	@[ -n "$(STACK)" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }
-	@[ -n "$(REGION)" ] || { echo "make verify: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
-	$(PY) -m dualstack.verify --stack "$(STACK)" --region "$(REGION)" $(if $(JSON),--json)
+deploy: python-version aws-cli $(STAMP) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [FORCE=1]
+	@[ -n "$$STACK" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
+	@[ -n "$$REGION" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
+	@read -ra params <<< "$$PARAMS"; \
+	  "$(PY)" -m dualstack.precheck --stack "$$STACK" --region "$$REGION" "templates/$$TEMPLATE.yaml" "$${params[@]}"
+	@read -ra params <<< "$$PARAMS"; \
+	  "$(PY)" -m dualstack.deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
+	    $${FORCE:+--force} "$${params[@]}"
 
-lint-template: $(STAMP) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
-	@[ -n "$(FILE)" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }
-	$(VENV)/bin/cfn-lint "$(FILE)" --append-rules dualstack/lint_rules --regions $(REGIONS) $(LINT_ARGS)
+verify: python-version $(STAMP) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
+	@[ -n "$$STACK" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }
+	@[ -n "$$REGION" ] || { echo "make verify: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
+	@"$(PY)" -m dualstack.verify --stack "$$STACK" --region "$$REGION" $${JSON:+--json}
+
+lint-template: python-version $(STAMP) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
+	@[ -n "$$FILE" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }
+	@read -ra regions <<< "$$REGIONS"; read -ra args <<< "$$LINT_ARGS"; \
+	  "$(PY)" -m dualstack.lint "$$FILE" --regions "$${regions[@]}" -- "$${args[@]}"
 
 lock: ## Re-pin requirements.lock from pyproject.toml's pins (needs the package registry)
 	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock

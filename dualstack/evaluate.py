@@ -23,6 +23,8 @@ from typing import Any
 
 #: The IPv6 /56 the evaluator pretends Amazon gave the VPC (from the documentation prefix).
 EXAMPLE_VPC_IPV6_BLOCK = "2001:db8:1234:1a00::/56"
+#: The /56 a replaced VPC, or a VPC whose IPv6 block is replaced, gets instead (see ``evaluate(replaced=...)``).
+REPLACEMENT_VPC_IPV6_BLOCK = "2001:db8:5678:2b00::/56"
 
 _NO_VALUE = object()
 
@@ -99,6 +101,11 @@ def ref_id(logical_id: str) -> str:
     return f"<{logical_id}>"
 
 
+def replacement_id(logical_id: str) -> str:
+    """The placeholder ``Ref`` of a resource evaluates to once an update has replaced it (a new physical ID)."""
+    return f"<{logical_id}:new>"
+
+
 def default_azs(region: str) -> list[str]:
     return [f"{region}{letter}" for letter in "abcdef"]
 
@@ -130,8 +137,10 @@ class _Evaluator:
         region: str,
         stack_name: str,
         azs: Sequence[str],
+        replaced: frozenset[str] = frozenset(),
     ) -> None:
         self.template = template
+        self.replaced = replaced
         self.region = region
         self.stack_name = stack_name
         self.azs = list(azs)
@@ -223,7 +232,7 @@ class _Evaluator:
         if name in self.params:
             return self.params[name]
         self._require_resource(name, where)
-        return ref_id(name)
+        return replacement_id(name) if name in self.replaced else ref_id(name)
 
     def _require_resource(self, name: str, where: str) -> None:
         if name not in self.template.get("Resources", {}):
@@ -238,11 +247,20 @@ class _Evaluator:
             if attribute == "CidrBlock":
                 return self.eval(resource["Properties"]["CidrBlock"], where)
             if attribute == "Ipv6CidrBlocks":
-                return [EXAMPLE_VPC_IPV6_BLOCK]
+                return [REPLACEMENT_VPC_IPV6_BLOCK if self._ipv6_block_replaced(name) else EXAMPLE_VPC_IPV6_BLOCK]
         if resource["Type"] == "AWS::EC2::Subnet" and attribute == "Ipv6CidrBlocks":
             block = resource["Properties"].get("Ipv6CidrBlock")
             return [] if block is None else [self.eval(block, where)]
-        return f"<{name}.{attribute}>"
+        return f"{replacement_id(name)[:-1]}.{attribute}>" if name in self.replaced else f"<{name}.{attribute}>"
+
+    def _ipv6_block_replaced(self, vpc: str) -> bool:
+        """Whether the VPC, or an ``AWS::EC2::VPCCidrBlock`` of it, is being replaced: its IPv6 block is then new."""
+        resources = self.template["Resources"]
+        return vpc in self.replaced or any(
+            resources[name]["Type"] == "AWS::EC2::VPCCidrBlock"
+            and resources[name].get("Properties", {}).get("VpcId") == {"Ref": vpc}
+            for name in self.replaced
+        )
 
     def select(self, arg: Any, where: str) -> Any:
         index, items = (self.eval(a, where) for a in arg)
@@ -328,9 +346,16 @@ def evaluate(
     region: str = "us-east-1",
     stack_name: str = "example",
     azs: Sequence[str] | None = None,
+    replaced: frozenset[str] = frozenset(),
 ) -> Deployment:
-    """Resolve ``template`` (the rendered dict) for ``parameters``; raise ``EvaluationError`` where it would fail."""
-    ev = _Evaluator(template, parameters or {}, region, stack_name, default_azs(region) if azs is None else azs)
+    """Resolve ``template`` (the rendered dict) for ``parameters``; raise ``EvaluationError`` where it would fail.
+
+    ``replaced`` names resources an update replaces: their ``Ref`` and ``Fn::GetAtt`` values are new placeholders
+    (``<Vpc:new>``), and a VPC whose IPv6 block is replaced has ``REPLACEMENT_VPC_IPV6_BLOCK``, so what reads them
+    changes as it would in the update."""
+    ev = _Evaluator(
+        template, parameters or {}, region, stack_name, default_azs(region) if azs is None else azs, replaced
+    )
     resources: dict[str, dict[str, Any]] = {}
     for logical_id, resource in template.get("Resources", {}).items():
         if logical_id not in ev.existing:

@@ -40,6 +40,9 @@ LOG_RETENTION_DAYS = (
 )
 
 _ONE_OF = "must be one of the listed values"
+#: For the parameters an update cannot change: the plan (python -m dualstack.plan) refuses such an update, because
+#: CloudFormation creates each replacement before deleting the old one, which still holds the addresses.
+FIXED = " Fixed once deployed: an update cannot change it; deploy a new stack beside the old one instead."
 
 # Parameter values.
 # The choices routing depends on are declared with the tier kinds.
@@ -140,7 +143,7 @@ def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[
                 f"must be an IPv4 CIDR block from /{LARGEST_VPC_PREFIX} to /{spec.smallest_vpc_prefix}, "
                 "such as 10.0.0.0/16"
             ),
-            Description="IPv4 range of the VPC. Subnets are cut from its start.",
+            Description="IPv4 range of the VPC. Subnets are cut from its start." + FIXED,
         ),
     )
     example = 24 if 24 in spec.subnet_prefixes else spec.subnet_prefixes[-1]
@@ -157,7 +160,7 @@ def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[
             Description=(
                 f"IPv4 prefix length of every subnet (24 means /24, 256 addresses). The VPC reserves "
                 f"{spec.subnet_slots} such blocks, so /{example} subnets need a /{example - spec.slot_bits} "
-                "VPC or larger."
+                "VPC or larger." + FIXED
             ),
         ),
     )
@@ -175,7 +178,7 @@ def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[
             Default=IPV6_AMAZON,
             AllowedValues=[IPV6_AMAZON, IPV6_IPAM],
             ConstraintDescription=_ONE_OF,
-            Description="Amazon: an Amazon-provided /56. Ipam: a /56 from the IPv6 IPAM pool below.",
+            Description="Amazon: an Amazon-provided /56. Ipam: a /56 from the IPv6 IPAM pool below." + FIXED,
         ),
     )
     pool = form.add(
@@ -188,7 +191,9 @@ def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[
             Default="",
             AllowedPattern=r"^(ipam-pool-[0-9a-f]+)?$",
             ConstraintDescription="must be empty or an IPAM pool ID such as ipam-pool-0123456789abcdef0",
-            Description="ID of an IPv6 IPAM pool that can allocate a /56; used only when the IPv6 source is Ipam.",
+            Description=(
+                "ID of an IPv6 IPAM pool that can allocate a /56; used only when the IPv6 source is Ipam." + FIXED
+            ),
         ),
     )
     t.add_condition(names.IPV6_FROM_IPAM, Equals(ipv6_source.ref(), IPV6_IPAM))

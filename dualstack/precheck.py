@@ -13,39 +13,37 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-import cfn_flip
-
+from . import inputs
 from .evaluate import EXAMPLE_VPC_IPV6_BLOCK, EvaluationError, default_azs, evaluate
+from .inputs import InputError
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise EvaluationError(message)
+        raise InputError(message)
 
 
 def load_template(path: Path) -> dict[str, Any]:
     """A JSON or YAML (short or long form) template as a plain dict of long-form intrinsics."""
-    text = path.read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text if path.suffix == ".json" else cfn_flip.to_json(text))
-    return data
+    try:
+        return inputs.load_template(path)
+    except InputError as exc:
+        raise EvaluationError(str(exc)) from None
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
-    """``Key=Value`` words, as ``aws cloudformation deploy --parameter-overrides`` takes them."""
-    parameters = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise EvaluationError(f"parameter {item!r} is not Key=Value")
-        parameters[key] = value
-    return parameters
+    """``Key=Value`` words, as ``aws cloudformation deploy --parameter-overrides`` takes them (the last of a key
+    given twice wins; ``inputs.parse_assignments`` also returns a warning for it)."""
+    try:
+        return inputs.parse_assignments(items)[0]
+    except InputError as exc:
+        raise EvaluationError(str(exc)) from None
 
 
 def region_azs(region: str) -> list[str] | None:
@@ -67,19 +65,23 @@ def _ipv6_slot(block: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="precheck", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("template", type=Path)
-    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--region", default="us-east-1", help="the region to deploy to (default: us-east-1)")
+    parser.add_argument("--stack", help="the stack name to deploy as, checked against CloudFormation's pattern")
     parser.add_argument("parameters", nargs="*", metavar="Key=Value")
     try:
         args = parser.parse_intermixed_args(argv)
-        template = load_template(args.template)
-        parameters = parse_assignments(args.parameters)
+        if args.stack is not None:
+            inputs.check_stack_name(args.stack)
+        inputs.check_region(args.region)
+        template = inputs.load_template(args.template)
+        parameters, warnings = inputs.parse_assignments(args.parameters)
+        warnings += inputs.check_parameters(parameters, template)
         deployment = evaluate(template, parameters, region=args.region, azs=default_azs(args.region))
-    except OSError as exc:
-        print(f"precheck: error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 2
-    except (EvaluationError, ValueError) as exc:
+    except (InputError, EvaluationError, ValueError) as exc:
         print(f"precheck: error: {exc}", file=sys.stderr)
         return 2
+    for warning in warnings:
+        print(f"precheck: warning: {warning}", file=sys.stderr)
     zones = region_azs(args.region)
     if zones is not None:
         try:
@@ -91,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
     chosen = " ".join(f"{k}={v}" for k, v in parameters.items()) or "the defaults"
-    print(f"precheck: {args.template} with {chosen}: {len(deployment.resources)} resources")
+    print(f"precheck: {inputs.shown(args.template)} with {chosen}: {len(deployment.resources)} resources")
     subnets = deployment.of_type("AWS::EC2::Subnet")
     for logical_id in sorted(subnets, key=lambda name: _ipv6_slot(subnets[name]["Properties"]["Ipv6CidrBlock"])):
         props = subnets[logical_id]["Properties"]

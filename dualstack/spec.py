@@ -31,9 +31,13 @@ class SpecError(ValueError):
 
 
 def parse_tiers(text: str) -> tuple[TierKind, ...]:
-    """``"public,private"`` to tiers in subnet-slot order; unknown or repeated names are refused."""
-    words = [w.strip() for w in text.split(",") if w.strip()]
+    """``"public,private"`` to tiers in subnet-slot order; empty, unknown or repeated names are refused."""
+    words = [w.strip() for w in text.split(",")]
     known = {kind.name: kind for kind in kinds.KINDS}
+    if not any(words):
+        raise SpecError(f"no tiers in {text!r}: give a list such as public,private")
+    if not all(words):
+        raise SpecError(f"empty tier name in {text!r}: give a list such as public,private")
     unknown = [w for w in words if w not in known]
     if unknown:
         raise SpecError(f"unknown tier {unknown[0]!r}: choose from {', '.join(known)}")

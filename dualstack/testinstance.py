@@ -1,9 +1,15 @@
 """The optional test instance that repeats the seed's experiment: SSH in over IPv4, NTP out over IPv6.
 
 Off by default (``CreateTestInstance=false``). When on: one Ubuntu LTS instance in
-the first public subnet with a public IPv4 address and a fixed IPv6 address,
-SSH from one IPv4 CIDR only, no IPv6 ingress at all, IMDSv2, an encrypted root
-volume and Session Manager access.
+the first public subnet with a public IPv4 address and one IPv6 address from the
+subnet's /64, SSH from one IPv4 CIDR only, no IPv6 ingress at all, IMDSv2, an
+encrypted root volume and Session Manager access.
+
+No address of the instance is fixed. ``ImageId`` is create-only and comes from an
+SSM parameter that CloudFormation reads again on every update, so any update after a
+new AMI is published replaces the instance; CloudFormation creates the replacement
+before it deletes the old one, and a fixed address would still be held by the old
+instance ("Update behaviors of stack resources", CloudFormation User Guide).
 """
 
 from __future__ import annotations
@@ -12,22 +18,7 @@ from dataclasses import dataclass
 
 from awacs import sts
 from awacs.aws import Allow, PolicyDocument, Principal, Statement
-from troposphere import (
-    AWSHelperFn,
-    Equals,
-    GetAtt,
-    If,
-    Join,
-    Not,
-    NoValue,
-    Parameter,
-    Select,
-    Split,
-    Sub,
-    Template,
-    ec2,
-    iam,
-)
+from troposphere import Equals, If, Not, NoValue, Parameter, Sub, Template, ec2, iam
 
 from . import names
 from .network import Network
@@ -36,8 +27,6 @@ from .tiers import Tier
 
 #: Canonical's public SSM parameter for the current Ubuntu 24.04 LTS amd64 AMI, in every region.
 UBUNTU_AMI_PARAMETER = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
-#: The host part of the test instance's IPv6 address within its subnet's /64.
-IPV6_HOST = "::10"
 _IPV4_CIDR = rf"({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/([0-9]|[12][0-9]|3[0-2])"
 
 
@@ -45,8 +34,6 @@ _IPV4_CIDR = rf"({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/([0-9]|[12][0-9]|3[0-2])"
 class TestInstance:
     instance: ec2.Instance
     security_group: ec2.SecurityGroup
-    #: The instance's IPv6 address, computed in the template from its subnet's /64.
-    ipv6_address: AWSHelperFn
 
 
 def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter, Parameter, Parameter]:
@@ -177,9 +164,6 @@ def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: 
     )
     profile = t.add_resource(iam.InstanceProfile(names.TEST_INSTANCE_PROFILE, Roles=[role.ref()], **condition))
     subnet = public.subnets[0].subnet
-    # The subnet's /64 ends in "::/64" (its last 64 bits are zero, the longest run of zeros),
-    # so splitting on "::/" leaves the network part, and "::10" names one host in it.
-    ipv6_address = Join("", [Select(0, Split("::/", Select(0, GetAtt(subnet, "Ipv6CidrBlocks")))), IPV6_HOST])
     instance = t.add_resource(
         ec2.Instance(
             names.TEST_INSTANCE,
@@ -195,7 +179,8 @@ def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: 
                     SubnetId=subnet.ref(),
                     GroupSet=[security_group.ref()],
                     AssociatePublicIpAddress=True,
-                    Ipv6Addresses=[ec2.InstanceIpv6Address(Ipv6Address=ipv6_address)],
+                    # One address EC2 picks from the subnet's /64: a replacement gets its own (see above).
+                    Ipv6AddressCount=1,
                     DeleteOnTermination=True,
                 )
             ],
@@ -209,4 +194,4 @@ def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: 
             **condition,
         )
     )
-    return TestInstance(instance, security_group, ipv6_address)
+    return TestInstance(instance, security_group)

@@ -28,7 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.parsers import ResponseParserError
 
-from . import kinds
+from . import inputs, kinds
 from .kinds import IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX, Target, TierKind
 
 REQUIRED_OUTPUTS = ("VpcId", "InternetGatewayId", "EgressOnlyInternetGatewayId", "PublicSubnetIds")
@@ -450,8 +450,10 @@ def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceSh
     parser.add_argument("--endpoint-url", help=argparse.SUPPRESS)
     try:
         args = parser.parse_args(argv)
+        inputs.check_stack_name(args.stack)
+        inputs.check_region(args.region)
         stack, checks = verify(args.stack, args.region, endpoint_url=args.endpoint_url, shell=shell)
-    except VerifyError as exc:
+    except (VerifyError, inputs.InputError) as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
         return 2
     failed = [c for c in checks if not c.ok]

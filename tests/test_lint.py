@@ -7,17 +7,10 @@ from cfnlint.api import lint
 from cfnlint.helpers import REGIONS
 
 from dualstack import TemplateSpec, build_template
+from dualstack.lint import IGNORED_RULES
 from dualstack.render import FORMATS, Format, render
 
 from .conftest import ALL_SPECS, RULES_DIR, TEMPLATES, lint_config, spec_id
-
-#: Rules ignored for every template, each with its reason.
-IGNORED_RULES: dict[str, str] = {
-    "I9608": (
-        "informational by design: the templates offer PublicIpv6Routing=Bidirectional on purpose, and the rule "
-        "reports that choice (test_exposure_is_reported_only_for_the_bidirectional_choice pins exactly that)"
-    ),
-}
 
 
 def _findings(text: str, regions: list[str], ignore: bool = True) -> list[str]:

@@ -92,7 +92,6 @@ COMMON_OUTPUTS = {
     "PublicRouteTableId",
     "TestInstanceId",
     "TestInstancePublicIp",
-    "TestInstanceIpv6Address",
     "TestInstanceSshCommand",
     "TestInstanceSessionCommand",
 }

@@ -1,0 +1,216 @@
+"""``make deploy``: plan the update of an existing stack before deploying it, with the user's AWS CLI.
+
+    python -m dualstack.deploy --stack NAME --region R --template templates/dualstack-vpc.yaml [--force] [K=V ...]
+
+A new stack is deployed at once. For an existing one, its current parameters and
+template are read (``aws cloudformation describe-stacks``, ``get-template``), the
+update is planned (``plan.py``; the parameters not given keep their current values,
+as ``aws cloudformation deploy`` keeps them), and the plan printed. Exports the update
+changes are looked up with ``aws cloudformation list-imports``: one that another stack
+imports refuses the update, as CloudFormation would half-way through it. A refused plan
+stops here (exit status 1) unless ``--force``. Every ``aws`` call is an argument list,
+never a shell string.
+
+Exit status: that of ``aws cloudformation deploy``; 1 when the plan refuses; 2 for bad
+input or an AWS CLI failure before deploying (one line on standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import cfn_flip
+import yaml
+
+from .evaluate import EvaluationError
+from .plan import Plan, PlanError, known_regions, plan_update
+from .precheck import load_template, parse_assignments
+
+#: CloudFormation's stack name rule (CreateStack, StackName).
+STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
+#: Stacks with nothing deployed to plan from: created by a change set never executed, or rolled back on creation.
+_NOTHING_DEPLOYED = ("REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE")
+
+
+class DeployError(Exception):
+    """Bad input, or an AWS CLI call that failed before anything was deployed; the message says which."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise DeployError(message)
+
+
+def _aws_cli() -> str:
+    """The AWS CLI to run: ``make deploy AWS=/path/to/aws`` passes it as ``$AWS``; else ``aws`` on PATH."""
+    return os.environ.get("AWS") or "aws"
+
+
+def _aws(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Run the AWS CLI with ``argv`` (an argument list, never a shell line) and capture what it prints."""
+    return subprocess.run([_aws_cli(), *argv], capture_output=True, text=True, check=False)
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
+
+
+def _json(result: subprocess.CompletedProcess[str], what: str) -> Any:
+    try:
+        return json.loads(result.stdout)
+    except ValueError:
+        raise DeployError(f"{what} printed no JSON") from None
+
+
+def _current_stack(stack: str, region: str) -> dict[str, Any] | None:
+    """The stack as ``describe-stacks`` shows it, or ``None`` when it does not exist."""
+    result = _aws(["cloudformation", "describe-stacks", "--stack-name", stack, "--region", region, "--output", "json"])
+    if result.returncode != 0:
+        if "does not exist" in result.stderr:
+            return None
+        raise DeployError(f"aws cloudformation describe-stacks: {_last_line(result.stderr)}")
+    stacks = _json(result, "aws cloudformation describe-stacks").get("Stacks", [])
+    if not stacks:
+        return None
+    found: dict[str, Any] = stacks[0]
+    return found
+
+
+def _current_template(stack: str, region: str) -> dict[str, Any]:
+    result = _aws(
+        [
+            "cloudformation",
+            "get-template",
+            "--stack-name",
+            stack,
+            "--region",
+            region,
+            "--template-stage",
+            "Original",
+            "--output",
+            "json",
+        ]
+    )
+    if result.returncode != 0:
+        raise DeployError(f"aws cloudformation get-template: {_last_line(result.stderr)}")
+    body = _json(result, "aws cloudformation get-template").get("TemplateBody")
+    # The CLI prints a JSON template as an object and a YAML one as a string.
+    if isinstance(body, str):
+        try:
+            body = json.loads(cfn_flip.to_json(body))
+        except (ValueError, yaml.YAMLError):
+            raise DeployError(f"the template of stack {stack} is neither JSON nor YAML") from None
+    if not isinstance(body, dict):
+        raise DeployError(f"aws cloudformation get-template returned no template for stack {stack}")
+    return body
+
+
+def imported_exports(plan: Plan, region: str) -> dict[str, list[str]]:
+    """``{export: importing stacks}`` for each export the plan changes or removes that another stack imports."""
+    imported = {}
+    for export in plan.exports:
+        result = _aws(
+            ["cloudformation", "list-imports", "--export-name", export.name, "--region", region, "--output", "json"]
+        )
+        if result.returncode != 0:
+            if "is not imported by any stack" in result.stderr:
+                continue
+            raise DeployError(f"aws cloudformation list-imports: {_last_line(result.stderr)}")
+        stacks = [str(s) for s in _json(result, "aws cloudformation list-imports").get("Imports", [])]
+        if stacks:
+            imported[export.name] = stacks
+    return imported
+
+
+def plan_existing(
+    stack: dict[str, Any], template: dict[str, Any], overrides: dict[str, str], region: str
+) -> tuple[Plan, dict[str, str], dict[str, str]]:
+    """The plan of deploying ``template`` with ``overrides`` over ``stack``; also both sides' parameters."""
+    current = {str(p["ParameterKey"]): str(p.get("ParameterValue", "")) for p in stack.get("Parameters", [])}
+    old_template = _current_template(str(stack["StackName"]), region)
+    declared = template.get("Parameters", {})
+    # aws cloudformation deploy keeps the current value of every parameter it is not given.
+    after = {k: v for k, v in current.items() if k in declared}
+    after.update(overrides)
+    plan = plan_update(old_template, current, template, after, region=region, stack_name=str(stack["StackName"]))
+    return plan, current, after
+
+
+def deploy_command(template: Path, stack: str, region: str, overrides: Sequence[str]) -> list[str]:
+    return [
+        "cloudformation",
+        "deploy",
+        "--template-file",
+        str(template),
+        "--stack-name",
+        stack,
+        "--region",
+        region,
+        "--capabilities",
+        "CAPABILITY_IAM",
+        "--no-fail-on-empty-changeset",
+        *(["--parameter-overrides", *overrides] if overrides else []),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _Parser(prog="deploy", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--stack", required=True)
+    parser.add_argument("--region", required=True)
+    parser.add_argument("--template", type=Path, required=True)
+    parser.add_argument("--force", action="store_true", help="deploy even when the plan refuses")
+    parser.add_argument("parameters", nargs="*", metavar="Key=Value")
+    try:
+        args = parser.parse_intermixed_args(argv)
+        if not STACK_NAME.fullmatch(args.stack):
+            raise DeployError(f"stack name {args.stack!r}: letters, digits and hyphens, starting with a letter")
+        if args.region not in known_regions():
+            raise DeployError(f"unknown region {args.region!r}")
+        overrides = parse_assignments(args.parameters)
+        try:
+            template = load_template(args.template)
+        except OSError as exc:
+            raise DeployError(f"cannot read {args.template}: {exc.strerror}") from None
+        except (ValueError, yaml.YAMLError):
+            raise DeployError(f"{args.template} is not a CloudFormation template") from None
+        if shutil.which(_aws_cli()) is None:
+            raise DeployError(f"the AWS CLI ({_aws_cli()}) is not on PATH: install it and configure credentials")
+        stack = _current_stack(args.stack, args.region)
+        if stack is None or stack.get("StackStatus") in _NOTHING_DEPLOYED:
+            print(f"deploy: stack {args.stack} has nothing deployed yet: creating it, no update to plan")
+        else:
+            plan, _, _ = plan_existing(stack, template, overrides, args.region)
+            print(f"deploy: plan for stack {args.stack} ({args.region}):")
+            print("\n".join(f"  {line}" for line in plan.lines()))
+            refusal = plan.refusal
+            if refusal is None:
+                imported = imported_exports(plan, args.region)
+                if imported:
+                    name, stacks = next(iter(imported.items()))
+                    refusal = (
+                        f"export {name} is imported by {', '.join(stacks)}, and CloudFormation refuses to change "
+                        "an export while it is imported; remove the import first"
+                    )
+                    print(f"  refused: {refusal}")
+            if refusal is not None and not args.force:
+                print("deploy: refused, nothing deployed; FORCE=1 deploys anyway", file=sys.stderr)
+                return 1
+    except (DeployError, PlanError, EvaluationError) as exc:
+        print(f"deploy: error: {exc}", file=sys.stderr)
+        return 2
+    command = deploy_command(args.template, args.stack, args.region, args.parameters)
+    return subprocess.run(["aws", *command], check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

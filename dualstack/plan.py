@@ -1,0 +1,508 @@
+"""Plan a stack update offline: what CloudFormation would add, modify, replace and remove, and whether it can.
+
+    python -m dualstack.plan templates/dualstack-vpc.yaml --region eu-west-1 --from AzCount=2 --to AzCount=3
+
+Both sides are evaluated with the project's evaluator (``evaluate.py``); parameters
+not given take their defaults, and ``--from-template`` (the template the stack was
+last deployed from) defaults to the new one. A resource whose create-only property
+changes is replaced; which properties are create-only is read at run time from the
+resource schemas cfn-lint ships (``createOnlyProperties``). A replacement gets a new
+physical ID, so whatever reads its ``Ref`` or ``Fn::GetAtt`` changes too and may be
+replaced in turn: the plan re-evaluates the new side with those IDs changed until
+nothing more is replaced.
+
+CloudFormation creates a replacement before it deletes the resource it replaces, and
+deletes removed resources last ("Update behaviors of stack resources", CloudFormation
+User Guide: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html).
+So the verdict is ``refused`` when a new resource needs
+what an old one still holds at that moment: an overlapping subnet CIDR or fixed
+address in the same VPC or subnet, an Internet Gateway attached to a new VPC while
+its old attachment exists, or a VPC IPv6 block replaced while subnets keep ranges
+from it. An export whose value changes or disappears is a warning: CloudFormation
+refuses that only while another stack imports it ("You can't modify or remove an output
+value that is referenced by another stack", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
+
+Exit status 0 safe, 1 refused, 2 bad input (one line on standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from .evaluate import Deployment, EvaluationError, default_azs, evaluate
+from .precheck import load_template, parse_assignments
+
+ADD, MODIFY, REPLACE, REMOVE = "add", "modify", "replace", "remove"
+_ORDER = {ADD: 0, MODIFY: 1, REPLACE: 2, REMOVE: 3}
+SAFE = "safe"
+#: Where an SSM-typed parameter's value stands for what it resolves to: CloudFormation reads the SSM parameter
+#: again on every update ("SSM parameter types" in the CloudFormation User Guide), so it may differ each time.
+_SSM_TYPE_PREFIX = "AWS::SSM::Parameter::Value<"
+_RESOLVED_BEFORE = " (as resolved at the last update)"
+_RESOLVED_NOW = " (as resolved now)"
+_MISSING = object()
+#: The refusal rules, as tables name them.
+OVERLAP = "a replacement overlaps what the old resource holds"
+GATEWAY_MOVES = "the Internet Gateway would attach to two VPCs"
+BLOCK_IN_USE = "the VPC's IPv6 block is replaced while subnets use it"
+#: What to do instead when the VPC's own addressing cannot change in place.
+NEW_STACK = "deploy a new stack beside this one with the new value and move to it"
+
+
+class PlanError(Exception):
+    """Bad input: a template, parameter or region the plan cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str
+    logical_id: str
+    resource_type: str
+    #: The properties that change (``modify``) or the create-only ones that force a replacement (``replace``).
+    properties: tuple[str, ...] = ()
+    note: str = ""
+
+    def line(self) -> str:
+        text = f"{self.action:<8} {self.logical_id} ({self.resource_type})"
+        if self.action == MODIFY:
+            text += f": {', '.join(self.properties)}"
+        elif self.action == REPLACE:
+            text += f": {', '.join(self.properties)} {'is' if len(self.properties) == 1 else 'are'} create-only"
+        return text + (f"; {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class ExportChange:
+    name: str
+    output: str
+    removed: bool
+
+    def line(self) -> str:
+        what = "removed" if self.removed else "changes"
+        return f"export   {self.name} {what}: CloudFormation refuses this while another stack imports it"
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[Change, ...]
+    exports: tuple[ExportChange, ...]
+    #: ``None`` when the update is safe; otherwise one sentence: why, and what to do instead.
+    refusal: str | None
+    replaced: frozenset[str] = field(default_factory=frozenset)
+    #: Which rule refused it, in a few words (for tables).
+    rule: str = ""
+
+    @property
+    def safe(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def verdict(self) -> str:
+        return SAFE if self.refusal is None else f"refused: {self.refusal}"
+
+    def lines(self) -> list[str]:
+        return [*(c.line() for c in self.changes), *(e.line() for e in self.exports), self.verdict]
+
+
+# Create-only properties, from cfn-lint's schemas
+
+
+def known_regions() -> frozenset[str]:
+    try:
+        from cfnlint.helpers import REGIONS
+    except ImportError:
+        raise PlanError(
+            "cfn-lint is not installed: the plan reads its resource schemas (pip install cfn-lint)"
+        ) from None
+    return frozenset(REGIONS)
+
+
+@cache
+def create_only(region: str, resource_type: str) -> tuple[tuple[str, ...], ...]:
+    """The create-only property paths of ``resource_type`` (``("CidrBlock",)``), from the schema cfn-lint ships."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError
+
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema
+    except ResourceNotFoundError:
+        raise PlanError(f"cfn-lint has no schema for {resource_type} in {region}") from None
+    pointers: list[str] = schema.get("createOnlyProperties", [])
+    return tuple(tuple(p.split("/")[2:]) for p in pointers if p.startswith("/properties/"))
+
+
+def _at(properties: Mapping[str, Any], path: Sequence[str]) -> Any:
+    node: Any = properties
+    for key in path:
+        if not isinstance(node, Mapping) or key not in node:
+            return _MISSING
+        node = node[key]
+    return node
+
+
+# What resources hold that their replacement cannot share
+
+
+def _network(value: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return None
+
+
+def _holdings(resource: Mapping[str, Any]) -> Iterator[tuple[str, str, ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    """``(scope, what, block)`` for each address range or fixed address a resource holds, where ``scope`` is the
+    VPC (for a subnet's or VPC block's CIDR) or subnet (for a fixed address) in which it must be unique."""
+    kind, props = resource["Type"], resource["Properties"]
+    if kind in ("AWS::EC2::Subnet", "AWS::EC2::VPCCidrBlock"):
+        for key in ("CidrBlock", "Ipv6CidrBlock"):
+            block = _network(props.get(key))
+            if block is not None:
+                yield str(props.get("VpcId")), key, block
+        return
+    if kind not in ("AWS::EC2::Instance", "AWS::EC2::NatGateway", "AWS::EC2::NetworkInterface"):
+        return
+    interfaces = [
+        ("", props),
+        *((f"NetworkInterfaces[{i}].", n) for i, n in enumerate(props.get("NetworkInterfaces", []))),
+    ]
+    for prefix, item in interfaces:
+        if not isinstance(item, Mapping):
+            continue
+        scope = str(item.get("SubnetId"))
+        addresses = [("PrivateIpAddress", item.get("PrivateIpAddress"))]
+        addresses += [
+            (f"Ipv6Addresses[{j}]", a.get("Ipv6Address"))
+            for j, a in enumerate(item.get("Ipv6Addresses", []))
+            if isinstance(a, Mapping)
+        ]
+        addresses += [
+            (f"PrivateIpAddresses[{j}]", a.get("PrivateIpAddress"))
+            for j, a in enumerate(item.get("PrivateIpAddresses", []))
+            if isinstance(a, Mapping)
+        ]
+        for key, value in addresses:
+            block = _network(value)
+            if block is not None:
+                yield scope, prefix + key, block
+
+
+def _overlap(old: Deployment, new: Deployment, leaving: set[str], arriving: set[str]) -> str | None:
+    """A new resource's range or fixed address that overlaps one an old resource still holds."""
+    held = [
+        (scope, lid, what, block) for lid in sorted(leaving) for scope, what, block in _holdings(old.resources[lid])
+    ]
+    clashes = [
+        (lid, what, block, old_lid, old_block)
+        for lid in sorted(arriving)
+        for scope, what, block in _holdings(new.resources[lid])
+        for old_scope, old_lid, _, old_block in held
+        if scope == old_scope and block.version == old_block.version and block.overlaps(old_block)
+    ]
+    if not clashes:
+        return None
+    lid, what, block, old_lid, old_block = clashes[0]
+    kind = new.resources[lid]["Type"]
+    others = f" (and {len(clashes) - 1} more such clashes)" if len(clashes) > 1 else ""
+    holder = f"{old_lid} still holds" if old_lid != lid else f"the old {lid} still holds"
+    instead = (
+        NEW_STACK
+        if kind in ("AWS::EC2::Subnet", "AWS::EC2::VPCCidrBlock")
+        else f"remove {lid} in one update and add it back in the next"
+    )
+    return (
+        f"the new {lid}'s {what} {_show(block)} overlaps {_show(old_block)}, which {holder} until the update "
+        f"completes, so CloudFormation cannot create it{others}; {instead}"
+    )
+
+
+def _show(block: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str:
+    return str(block.network_address) if block.num_addresses == 1 else str(block)
+
+
+_GATEWAY_KEYS = ("InternetGatewayId", "VpnGatewayId")
+
+
+def _gateway_moves(old: Deployment, new: Deployment, leaving: set[str], arriving: set[str]) -> str | None:
+    """An attachment of a gateway to a VPC while the gateway's old attachment still exists: an Internet Gateway
+    attaches to one VPC at a time (EC2 API reference, AttachInternetGateway:
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachInternetGateway.html)."""
+    attachment = "AWS::EC2::VPCGatewayAttachment"
+    for lid in sorted(arriving):
+        resource = new.resources[lid]
+        if resource["Type"] != attachment:
+            continue
+        for old_lid in sorted(leaving):
+            before = old.resources[old_lid]
+            for key in _GATEWAY_KEYS:
+                gateway = resource["Properties"].get(key)
+                if before["Type"] == attachment and gateway is not None and before["Properties"].get(key) == gateway:
+                    return (
+                        f"the new {lid} attaches {gateway.strip('<>')} to a new VPC while {old_lid} still attaches "
+                        f"it to the old one, and a gateway attaches to one VPC at a time; {NEW_STACK}"
+                    )
+    return None
+
+
+def _block_in_use(old: Deployment, new: Deployment, leaving: set[str], replaced: frozenset[str]) -> str | None:
+    """A VPC's IPv6 block replaced (or removed) while subnets that stay keep /64s from it.
+
+    This is what changing ``Ipv6Source`` or the IPAM pool does: in the schemas cfn-lint ships,
+    ``AWS::EC2::VPCCidrBlock``'s ``AmazonProvidedIpv6CidrBlock``, ``Ipv6IpamPoolId`` and ``Ipv6NetmaskLength`` are
+    create-only, while ``AWS::EC2::Subnet``'s ``Ipv6CidrBlock`` is not, so the subnets are updated in place, not
+    replaced. A block cannot be disassociated from a VPC while resources still use it ("You must detach or delete
+    all gateways and resources that are associated with the CIDR block before you can disassociate it",
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateVpcCidrBlock.html), a subnet's block
+    likewise while network interfaces hold addresses from it (DisassociateSubnetCidrBlock), and while both VPC blocks
+    are associated ``Fn::Select [0, Ipv6CidrBlocks]`` may still name the old one."""
+    for lid in sorted(leaving):
+        block = old.resources[lid]
+        if block["Type"] != "AWS::EC2::VPCCidrBlock":
+            continue
+        vpc = block["Properties"].get("VpcId")
+        staying = sorted(
+            name
+            for name, subnet in old.of_type("AWS::EC2::Subnet").items()
+            if subnet["Properties"].get("VpcId") == vpc
+            and "Ipv6CidrBlock" in subnet["Properties"]
+            and name in new.resources
+            and name not in replaced
+        )
+        if staying and new.resources.get(str(vpc).strip("<>"), {}).get("Type") == "AWS::EC2::VPC":
+            subnets = staying[0] if len(staying) == 1 else f"{staying[0]} and {len(staying) - 1} more subnets"
+            return (
+                f"{lid} is replaced, but {subnets} stay and keep IPv6 /64s from the old block, which the VPC "
+                f"cannot release while a subnet uses it; {NEW_STACK}"
+            )
+    return None
+
+
+# The plan
+
+
+def _resolved(template: Mapping[str, Any], parameters: Mapping[str, str], suffix: str) -> dict[str, str]:
+    """``parameters`` with each SSM-typed one (given or default) marked as resolved at some moment."""
+    marked = dict(parameters)
+    for name, decl in template.get("Parameters", {}).items():
+        if str(decl.get("Type", "")).startswith(_SSM_TYPE_PREFIX):
+            marked[name] = str(parameters.get(name, decl.get("Default", ""))) + suffix
+    return marked
+
+
+def _differs(old: Any, new: Any) -> bool:
+    return json.dumps(old, sort_keys=True, default=str) != json.dumps(new, sort_keys=True, default=str)
+
+
+def _forced(old: Deployment, new: Deployment, region: str) -> dict[str, tuple[str, ...]]:
+    """Resources on both sides whose type or a create-only property changes: ``{logical ID: properties}``."""
+    forced: dict[str, tuple[str, ...]] = {}
+    for lid in old.resources.keys() & new.resources.keys():
+        before, after = old.resources[lid], new.resources[lid]
+        if before["Type"] != after["Type"]:
+            forced[lid] = ("Type",)
+            continue
+        paths = [
+            ".".join(path)
+            for path in create_only(region, after["Type"])
+            if _differs(_at(before["Properties"], path), _at(after["Properties"], path))
+        ]
+        if paths:
+            forced[lid] = tuple(paths)
+    return forced
+
+
+def _ssm_note(template: Mapping[str, Any], resource: Mapping[str, Any], properties: Sequence[str]) -> str:
+    for path in properties:
+        value = _at(resource["Properties"], path.split("."))
+        if isinstance(value, str) and value.endswith(_RESOLVED_NOW):
+            names = [
+                n
+                for n, d in template.get("Parameters", {}).items()
+                if str(d.get("Type", "")).startswith(_SSM_TYPE_PREFIX)
+            ]
+            return (
+                f"{path} comes from the SSM parameter named by {', '.join(names)}, read again on every update: "
+                "replaced whenever it names a new value"
+            )
+    return ""
+
+
+def evaluate_before(
+    template: Mapping[str, Any], parameters: Mapping[str, str], *, region: str, stack_name: str = "example"
+) -> Deployment:
+    """The side an update starts from, as ``plan_update`` sees it (``--from``)."""
+    if region not in known_regions():
+        raise PlanError(f"unknown region {region!r}")
+    try:
+        return evaluate(
+            template,
+            _resolved(template, parameters, _RESOLVED_BEFORE),
+            region=region,
+            stack_name=stack_name,
+            azs=default_azs(region),
+        )
+    except EvaluationError as exc:
+        raise PlanError(f"--from: {exc}") from None
+
+
+def plan_update(
+    old_template: Mapping[str, Any],
+    old_parameters: Mapping[str, str],
+    new_template: Mapping[str, Any],
+    new_parameters: Mapping[str, str],
+    *,
+    region: str,
+    stack_name: str = "example",
+) -> Plan:
+    """The plan of updating a stack of ``old_template`` with ``old_parameters`` to the new template and parameters.
+
+    Raises ``PlanError`` naming the side (``--from``/``--to``) when either cannot be evaluated."""
+    old = evaluate_before(old_template, old_parameters, region=region, stack_name=stack_name)
+    return plan_from(old, new_template, new_parameters, region=region, stack_name=stack_name)
+
+
+def plan_from(
+    old: Deployment,
+    new_template: Mapping[str, Any],
+    new_parameters: Mapping[str, str],
+    *,
+    region: str,
+    stack_name: str = "example",
+    evaluations: dict[tuple[Any, ...], Deployment] | None = None,
+) -> Plan:
+    """``plan_update`` from a side already evaluated by ``evaluate_before``.
+
+    ``evaluations`` may hold the new side's evaluations between calls with the same new template and region
+    (many plans share a ``--to``)."""
+    new_params = _resolved(new_template, new_parameters, _RESOLVED_NOW)
+    seen = {} if evaluations is None else evaluations
+    replaced: frozenset[str] = frozenset()
+    while True:
+        wanted = (tuple(sorted(new_params.items())), replaced, stack_name)
+        if wanted not in seen:
+            try:
+                seen[wanted] = evaluate(
+                    new_template,
+                    new_params,
+                    region=region,
+                    stack_name=stack_name,
+                    azs=default_azs(region),
+                    replaced=replaced,
+                )
+            except EvaluationError as exc:
+                raise PlanError(f"--to: {exc}") from None
+        new = seen[wanted]
+        forced = _forced(old, new, region)
+        if set(forced) <= replaced:
+            break
+        # A replacement changes the Ref and GetAtt values of what it replaces: evaluate again with them new.
+        replaced = replaced | frozenset(forced)
+
+    changes = []
+    for lid in sorted(new.resources.keys() - old.resources.keys()):
+        changes.append(Change(ADD, lid, new.resources[lid]["Type"]))
+    for lid in sorted(old.resources.keys() - new.resources.keys()):
+        changes.append(Change(REMOVE, lid, old.resources[lid]["Type"]))
+    for lid in sorted(old.resources.keys() & new.resources.keys()):
+        before, after = old.resources[lid]["Properties"], new.resources[lid]["Properties"]
+        if lid in forced:
+            note = _ssm_note(new_template, new.resources[lid], forced[lid])
+            changes.append(Change(REPLACE, lid, new.resources[lid]["Type"], forced[lid], note))
+        elif _differs(before, after):
+            keys = sorted(k for k in before.keys() | after.keys() if _differs(before.get(k), after.get(k)))
+            changes.append(Change(MODIFY, lid, new.resources[lid]["Type"], tuple(keys)))
+    changes.sort(key=lambda c: (_ORDER[c.action], c.logical_id))
+
+    exports = []
+    for key, output in sorted(old.outputs.items()):
+        if output["Export"] is None:
+            continue
+        after_output = new.outputs.get(key)
+        if after_output is None or after_output["Export"] != output["Export"]:
+            exports.append(ExportChange(str(output["Export"]), key, removed=True))
+        elif _differs(output["Value"], after_output["Value"]):
+            exports.append(ExportChange(str(output["Export"]), key, removed=False))
+
+    leaving = set(replaced) | (old.resources.keys() - new.resources.keys())
+    arriving = set(replaced) | (new.resources.keys() - old.resources.keys())
+    rules = (
+        (GATEWAY_MOVES, _gateway_moves(old, new, leaving, arriving)),
+        (OVERLAP, _overlap(old, new, leaving, arriving)),
+        (BLOCK_IN_USE, _block_in_use(old, new, leaving, replaced)),
+    )
+    rule, refusal = next(((r, why) for r, why in rules if why is not None), ("", None))
+    return Plan(tuple(changes), tuple(exports), refusal, replaced, rule)
+
+
+# Command line
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise PlanError(message)
+
+
+def _load(path: Path, option: str) -> dict[str, Any]:
+    try:
+        return load_template(path)
+    except OSError as exc:
+        raise PlanError(f"{option}: cannot read {path}: {exc.strerror}") from None
+    except (ValueError, yaml.YAMLError) as exc:
+        raise PlanError(f"{option}: {path} is not a CloudFormation template: {str(exc).splitlines()[0]}") from None
+
+
+def _assignments(items: Sequence[str], option: str) -> dict[str, str]:
+    try:
+        return parse_assignments(items)
+    except EvaluationError as exc:
+        raise PlanError(f"{option}: {exc}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _Parser(prog="plan", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("template", type=Path, nargs="?", help="the template to update to")
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--from-template", type=Path, help="the template the stack runs now (default: TEMPLATE)")
+    parser.add_argument("--from", dest="before", nargs="+", action="extend", default=[], metavar="K=V")
+    parser.add_argument("--to", dest="after", nargs="+", action="extend", default=[], metavar="K=V")
+    parser.add_argument("--stack-name", default="example", help="for the export names shown (default: example)")
+    parser.add_argument("--table", action="store_true", help="print docs/updates.md: every shipped template's plans")
+    try:
+        args = parser.parse_args(argv)
+        if args.table:
+            from .updates_doc import updates_doc
+
+            sys.stdout.write(updates_doc())
+            return 0
+        if args.template is None:
+            raise PlanError("the template to plan is missing: python -m dualstack.plan TEMPLATE --region R ...")
+        new_template = _load(args.template, "TEMPLATE")
+        old_template = new_template if args.from_template is None else _load(args.from_template, "--from-template")
+        plan = plan_update(
+            old_template,
+            _assignments(args.before, "--from"),
+            new_template,
+            _assignments(args.after, "--to"),
+            region=args.region,
+            stack_name=args.stack_name,
+        )
+    except PlanError as exc:
+        print(f"plan: error: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(plan.lines()))
+    return 0 if plan.safe else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""make deploy's orchestration, against a stub ``aws`` on PATH that answers from canned replies and logs its calls."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dualstack.deploy import main
+
+from .conftest import TEMPLATES
+
+YAML = TEMPLATES / "dualstack-vpc.yaml"
+BEFORE = Path(__file__).resolve().parent / "plan_fixtures" / "dualstack-vpc-0.1.0.json"
+NO_STACK = (
+    "\nAn error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id s does not exist\n"
+)
+NOT_IMPORTED = (
+    "\nAn error occurred (ValidationError) when calling the ListImports operation: "
+    "Export 'x' is not imported by any stack.\n"
+)
+
+STUB = """#!{python}
+import json, os, sys
+args = sys.argv[1:]
+with open(os.environ["AWS_STUB_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+replies = json.load(open(os.environ["AWS_STUB_REPLIES"]))
+reply = replies.get(args[1], {{"rc": 0, "stdout": ""}})
+if args[1] == "list-imports":
+    reply = replies.get("list-imports " + args[args.index("--export-name") + 1], reply)
+sys.stdout.write(reply.get("stdout", ""))
+sys.stderr.write(reply.get("stderr", ""))
+sys.exit(reply["rc"])
+"""
+
+
+class Aws:
+    """The stub's replies, by subcommand (``describe-stacks``) or ``list-imports <export>``, and its call log."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        bin_dir = tmp_path / "bin"
+        bin_dir.mkdir()
+        stub = bin_dir / "aws"
+        stub.write_text(STUB.format(python=sys.executable), encoding="utf-8")
+        stub.chmod(0o755)
+        self.log = tmp_path / "calls.jsonl"
+        self.replies_file = tmp_path / "replies.json"
+        self.replies: dict[str, dict[str, Any]] = {}
+        monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+        monkeypatch.setenv("AWS_STUB_LOG", str(self.log))
+        monkeypatch.setenv("AWS_STUB_REPLIES", str(self.replies_file))
+
+    def reply(self, command: str, rc: int = 0, stdout: Any = "", stderr: str = "") -> None:
+        text = stdout if isinstance(stdout, str) else json.dumps(stdout)
+        self.replies[command] = {"rc": rc, "stdout": text, "stderr": stderr}
+        self.replies_file.write_text(json.dumps(self.replies), encoding="utf-8")
+
+    def existing(self, parameters: dict[str, str], template: dict[str, Any] | str) -> None:
+        stack = {
+            "StackName": "s",
+            "StackStatus": "UPDATE_COMPLETE",
+            "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+        }
+        self.reply("describe-stacks", stdout={"Stacks": [stack]})
+        self.reply("get-template", stdout={"TemplateBody": template})
+        self.reply("list-imports", rc=254, stderr=NOT_IMPORTED)
+
+    def calls(self) -> list[list[str]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+
+    def subcommands(self) -> list[str]:
+        return [call[1] for call in self.calls()]
+
+
+@pytest.fixture
+def aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Aws:
+    stub = Aws(tmp_path, monkeypatch)
+    stub.reply("deploy")
+    return stub
+
+
+def _deploy(*extra: str) -> int:
+    return main(["--stack", "s", "--region", "eu-west-1", "--template", str(YAML), *extra])
+
+
+def _current(**parameters: str) -> dict[str, str]:
+    """The parameters describe-stacks lists for a stack of this template: every one, defaults filled in."""
+    template = json.loads((TEMPLATES / "dualstack-vpc.json").read_text(encoding="utf-8"))
+    return {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()} | parameters
+
+
+def test_a_new_stack_is_deployed_without_a_plan(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    aws.reply("describe-stacks", rc=254, stderr=NO_STACK)
+    assert _deploy("AzCount=3") == 0
+    assert aws.calls()[-1] == [
+        "cloudformation", "deploy", "--template-file", str(YAML), "--stack-name", "s", "--region", "eu-west-1",
+        "--capabilities", "CAPABILITY_IAM", "--no-fail-on-empty-changeset", "--parameter-overrides", "AzCount=3",
+    ]  # fmt: skip
+    assert aws.subcommands() == ["describe-stacks", "deploy"]
+    assert "creating it, no update to plan" in capsys.readouterr().out
+
+
+def test_a_safe_update_prints_its_plan_and_deploys(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    template = json.loads((TEMPLATES / "dualstack-vpc.json").read_text(encoding="utf-8"))
+    aws.existing(_current(AzCount="2"), template)
+    assert _deploy("AzCount=3") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "deploy: plan for stack s (eu-west-1):"
+    assert "  add      PublicSubnetC (AWS::EC2::Subnet)" in out
+    assert out[-1] == "  safe"
+    assert aws.subcommands() == ["describe-stacks", "get-template", "list-imports", "list-imports", "deploy"]
+    assert [c[c.index("--export-name") + 1] for c in aws.calls() if c[1] == "list-imports"] == [
+        "s-AvailabilityZones",
+        "s-PublicSubnetIds",
+    ]
+
+
+def test_parameters_not_given_keep_their_current_values(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    # As aws cloudformation deploy does: SubnetPrefixLength stays 20, so raising AzCount replaces nothing.
+    aws.existing(_current(AzCount="2", SubnetPrefixLength="20"), YAML.read_text(encoding="utf-8"))
+    assert _deploy("AzCount=3") == 0
+    out = capsys.readouterr().out
+    assert "replace" not in out
+    assert out.endswith("  safe\n")
+
+
+def test_a_refused_plan_stops_before_deploying(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    aws.existing(_current(), YAML.read_text(encoding="utf-8"))
+    assert _deploy("SubnetPrefixLength=23") == 1
+    captured = capsys.readouterr()
+    assert "  refused: the new PublicSubnetA's CidrBlock 10.0.0.0/23 overlaps" in captured.out
+    assert captured.err == "deploy: refused, nothing deployed; FORCE=1 deploys anyway\n"
+    assert "deploy" not in aws.subcommands()
+
+
+def test_force_deploys_a_refused_plan(aws: Aws) -> None:
+    aws.existing(_current(), YAML.read_text(encoding="utf-8"))
+    assert _deploy("--force", "SubnetPrefixLength=23") == 0
+    assert aws.subcommands()[-1] == "deploy"
+
+
+def test_an_imported_export_that_would_change_refuses_the_update(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    aws.existing(_current(AzCount="3"), YAML.read_text(encoding="utf-8"))
+    aws.reply("list-imports s-PublicSubnetIds", stdout={"Imports": ["app-stack"]})
+    assert _deploy("AzCount=2") == 1
+    out = capsys.readouterr().out
+    assert "  refused: export s-PublicSubnetIds is imported by app-stack" in out
+    assert "deploy" not in aws.subcommands()
+
+
+def test_the_released_template_with_the_test_instance_is_upgraded_safely(aws: Aws) -> None:
+    before = json.loads(BEFORE.read_text(encoding="utf-8"))
+    aws.existing(_current(CreateTestInstance="true", SshIngressCidr="203.0.113.7/32"), before)
+    assert _deploy() == 0
+    assert aws.subcommands()[-1] == "deploy"
+
+
+def test_the_deploy_exit_status_is_passed_on(aws: Aws) -> None:
+    aws.reply("describe-stacks", rc=254, stderr=NO_STACK)
+    aws.reply("deploy", rc=255)
+    assert _deploy() == 255
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--stack", "bad name;rm", "--region", "eu-west-1", "--template", str(YAML)], "stack name 'bad name;rm'"),
+        (["--stack", "s", "--region", "nowhere-1", "--template", str(YAML)], "unknown region 'nowhere-1'"),
+        (["--stack", "s", "--region", "eu-west-1", "--template", "missing.yaml"], "cannot read missing.yaml"),
+        (["--stack", "s", "--region", "eu-west-1", "--template", str(YAML), "AzCount"], "parameter 'AzCount' is not"),
+        (["--region", "eu-west-1", "--template", str(YAML)], "the following arguments are required: --stack"),
+    ],
+)
+def test_bad_input_is_one_line_and_calls_no_aws(
+    aws: Aws, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"deploy: error: {message}")
+    assert err.count("\n") == 1
+    assert aws.calls() == []
+
+
+def test_an_unknown_parameter_for_an_existing_stack_is_bad_input(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    aws.existing(_current(), YAML.read_text(encoding="utf-8"))
+    assert _deploy("Nope=1") == 2
+    assert capsys.readouterr().err == "deploy: error: --to: unknown parameter Nope\n"
+    assert "deploy" not in aws.subcommands()
+
+
+def test_an_aws_failure_before_deploying_is_one_line(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    aws.reply("describe-stacks", rc=255, stderr="\nUnable to locate credentials.\n")
+    assert _deploy() == 2
+    assert (
+        capsys.readouterr().err == "deploy: error: aws cloudformation describe-stacks: Unable to locate credentials.\n"
+    )
+
+
+def test_no_aws_cli_is_bad_input(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert _deploy() == 2
+    assert capsys.readouterr().err.startswith("deploy: error: the AWS CLI (aws) is not on PATH")

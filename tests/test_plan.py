@@ -1,0 +1,283 @@
+"""The offline update plan: what an update adds, modifies, replaces and removes, and whether CloudFormation can do it.
+
+The expectations are written from the CloudFormation documentation and the resource
+schemas (which properties are create-only), not read back from the planner.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dualstack import SHIPPED
+from dualstack.plan import MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
+
+from .conftest import LARGEST, TEMPLATES, rendered
+
+YAML = str(TEMPLATES / "dualstack-vpc.yaml")
+#: dualstack-vpc.json as released before updates were planned: the test instance had the fixed address ::10.
+BEFORE = Path(__file__).resolve().parent / "plan_fixtures" / "dualstack-vpc-0.1.0.json"
+INSTANCE = {"CreateTestInstance": "true", "SshIngressCidr": "203.0.113.7/32"}
+NEW_AMI = {"TestInstanceImageId": "/aws/service/canonical/ubuntu/server/24.04/stable/20261201/amd64/hvm/ebs-gp3/ami-id"}
+
+
+@cache
+def _before() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(BEFORE.read_text(encoding="utf-8"))
+    return data
+
+
+def _plan(before: dict[str, str], after: dict[str, str], template: dict[str, Any] | None = None) -> Plan:
+    t = template if template is not None else rendered(SHIPPED[0])
+    return plan_update(t, before, t, after, region="eu-west-1")
+
+
+def _actions(plan: Plan) -> dict[str, str]:
+    return {c.logical_id: c.action for c in plan.changes}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err
+
+
+# The checks a user can run
+
+
+def test_subnet_size_change_is_refused_in_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _run(
+        capsys, YAML, "--region", "eu-west-1", "--from", "SubnetPrefixLength=24", "--to", "SubnetPrefixLength=23"
+    )
+    assert (status, err) == (1, "")
+    assert out[-1].startswith("refused: the new PublicSubnetA's CidrBlock 10.0.0.0/23 overlaps 10.0.0.0/24")
+    assert out[-1].endswith("; deploy a new stack beside this one with the new value and move to it")
+    assert out[-1].count(". ") == 0, "one sentence"
+    assert "replace  PublicSubnetA (AWS::EC2::Subnet): CidrBlock is create-only" in out
+
+
+def test_raising_the_az_count_lists_only_additions(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(capsys, YAML, "--region", "eu-west-1", "--from", "AzCount=2", "--to", "AzCount=3")
+    assert status == 0
+    resources = [line for line in out if not line.startswith("export ")]
+    assert resources == [
+        "add      PublicSubnetC (AWS::EC2::Subnet)",
+        "add      PublicSubnetRouteTableAssociationC (AWS::EC2::SubnetRouteTableAssociation)",
+        "safe",
+    ]
+    # The lists of subnets and zones grow: an importing stack would block that, so the plan names them.
+    assert [line.split()[1] for line in out if line.startswith("export ")] == [
+        "example-AvailabilityZones",
+        "example-PublicSubnetIds",
+    ]
+
+
+def test_a_new_ami_under_the_test_instance_is_safe(capsys: pytest.CaptureFixture[str]) -> None:
+    before = [f"{k}={v}" for k, v in INSTANCE.items()]
+    after = [*before, *(f"{k}={v}" for k, v in NEW_AMI.items())]
+    status, out, _ = _run(capsys, YAML, "--region", "eu-west-1", "--from", *before, "--to", *after)
+    assert status == 0
+    assert out[0].startswith("replace  TestInstance (AWS::EC2::Instance): ImageId is create-only")
+    assert out[-1] == "safe"
+
+
+@pytest.mark.parametrize("name", [s.name for s in SHIPPED])
+def test_planning_the_same_parameters_prints_nothing_but_safe(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(capsys, str(TEMPLATES / f"{name}.yaml"), "--region", "eu-west-1")
+    assert (status, out) == (0, ["safe"])
+    status, out, _ = _run(capsys, str(TEMPLATES / f"{name}.json"), "--from", "AzCount=3", "--to", "AzCount=3")
+    assert (status, out) == (0, ["safe"])
+
+
+def test_planning_the_largest_build_with_every_option_on_against_itself_changes_nothing() -> None:
+    everything = {"AzCount": "6", "NatGateways": "PerAz", "FlowLogs": "CloudWatchLogs", "KeyName": "k"}
+    plan = _plan(everything, everything, rendered(LARGEST))
+    assert plan.lines() == ["safe"]
+
+
+def test_same_parameters_with_the_test_instance_warn_that_the_ami_is_read_again() -> None:
+    plan = _plan(INSTANCE, INSTANCE)
+    assert [(c.action, c.logical_id) for c in plan.changes] == [(REPLACE, "TestInstance")]
+    assert "read again on every update" in plan.changes[0].note
+    assert plan.safe
+
+
+# The hazards of the released template, and the templates now
+
+
+def test_a_new_ami_fails_the_released_template_because_of_the_fixed_ipv6_address() -> None:
+    # ImageId is create-only; the replacement is created first and wants ::10, which the old instance holds.
+    plan = plan_update(_before(), INSTANCE, _before(), {**INSTANCE, **NEW_AMI}, region="eu-west-1")
+    assert plan.refusal is not None
+    assert "TestInstance's NetworkInterfaces[0].Ipv6Addresses[0] 2001:db8:1234:1a00::10 overlaps" in plan.refusal
+    assert _plan(INSTANCE, {**INSTANCE, **NEW_AMI}).safe
+
+
+def test_raising_the_az_count_with_the_test_instance_failed_and_now_succeeds() -> None:
+    before, after = {**INSTANCE, "AzCount": "2"}, {**INSTANCE, "AzCount": "3"}
+    assert not plan_update(_before(), before, _before(), after, region="eu-west-1").safe
+    assert _plan(before, after).safe
+
+
+def test_upgrading_a_stack_with_the_test_instance_to_this_template_replaces_it_safely() -> None:
+    plan = plan_update(_before(), INSTANCE, rendered(SHIPPED[0]), INSTANCE, region="eu-west-1")
+    assert _actions(plan) == {"TestInstance": REPLACE}
+    assert plan.safe
+    assert [e.name for e in plan.exports if e.removed] == ["example-TestInstanceIpv6Address"]
+
+
+@pytest.mark.parametrize("template", [None, "before"])
+def test_changing_the_vpc_cidr_is_refused_because_the_gateway_is_still_attached(template: str | None) -> None:
+    t = _before() if template else None
+    plan = _plan({"VpcCidrBlock": "10.0.0.0/16"}, {"VpcCidrBlock": "10.1.0.0/16"}, t)
+    assert plan.refusal is not None
+    assert plan.refusal.startswith("the new InternetGatewayAttachment attaches InternetGateway to a new VPC")
+
+
+def _references(node: Any, name: str) -> bool:
+    """Whether a template fragment refers to resource ``name`` (Ref, GetAtt, or Sub)."""
+    if isinstance(node, dict):
+        if node.get("Ref") == name:
+            return True
+        att = node.get("Fn::GetAtt")
+        if isinstance(att, list) and att[0] == name:
+            return True
+        sub = node.get("Fn::Sub")
+        if isinstance(sub, str) and "${" + name in sub:
+            return True
+        return any(_references(v, name) for v in node.values())
+    return isinstance(node, list) and any(_references(v, name) for v in node)
+
+
+def test_changing_the_vpc_cidr_replaces_the_vpc_and_everything_that_references_it() -> None:
+    everything = {**INSTANCE, "AzCount": "3", "FlowLogs": "CloudWatchLogs"}
+    t = rendered(SHIPPED[1])
+    everything["NatGateways"] = "PerAz"
+    plan = _plan(everything, {**everything, "VpcCidrBlock": "10.9.0.0/16"}, t)
+    referring = {n for n, r in t["Resources"].items() if _references(r.get("Properties", {}), "Vpc")}
+    assert {
+        "VpcIpv6CidrBlock",
+        "PublicSubnetC",
+        "PrivateRouteTableC",
+        "FlowLog",
+        "TestInstanceSecurityGroup",
+    } <= referring
+    actions = _actions(plan)
+    assert {n for n in referring | {"Vpc"} if actions.get(n) != REPLACE} == set()
+    # The cascade goes on: a replaced subnet replaces its NAT gateway and route table association; a replaced
+    # route table replaces its routes.
+    assert {"NatGatewayA", "PrivateSubnetRouteTableAssociationB", "PrivateIpv4DefaultRouteC"} <= {
+        n for n, a in actions.items() if a == REPLACE
+    }
+    assert actions.get("InternetGateway") is None
+    assert "example-VpcId" in {e.name for e in plan.exports}
+
+
+@pytest.mark.parametrize("template", [None, "before"])
+def test_changing_the_ipv6_source_is_refused_while_subnets_use_the_old_block(template: str | None) -> None:
+    t = _before() if template else None
+    pool = {"Ipv6IpamPoolId": "ipam-pool-0123456789abcdef0"}
+    plan = _plan(pool, {**pool, "Ipv6Source": "Ipam"}, t)
+    # Ipv6CidrBlock of a subnet is updatable (not create-only); the VPC's block association is replaced.
+    assert _actions(plan) == {"VpcIpv6CidrBlock": REPLACE, "PublicSubnetA": MODIFY, "PublicSubnetB": MODIFY}
+    assert plan.refusal is not None
+    assert plan.refusal.startswith("VpcIpv6CidrBlock is replaced, but PublicSubnetA and 1 more subnets stay")
+
+
+def test_lowering_the_az_count_warns_about_the_exports_it_changes_or_removes() -> None:
+    plan = _plan({"AzCount": "3"}, {"AzCount": "2"})
+    assert {(e.name, e.removed) for e in plan.exports} == {
+        ("example-AvailabilityZones", False),
+        ("example-PublicSubnetIds", False),
+        ("example-PublicSubnetCId", True),
+    }
+    assert _actions(plan) == {"PublicSubnetC": REMOVE, "PublicSubnetRouteTableAssociationC": REMOVE}
+    assert plan.safe
+
+
+def test_create_only_properties_come_from_cfn_lints_schemas() -> None:
+    assert ("CidrBlock",) in create_only("eu-west-1", "AWS::EC2::Subnet")
+    assert ("Ipv6CidrBlock",) not in create_only("eu-west-1", "AWS::EC2::Subnet")
+    assert ("ImageId",) in create_only("eu-west-1", "AWS::EC2::Instance")
+    assert create_only("eu-west-1", "AWS::EC2::VPCGatewayAttachment") == (("VpcId",),)
+
+
+# The refusal rules on their own
+
+
+def _subnets(*blocks: tuple[str, str]) -> dict[str, Any]:
+    resources: dict[str, Any] = {"Net": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": {"Ref": "Cidr"}}}}
+    for name, cidr in blocks:
+        resources[name] = {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Net"}, "CidrBlock": cidr}}
+    return {"Parameters": {"Cidr": {"Type": "String", "Default": "10.0.0.0/16"}}, "Resources": resources}
+
+
+def test_an_added_subnet_may_not_take_the_range_of_one_removed_in_the_same_update() -> None:
+    # Removed resources are deleted last, after every creation.
+    old, new = _subnets(("A", "10.0.0.0/24")), _subnets(("B", "10.0.0.128/25"))
+    plan = plan_update(old, {}, new, {}, region="eu-west-1")
+    assert plan.refusal is not None
+    assert plan.refusal.startswith("the new B's CidrBlock 10.0.0.128/25 overlaps 10.0.0.0/24, which A still holds")
+    assert plan_update(old, {}, _subnets(("B", "10.0.1.0/24")), {}, region="eu-west-1").safe
+
+
+def test_a_replaced_subnet_in_a_replaced_vpc_may_reuse_its_range() -> None:
+    t = _subnets(("A", "10.0.0.0/24"))
+    plan = plan_update(t, {}, t, {"Cidr": "10.0.0.0/20"}, region="eu-west-1")
+    assert _actions(plan) == {"Net": REPLACE, "A": REPLACE}
+    assert plan.safe
+
+
+# Bad input: one line, exit status 2, nothing on standard output
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([YAML, "--to", "Nope=1"], "plan: error: --to: unknown parameter Nope"),
+        ([YAML, "--from", "AzCount=7"], "plan: error: --from: parameter AzCount='7' is not one of 1, 2, 3"),
+        ([YAML, "--to", "VpcCidrBlock=10.0.0.0/8"], "plan: error: --to: parameter VpcCidrBlock='10.0.0.0/8': must be"),
+        ([YAML, "--to", "AzCount"], "plan: error: --to: parameter 'AzCount' is not Key=Value"),
+        ([YAML, "--region", "mars-north-1"], "plan: error: unknown region 'mars-north-1'"),
+        (["missing.yaml"], "plan: error: TEMPLATE: cannot read missing.yaml: No such file or directory"),
+        ([YAML, "--from-template", "old.json"], "plan: error: --from-template: cannot read old.json: No such file"),
+        ([YAML, "--bogus"], "plan: error: unrecognized arguments: --bogus"),
+        ([], "plan: error: the template to plan is missing"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_status_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = _run(capsys, *argv)
+    assert status == 2
+    assert out == []
+    assert err.startswith(message)
+    assert err.count("\n") == 1
+
+
+def test_a_file_that_is_not_a_template_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("Resources: [\n", encoding="utf-8")
+    status, out, err = _run(capsys, str(broken))
+    assert (status, out) == (2, [])
+    assert err.startswith(f"plan: error: TEMPLATE: {broken} is not a CloudFormation template")
+    assert err.count("\n") == 1
+
+
+def test_a_new_vpc_takes_its_ipv6_block_and_subnets_along_safely() -> None:
+    # Everything in the VPC is replaced with it, so nothing stays behind on the old IPv6 block.
+    t = _subnets(("A", "10.0.0.0/24"))
+    t["Resources"]["Block"] = {
+        "Type": "AWS::EC2::VPCCidrBlock",
+        "Properties": {"VpcId": {"Ref": "Net"}, "AmazonProvidedIpv6CidrBlock": True},
+    }
+    t["Resources"]["A"]["Properties"]["Ipv6CidrBlock"] = {
+        "Fn::Select": [0, {"Fn::Cidr": [{"Fn::Select": [0, {"Fn::GetAtt": ["Net", "Ipv6CidrBlocks"]}]}, 1, 64]}]
+    }
+    plan = plan_update(t, {}, t, {"Cidr": "10.0.0.0/20"}, region="eu-west-1")
+    assert _actions(plan) == {"Net": REPLACE, "Block": REPLACE, "A": REPLACE}
+    assert plan.safe

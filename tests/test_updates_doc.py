@@ -1,0 +1,105 @@
+"""Every single-parameter update of every shipped template and the largest build, planned, with its verdict pinned;
+and docs/updates.md, which tabulates them, checked against the plans."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+
+from dualstack import SHIPPED, TemplateSpec
+from dualstack.plan import BLOCK_IN_USE, GATEWAY_MOVES, OVERLAP, REPLACE, main
+from dualstack.updates_doc import Transition, parameter_values, transitions
+
+from .conftest import LARGEST, ROOT, rendered, spec_id
+
+#: The parameters whose change CloudFormation cannot carry out, and why (see the plan's refusal rules):
+#: a new VPC while the Internet Gateway stays attached to the old; new subnets whose ranges overlap the old
+#: ones in the same VPC; a new IPv6 block for the VPC while its subnets keep /64s of the old one.
+FIXED = {
+    "VpcCidrBlock": GATEWAY_MOVES,
+    "SubnetPrefixLength": OVERLAP,
+    "Ipv6Source": BLOCK_IN_USE,
+    "Ipv6IpamPoolId": BLOCK_IN_USE,
+}
+#: Contexts the other parameters are held at: the defaults; the test instance on; every option on.
+CONTEXTS = {
+    "defaults": {},
+    "test-instance": {"CreateTestInstance": "true"},
+    "everything": {
+        "CreateTestInstance": "true",
+        "NatGateways": "PerAz",
+        "FlowLogs": "CloudWatchLogs",
+        "PublicIpv6Routing": "Bidirectional",
+        "KeyName": "example-key",
+    },
+}
+SPECS = (*SHIPPED, LARGEST)
+
+
+@cache
+def _transitions(spec: TemplateSpec, context: str) -> tuple[Transition, ...]:
+    extra = dict(CONTEXTS[context])
+    if context == "everything" and spec.max_azs > 1:
+        extra["AzCount"] = str(spec.max_azs)
+    return tuple(transitions(rendered(spec), extra))
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+@pytest.mark.parametrize("spec", SPECS, ids=spec_id)
+def test_every_single_parameter_change_is_refused_exactly_when_the_parameter_is_fixed(
+    spec: TemplateSpec, context: str
+) -> None:
+    template = rendered(spec)
+    items = _transitions(spec, context)
+    wrong = [
+        (t.parameter, t.before, t.after, t.plan.verdict)
+        for t in items
+        if t.plan.rule != FIXED.get(t.parameter, "") or t.plan.safe == (t.parameter in FIXED)
+    ]
+    assert wrong == []
+    # What the README says of the others: no subnet is replaced.
+    subnets_replaced = [
+        (t.parameter, t.before, t.after)
+        for t in items
+        if t.parameter not in FIXED
+        and any(c.action == REPLACE and c.resource_type == "AWS::EC2::Subnet" for c in t.plan.changes)
+    ]
+    assert subnets_replaced == []
+    # Every parameter is planned, each between every pair of its values, both ways.
+    sizes = {name: len(parameter_values(template, name)) for name in template["Parameters"]}
+    assert len(items) == sum(n * (n - 1) for n in sizes.values())
+    assert sum(1 for t in items if not t.plan.safe) == sum(n * (n - 1) for p, n in sizes.items() if p in FIXED)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=spec_id)
+def test_while_the_test_instance_exists_every_update_may_replace_it_and_that_is_safe(spec: TemplateSpec) -> None:
+    items = [t for t in _transitions(spec, "test-instance") if t.parameter != "CreateTestInstance"]
+    assert items
+    for t in items:
+        assert ("TestInstance", REPLACE) in {(c.logical_id, c.action) for c in t.plan.changes}, t.parameter
+        assert t.plan.safe or t.parameter in FIXED, (t.parameter, t.plan.verdict)
+
+
+@pytest.mark.parametrize("spec", SHIPPED, ids=spec_id)
+def test_the_parameters_an_update_cannot_change_say_so_and_no_others_do(spec: TemplateSpec) -> None:
+    parameters: dict[str, Any] = rendered(spec)["Parameters"]
+    says_fixed = {name for name, p in parameters.items() if "an update cannot change it" in p["Description"]}
+    assert says_fixed == set(FIXED)
+
+
+def test_a_parameter_without_allowed_values_or_examples_cannot_be_left_out_of_the_table() -> None:
+    template = {"Parameters": {"NewOption": {"Type": "String", "Default": "x"}}, "Resources": {}}
+    with pytest.raises(KeyError, match="NewOption lists no AllowedValues"):
+        list(transitions(template))
+
+
+def test_docs_updates_md_is_what_the_plans_say(capsys: pytest.CaptureFixture[str]) -> None:
+    committed = (ROOT / "docs" / "updates.md").read_text(encoding="utf-8")
+    assert main(["--table"]) == 0
+    assert capsys.readouterr().out == committed
+    for spec in SHIPPED:
+        items = _transitions(spec, "defaults")
+        safe = sum(1 for t in items if t.plan.safe)
+        assert f"{len(items)} changes planned: {safe} safe, {len(items) - safe} refused." in committed

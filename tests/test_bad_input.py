@@ -473,6 +473,24 @@ CASES = [
         words=("cannot read templates/../nothing.yaml",),
         absent=("aws.log",),
     ),
+    Case(
+        "make-plan-region-injection",
+        M,
+        ("plan", "REGION=eu-west-1;touch pwned", "TO=AzCount=2"),
+        words=("unknown region",),
+        absent=("pwned",),
+    ),
+    Case(
+        "make-plan-to-substitution",
+        M,
+        ("plan", "TO=$(touch pwned)"),
+        words=("--to", "not Key=Value"),
+        absent=("pwned",),
+    ),
+    Case(
+        "make-plan-from-template-missing", M, ("plan", "FROM_TEMPLATE=old.yaml"), words=("--from-template", "old.yaml")
+    ),
+    Case("make-plan-twice", M, ("plan", "TO=AzCount=2 AzCount=3"), status=0, words=("--to: AzCount is given twice",)),
     Case("make-deploy-no-stack", M, ("deploy", "REGION=eu-west-1"), words=("set STACK",), absent=("aws.log",)),
     Case("make-deploy-no-region", M, ("deploy", "STACK=x"), words=("set REGION",), absent=("aws.log",)),
     Case("make-deploy-no-aws", M, (*DEPLOY, "AWS=no-such-aws-cli"), words=("AWS CLI", "not on PATH")),

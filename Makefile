@@ -87,8 +87,6 @@ deploy: python-version aws-cli $(STAMP) ## Plan, then aws cloudformation deploy:
 	@[ -n "$$STACK" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
-	  "$(PY)" -m dualstack.precheck --stack "$$STACK" --region "$$REGION" "templates/$$TEMPLATE.yaml" "$${params[@]}"
-	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack.deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    $${FORCE:+--force} "$${params[@]}"
 

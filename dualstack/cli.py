@@ -12,10 +12,9 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from . import kinds
-from .inputs import InputError, check_output_path, shown
+from .inputs import InputError, Parser, check_output_path, shown
 from .kinds import TierKind
 from .limits import TEMPLATE_BODY_LIMIT, check_limits
 from .render import FORMATS, Format, render
@@ -30,11 +29,6 @@ EXIT_PIPE_CLOSED = 1
 
 class UsageError(Exception):
     """Bad input: reported as one line, exit status 2, nothing written."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
 
 
 def _az_count(text: str) -> int:
@@ -59,7 +53,7 @@ def _tiers(text: str) -> tuple[TierKind, ...]:
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=prog,
         description=(
             "Generate CloudFormation templates for dual-stack VPCs: IPv4 public through an Internet "

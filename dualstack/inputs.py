@@ -8,6 +8,7 @@ here writes a file or calls AWS.
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import json
 import os
@@ -15,13 +16,21 @@ import re
 import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import names
 
 
 class InputError(Exception):
     """Bad input: the message names the input and the problem."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that raises ``InputError`` instead of printing its usage and exiting, so that a command
+    reports a wrong option as it reports any other bad input: one line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InputError(message)
 
 
 def shown(path: str | os.PathLike[str]) -> str:
@@ -211,14 +220,19 @@ def read_regular_file(path: Path) -> bytes:
 def load_template(path: Path) -> dict[str, Any]:
     """A JSON or YAML (short or long form) template as a plain dict of long-form intrinsics; refuses, naming the file,
     anything that is not one."""
-    import cfn_flip
-    import yaml
-
     data = read_regular_file(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{shown(path)}: not a template: not UTF-8 text (byte {exc.start})") from None
+    return parse_template(text, shown(path))
+
+
+def parse_template(text: str, where: str) -> dict[str, Any]:
+    """``load_template`` for text already read; ``where`` names its source in the message."""
+    import cfn_flip
+    import yaml
+
     try:
         template = json.loads(text)
     except ValueError:
@@ -226,12 +240,12 @@ def load_template(path: Path) -> dict[str, Any]:
             # Through JSON text: the short-form tags (!Ref) become their long form ({"Ref": ...}).
             template = json.loads(cfn_flip.to_json(text))
         except (yaml.YAMLError, ValueError, TypeError):
-            raise InputError(f"{shown(path)}: not a template: neither JSON nor YAML{_yaml_problem(text)}") from None
+            raise InputError(f"{where}: not a template: neither JSON nor YAML{_yaml_problem(text)}") from None
     if not isinstance(template, dict):
-        raise InputError(f"{shown(path)}: not a template: a {type(template).__name__}, not a mapping of sections")
+        raise InputError(f"{where}: not a template: a {type(template).__name__}, not a mapping of sections")
     resources = template.get("Resources")
     if not isinstance(resources, dict) or not resources:
-        raise InputError(f"{shown(path)}: not a template: it has no Resources")
+        raise InputError(f"{where}: not a template: it has no Resources")
     return template
 
 

@@ -9,7 +9,6 @@ status comes back (0 clean, 2 errors, 4 warnings, 8 informational findings).
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -33,11 +32,6 @@ IGNORED_RULES: dict[str, str] = {
         "pins exactly that)"
     ),
 }
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise InputError(message)
 
 
 def is_shipped(path: Path) -> bool:
@@ -66,7 +60,7 @@ def check_cfn_lint_options(extra: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(prog="lint", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = inputs.Parser(prog="lint", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("template", type=Path)
     parser.add_argument("--regions", nargs="+", default=["ALL_REGIONS"], help="regions to lint for (default: all)")
     parser.epilog = "Options after -- go to cfn-lint unchanged."

@@ -2,8 +2,9 @@
 nothing written or changed, never a traceback; valid but ignored input is a warning with exit status 0.
 
 One table, one row per case. Commands run in process (``main(argv)``) where they can, and as subprocesses only
-where the point is the process itself: ``make`` recipes (with a fake ``aws`` that records its arguments, so
-nothing reaches AWS) and a strict UTF-8 standard output. Each case gets a fresh workspace (see ``_workspace``);
+where the point is the process itself: ``make`` recipes and a strict UTF-8 standard output. ``make deploy`` and
+``deploy`` find a fake ``aws`` first on PATH that records its arguments and answers that the stack does not exist
+yet, so nothing reaches AWS. Each case gets a fresh workspace (see ``_workspace``);
 ``{tmp}`` in an argument is its path. Add a case by adding a row.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from dualstack import cli, lint, precheck, verify
+from dualstack import cli, deploy, lint, plan, precheck, verify
 
 from .conftest import ROOT, TEMPLATES
 
@@ -36,7 +37,7 @@ class Case:
     """One command and what must come of it."""
 
     id: str
-    #: generate, precheck, verify, lint (in process), make or generate-process (subprocesses).
+    #: generate, precheck, plan, deploy, verify, lint (in process), make or generate-process (subprocesses).
     entry: str
     argv: tuple[str, ...]
     status: int = 2
@@ -76,7 +77,10 @@ def _aws_ran_with(*words: str) -> Callable[[Path], None]:
 
 
 G, P, V, L, M = "generate", "precheck", "verify", "lint", "make"
+PL, D = "plan", "deploy"
 YAML = "vpc.yaml"
+#: deploy's arguments up to the parameters: the template is the workspace's copy unless a case names another.
+STACK = ("--stack", "edge-vpc", "--region", "eu-west-1")
 INSTANCE = ("CreateTestInstance=true", "SshIngressCidr=203.0.113.7/32")
 DEPLOY = ("deploy", "STACK=edge-vpc", "REGION=eu-west-1")
 
@@ -264,6 +268,132 @@ CASES = [
     ),
     Case("parameter-twice", P, (YAML, "AzCount=2", "AzCount=3"), status=0, words=("AzCount is given twice", "'3'")),
     Case("parameter-twice-same", P, (YAML, "AzCount=2", "AzCount=2"), status=0, words=("AzCount=2 is given twice",)),
+    # --- plan: the templates ---------------------------------------------------------------------------------------
+    Case(
+        "plan-template-missing", PL, ("no-such.yaml",), words=("TEMPLATE", "cannot read no-such.yaml", "No such file")
+    ),
+    Case("plan-template-directory", PL, ("dir",), words=("TEMPLATE", "dir", "a directory")),
+    Case("plan-template-fifo", PL, ("fifo",), words=("fifo", "a FIFO")),
+    Case("plan-non-template", PL, ("notes.txt",), words=("TEMPLATE", "notes.txt", "not a template")),
+    Case("plan-json-list", PL, ("list.json",), words=("list.json", "not a template", "list")),
+    Case("plan-empty-mapping", PL, ("empty.json",), words=("empty.json", "no Resources")),
+    Case("plan-broken-yaml", PL, ("broken.yaml",), words=("broken.yaml", "line 2")),
+    Case("plan-non-utf8-name", PL, (os.fsdecode(b"\xfc.yaml"),), words=("\\xfc.yaml", "No such file")),
+    Case("plan-no-template", PL, (), words=("template to plan is missing",)),
+    Case(
+        "plan-from-template-missing",
+        PL,
+        (YAML, "--from-template", "old.json"),
+        words=("--from-template", "cannot read old.json", "No such file"),
+    ),
+    Case("plan-from-template-list", PL, (YAML, "--from-template", "list.json"), words=("--from-template", "list.json")),
+    Case("plan-from-template-directory", PL, (YAML, "--from-template", "dir"), words=("--from-template", "directory")),
+    Case("plan-from-template-markdown", PL, (YAML, "--from-template", "readme.md"), words=("--from-template", "YAML")),
+    # --- plan: region, names, options -----------------------------------------------------------------------------
+    Case("plan-region-unknown", PL, (YAML, "--region", "mars-east-1"), words=("unknown region 'mars-east-1'",)),
+    Case("plan-region-typo", PL, (YAML, "--region", "eu-west1"), words=("eu-west1", "did you mean eu-west-1")),
+    Case("plan-region-injection", PL, (YAML, "--region", "eu-west-1;touch pwned"), words=("unknown region",)),
+    Case("plan-stack-name-space", PL, (YAML, "--stack-name", "edge vpc"), words=("stack name 'edge vpc'",)),
+    Case("plan-unknown-option", PL, (YAML, "--bogus"), words=("unrecognized arguments: --bogus",)),
+    Case("plan-to-without-value", PL, (YAML, "--to"), words=("--to", "expected at least one argument")),
+    # --- plan: parameters of either side --------------------------------------------------------------------------
+    Case(
+        "plan-unknown-parameter", PL, (YAML, "--to", "VpcCidr=10.0.0.0/16"), words=("--to", "unknown parameter VpcCidr")
+    ),
+    Case("plan-from-unknown-parameter", PL, (YAML, "--from", "Nope=1"), words=("--from", "unknown parameter Nope")),
+    Case("plan-disallowed-value", PL, (YAML, "--to", "AzCount=4"), words=("--to", "AzCount='4' is not one of 1, 2, 3")),
+    Case(
+        "plan-from-disallowed", PL, (YAML, "--from", "FlowLogs=Yes"), words=("--from", "FlowLogs='Yes' is not one of")
+    ),
+    Case("plan-not-key-value", PL, (YAML, "--to", "AzCount"), words=("--to", "'AzCount' is not Key=Value")),
+    Case("plan-from-empty-key", PL, (YAML, "--from", "=3"), words=("--from", "'=3' is not Key=Value")),
+    Case("plan-vpc-too-small", PL, (YAML, "--to", "VpcCidrBlock=10.0.0.0/23"), words=("--to", "2 blocks of /24")),
+    Case(
+        "plan-ssh-world",
+        PL,
+        (YAML, "--to", "CreateTestInstance=true", "SshIngressCidr=0.0.0.0/0"),
+        words=("--to", "SshIngressCidr=0.0.0.0/0", "whole internet"),
+    ),
+    Case(
+        "plan-parameter-twice",
+        PL,
+        (YAML, "--to", "AzCount=2", "AzCount=3"),
+        status=0,
+        words=("plan: warning: --to: AzCount is given twice", "'3'"),
+    ),
+    Case(
+        "plan-from-parameter-twice",
+        PL,
+        (YAML, "--from", "AzCount=2", "AzCount=2"),
+        status=0,
+        words=("plan: warning: --from: AzCount=2 is given twice",),
+    ),
+    Case("plan-keyname-ignored", PL, (YAML, "--to", "KeyName=k"), status=0, words=("--to: KeyName=k is ignored",)),
+    # --- deploy (python -m dualstack.deploy): checked before any aws call -----------------------------------------
+    Case(
+        "deploy-unknown-parameter", D, (*STACK, "--template", YAML, "VpcCidr=1"), words=("unknown parameter VpcCidr",)
+    ),
+    Case("deploy-disallowed-value", D, (*STACK, "--template", YAML, "AzCount=4"), words=("AzCount='4' is not one of",)),
+    Case("deploy-not-key-value", D, (*STACK, "--template", YAML, "AzCount"), words=("'AzCount' is not Key=Value",)),
+    Case(
+        "deploy-ssh-world",
+        D,
+        (*STACK, "--template", YAML, "SshIngressCidr=::/0"),
+        words=("SshIngressCidr=::/0", "whole internet"),
+    ),
+    Case("deploy-template-missing", D, (*STACK, "--template", "no-such.yaml"), words=("cannot read no-such.yaml",)),
+    Case("deploy-template-directory", D, (*STACK, "--template", "dir"), words=("dir", "a directory")),
+    Case("deploy-non-template", D, (*STACK, "--template", "notes.txt"), words=("notes.txt", "not a template")),
+    Case("deploy-json-list", D, (*STACK, "--template", "list.json"), words=("list.json", "not a template", "list")),
+    Case(
+        "deploy-region-typo",
+        D,
+        ("--stack", "edge-vpc", "--region", "eu-west1", "--template", YAML),
+        words=("did you mean eu-west-1",),
+    ),
+    Case(
+        "deploy-region-unknown",
+        D,
+        ("--stack", "edge-vpc", "--region", "mars-east-1", "--template", YAML),
+        words=("unknown region 'mars-east-1'",),
+    ),
+    Case(
+        "deploy-stack-injection",
+        D,
+        ("--stack", "x;touch pwned", "--region", "eu-west-1", "--template", YAML),
+        words=("stack name 'x;touch pwned'",),
+        absent=("pwned",),
+    ),
+    Case(
+        "deploy-stack-129",
+        D,
+        ("--stack", "a" * 129, "--region", "eu-west-1", "--template", YAML),
+        words=("129 characters",),
+    ),
+    Case("deploy-no-stack", D, ("--region", "eu-west-1", "--template", YAML), words=("required: --stack",)),
+    Case(
+        "deploy-no-aws",
+        D,
+        (*STACK, "--template", YAML),
+        env={"AWS": "no-such-aws-cli"},
+        words=("AWS CLI (no-such-aws-cli)", "not on PATH"),
+    ),
+    Case(
+        "deploy-parameter-twice",
+        D,
+        (*STACK, "--template", YAML, "AzCount=2", "AzCount=3"),
+        status=0,
+        words=("deploy: warning: AzCount is given twice",),
+        then=_aws_ran_with("deploy --template-file vpc.yaml", "--parameter-overrides AzCount=2 AzCount=3"),
+    ),
+    Case(
+        "deploy-keyname-ignored",
+        D,
+        (*STACK, "--template", YAML, "KeyName=k"),
+        status=0,
+        words=("deploy: warning: KeyName=k is ignored",),
+        then=_aws_ran_with("--parameter-overrides KeyName=k"),
+    ),
     # --- verify: arguments, checked before any AWS call -----------------------------------------------------------
     Case("verify-stack-space", V, ("--stack", "edge vpc", "--region", "eu-west-1"), words=("stack name 'edge vpc'",)),
     Case("verify-stack-injection", V, ("--stack", "x;touch pwned", "--region", "eu-west-1"), words=("stack name",)),
@@ -343,6 +473,24 @@ CASES = [
         words=("cannot read templates/../nothing.yaml",),
         absent=("aws.log",),
     ),
+    Case(
+        "make-plan-region-injection",
+        M,
+        ("plan", "REGION=eu-west-1;touch pwned", "TO=AzCount=2"),
+        words=("unknown region",),
+        absent=("pwned",),
+    ),
+    Case(
+        "make-plan-to-substitution",
+        M,
+        ("plan", "TO=$(touch pwned)"),
+        words=("--to", "not Key=Value"),
+        absent=("pwned",),
+    ),
+    Case(
+        "make-plan-from-template-missing", M, ("plan", "FROM_TEMPLATE=old.yaml"), words=("--from-template", "old.yaml")
+    ),
+    Case("make-plan-twice", M, ("plan", "TO=AzCount=2 AzCount=3"), status=0, words=("--to: AzCount is given twice",)),
     Case("make-deploy-no-stack", M, ("deploy", "REGION=eu-west-1"), words=("set STACK",), absent=("aws.log",)),
     Case("make-deploy-no-region", M, ("deploy", "STACK=x"), words=("set REGION",), absent=("aws.log",)),
     Case("make-deploy-no-aws", M, (*DEPLOY, "AWS=no-such-aws-cli"), words=("AWS CLI", "not on PATH")),
@@ -433,8 +581,8 @@ def _workspace(tmp: Path) -> None:
     # Records its arguments; answers describe-stacks as the real CLI does for a stack that does not exist yet.
     fake_aws.write_text(
         f'#!/bin/sh\necho "$*" >> "{tmp}/aws.log"\n'
-        'case "$*" in *describe-stacks*) echo "An error occurred (ValidationError): Stack with id x does not exist" >&2;'
-        " exit 254;; esac\n"
+        'case "$*" in *describe-stacks*)'
+        ' echo "An error occurred (ValidationError): Stack with id x does not exist" >&2; exit 254;; esac\n'
     )
     fake_python = tmp / "python3.10"
     fake_python.write_text('#!/bin/sh\n[ "$1" = -V ] && echo "Python 3.10.12" && exit 0\nexit 2\n')
@@ -502,6 +650,8 @@ def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
     mains: dict[str, Callable[[list[str]], int]] = {
         G: lambda args: cli.main(args, root=tmp),
         P: precheck.main,
+        PL: plan.main,
+        D: deploy.main,
         V: verify.main,
         L: lint.main,
     }
@@ -518,6 +668,13 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     monkeypatch.chdir(tmp_path)
     if case.fault is not None:
         _fail_rename(monkeypatch, int(case.fault.removeprefix("rename:")))
+    if case.entry == D:
+        # The fake aws, whatever AWS=... the tests run under: nothing may reach a real AWS CLI.
+        monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+        monkeypatch.setenv("AWS", "aws")
+    if case.entry in (G, P, PL, D, V, L):
+        for name, value in case.env.items():
+            monkeypatch.setenv(name, value)
     before = _snapshot(tmp_path, TEMPLATES)
 
     status, out, err = _run(case, tmp_path, capsys)
@@ -550,7 +707,7 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
 def test_the_table_covers_every_entry_point_with_at_least_100_cases() -> None:
     assert len(CASES) >= 100
     assert len({case.id for case in CASES}) == len(CASES)
-    assert {case.entry for case in CASES} == {G, P, V, L, M, "generate-process"}
+    assert {case.entry for case in CASES} == {G, P, PL, D, V, L, M, "generate-process"}
 
 
 def test_the_readme_lint_example_is_a_case() -> None:

@@ -62,6 +62,8 @@ class Choice:
 
 PUBLIC_IPV6_ROUTING = Choice("PublicIpv6Routing", ("EgressOnly", "Bidirectional"))
 NAT_GATEWAYS = Choice("NatGateways", ("None", "Single", "PerAz"))
+#: Whether subnets of kinds that map public IPv4 (``maps_public_ipv4``) give each instance an address at launch.
+MAP_PUBLIC_IPV4 = Choice("MapPublicIpOnLaunch", ("true", "false"))
 #: With ``NatGateways=Single`` every AZ routes to the first AZ's NAT gateway; with ``PerAz`` each AZ to its own.
 NAT_GATEWAY_PER_AZ = "PerAz"
 
@@ -138,7 +140,7 @@ class TierKind:
     prefix: str
     #: Whether its subnets have an IPv4 block; without one they are IPv6-native.
     has_ipv4: bool
-    #: Whether its subnets give each instance a public IPv4 address.
+    #: Whether its subnets give each instance a public IPv4 address at launch (as ``MapPublicIpOnLaunch`` says).
     maps_public_ipv4: bool
     #: One route table every AZ shares, or one per AZ (needed to route each AZ to its own NAT gateway).
     shared_route_table: bool
@@ -183,6 +185,10 @@ class TierKind:
         addresses for IPv4-only names; without a NAT gateway to translate them they lead nowhere."""
         route = self.nat64_route
         return route is not None and route.target(choices) is Target.NAT_GATEWAY
+
+    def maps_public_ipv4_on_launch(self, choices: Mapping[str, str]) -> bool:
+        """Whether the kind's subnets map public IPv4 on launch for a stack's parameter values."""
+        return self.maps_public_ipv4 and choices.get(MAP_PUBLIC_IPV4.parameter, MAP_PUBLIC_IPV4.default) == "true"
 
     def expected_routes(self, choices: Mapping[str, str]) -> dict[str, Target]:
         """``{destination: target}`` of this kind's route tables for a stack's parameter values."""

@@ -260,6 +260,24 @@ def _add_routing(
         ),
     )
     t.add_condition(names.PUBLIC_IPV6_EGRESS_ONLY, Equals(routing.ref(), EGRESS_ONLY))
+    public_ipv4 = form.add(
+        t,
+        group,
+        "Public subnets: a public IPv4 address for each instance at launch",
+        Parameter(
+            names.MAP_PUBLIC_IPV4_PARAM,
+            Type="String",
+            Default=kinds.MAP_PUBLIC_IPV4.default,
+            AllowedValues=list(kinds.MAP_PUBLIC_IPV4.values),
+            ConstraintDescription="must be true or false",
+            Description=(
+                "true: each instance launched in a public subnet gets a public IPv4 address (billed hourly). "
+                "false: none unless asked for; IPv6 egress is unchanged; load balancers, NAT gateways and "
+                "Elastic IPs bring their own. Changes in place."
+            ),
+        ),
+    )
+    t.add_condition(names.MAP_PUBLIC_IPV4, Equals(public_ipv4.ref(), "true"))
     if not spec.uses_nat:
         return None
     nat_gateways = form.add(

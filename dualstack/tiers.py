@@ -103,7 +103,8 @@ def add_subnets(
             # The DNS64 rule: on exactly where the NAT64 route exists (kinds.TierKind.dns64).
             extra["EnableDns64"] = If(_conditions(nat64).anywhere, True, False)
         if kind.maps_public_ipv4:
-            extra["MapPublicIpOnLaunch"] = True
+            # Not create-only on AWS::EC2::Subnet: switching it updates the subnet in place.
+            extra["MapPublicIpOnLaunch"] = If(names.MAP_PUBLIC_IPV4, True, False)
         subnet = t.add_resource(
             ec2.Subnet(
                 names.tier_resource(kind, "Subnet", az),

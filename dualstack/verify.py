@@ -291,7 +291,7 @@ class Verifier:
         if not subnet.get("AssignIpv6AddressOnCreation"):
             problems.append("does not assign IPv6 on launch")
         maps_public = bool(subnet.get("MapPublicIpOnLaunch"))
-        if maps_public != kind.maps_public_ipv4:
+        if maps_public != kind.maps_public_ipv4_on_launch(self.stack.parameters):
             problems.append("maps public IPv4 on launch" if maps_public else "does not map public IPv4 on launch")
         native = bool(subnet.get("Ipv6Native"))
         if native == kind.has_ipv4:

@@ -48,5 +48,6 @@ def test_exposure_is_reported_only_for_the_bidirectional_choice() -> None:
 
 def test_cfn_lint_would_report_a_broken_template() -> None:
     """The harness itself: an invalid property value must produce a finding."""
-    text = render(build_template(TemplateSpec()), "yaml").replace("MapPublicIpOnLaunch: true", "MapPublicIpOnLaunch: 7")
+    text = render(build_template(TemplateSpec()), "yaml")
+    text = text.replace("AssignIpv6AddressOnCreation: true", "AssignIpv6AddressOnCreation: 7")
     assert _findings(text, ["us-east-1"]) != []

@@ -61,6 +61,7 @@ COMMON_PARAMETERS = {
     "Ipv6IpamPoolId",
     "AzCount",
     "PublicIpv6Routing",
+    "MapPublicIpOnLaunch",
     "FlowLogs",
     "FlowLogRetentionDays",
     "FlowLogS3BucketArn",

@@ -200,13 +200,23 @@ def test_subnet_properties_follow_the_tier_kind(kind: TierKind) -> None:
     for name, props in mine.items():
         assert props["AssignIpv6AddressOnCreation"] is True, name
         assert "Ipv6CidrBlock" in props, name
-        assert props.get("MapPublicIpOnLaunch", False) is (kind is TierKind.PUBLIC), name
+        public_ipv4 = {"Fn::If": ["MapPublicIpv4OnLaunch", True, False]}
+        assert props.get("MapPublicIpOnLaunch", False) == (public_ipv4 if kind is TierKind.PUBLIC else False), name
         assert ("CidrBlock" in props) is (kind is not TierKind.IPV6ONLY), name
         assert props.get("Ipv6Native", False) is (kind is TierKind.IPV6ONLY), name
         if kind is TierKind.IPV6ONLY:
             assert props["PrivateDnsNameOptionsOnLaunch"]["HostnameType"] == "resource-name"
         else:
             assert "EnableDns64" not in props, name
+
+
+@pytest.mark.parametrize("value", ["true", "false"])
+def test_only_public_subnets_map_public_ipv4_on_launch_and_only_when_asked(value: str) -> None:
+    template = rendered(LARGEST)
+    assert template["Parameters"]["MapPublicIpOnLaunch"]["Default"] == "true"
+    subnets = evaluate(template, {"AzCount": "6", "MapPublicIpOnLaunch": value}).of_type("AWS::EC2::Subnet")
+    mapping = {name for name, subnet in subnets.items() if subnet["Properties"].get("MapPublicIpOnLaunch")}
+    assert mapping == ({f"PublicSubnet{letter}" for letter in LETTERS} if value == "true" else set())
 
 
 def test_subnet_availability_zones_come_from_getazs_never_a_zone_name(any_spec: TemplateSpec) -> None:

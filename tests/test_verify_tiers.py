@@ -94,6 +94,8 @@ class Net:
     subnets: dict[str, str] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)
     nat_gateways: list[str] = field(default_factory=list)
+    #: Stack parameters besides the two choices.
+    parameters: dict[str, str] = field(default_factory=dict)
 
     def subject(self, subnet: str) -> str:
         tier = subnet.removesuffix("A").removesuffix("B").removesuffix("Subnet")
@@ -197,7 +199,7 @@ def build(nat: str, routing: str, *, instance: bool = False) -> Net:
 
 def _stack(net: Net, call: Callable[..., Any]) -> None:
     """Create or update the network's stack: its parameters, and outputs pointing at the network."""
-    parameters = {"PublicIpv6Routing": net.routing, "NatGateways": net.nat}
+    parameters = {"PublicIpv6Routing": net.routing, "NatGateways": net.nat, **net.parameters}
     template = {
         "Parameters": {key: {"Type": "String"} for key in parameters},
         "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},
@@ -524,6 +526,21 @@ def test_each_single_deviation_fails_naming_the_check_and_the_subnet(
     }
     assert status == 1
     assert failed(checks) == subjects
+
+
+def test_with_public_ipv4_on_launch_off_a_public_subnet_must_not_map_it(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net = build("None", "EgressOnly")
+    net.parameters["MapPublicIpOnLaunch"] = "false"
+    _stack(net, boto3.session.Session().client("cloudformation", region_name=REGION).update_stack)
+    status, checks = verify(net, capsys)
+    assert status == 1
+    assert failed(checks) == {(ADDRESSES, net.subject("PublicSubnetA")), (ADDRESSES, net.subject("PublicSubnetB"))}
+    for subnet in ("PublicSubnetA", "PublicSubnetB"):
+        _attribute(subnet, MapPublicIpOnLaunch=False)(net, _ec2())
+    status, checks = verify(net, capsys)
+    assert status == 0, failed(checks)
 
 
 # The pure parts of the comparison, on route tables as DescribeRouteTables returns them.

@@ -173,6 +173,11 @@ class TierKind:
         return any(Target.NAT_GATEWAY in route.possible_targets for route in self.routes)
 
     @property
+    def leaves_vpc(self) -> bool:
+        """Whether some route takes its traffic out of the VPC (so gateway endpoints belong on its tables)."""
+        return bool(self.routes)
+
+    @property
     def nat64_route(self) -> Route | None:
         """The route of the NAT64 prefix to a NAT gateway, if the kind has one."""
         for route in self.routes:

@@ -8,6 +8,7 @@ from typing import Any
 from troposphere import AWSHelperFn, Export, GetAtt, GetAZs, If, Join, Output, Select, Sub, Template
 
 from . import names
+from .endpoints import GatewayEndpoint
 from .flowlogs import FlowLogs
 from .nat import NatGateways
 from .network import Network
@@ -69,6 +70,7 @@ def add_outputs(
     network: Network,
     tiers: Sequence[Tier],
     nat: NatGateways | None,
+    endpoints: Sequence[GatewayEndpoint],
     flow_logs: FlowLogs,
     test_instance: TestInstance,
 ) -> None:
@@ -97,6 +99,15 @@ def add_outputs(
             gateway.eip.ref(),
             f"Public IPv4 address of the NAT gateway in AZ {zone}",
             gateway.condition,
+        )
+    for item in endpoints:
+        key = names.output_key(names.logical_id(item.endpoint))
+        _add(
+            t,
+            key,
+            item.endpoint.ref(),
+            f"ID of the gateway endpoint of {item.description}",
+            names.HAS_GATEWAY_ENDPOINTS,
         )
     _add(t, names.output_key(names.FLOW_LOG), flow_logs.flow_log.ref(), "ID of the VPC flow log", names.HAS_FLOW_LOGS)
     _add(

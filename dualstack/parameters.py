@@ -50,6 +50,7 @@ EGRESS_ONLY, BIDIRECTIONAL = kinds.PUBLIC_IPV6_ROUTING.values
 NAT_NONE, NAT_SINGLE, NAT_PER_AZ = kinds.NAT_GATEWAYS.values
 FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3 = "None", "CloudWatchLogs", "S3"
 IPV6_AMAZON, IPV6_IPAM = "Amazon", "Ipam"
+ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB = "None", "S3AndDynamoDB"
 
 
 @dataclass
@@ -278,6 +279,24 @@ def _add_routing(
         ),
     )
     t.add_condition(names.MAP_PUBLIC_IPV4, Equals(public_ipv4.ref(), "true"))
+    endpoints = form.add(
+        t,
+        group,
+        "Gateway endpoints (free)",
+        Parameter(
+            names.GATEWAY_ENDPOINTS_PARAM,
+            Type="String",
+            Default=ENDPOINTS_NONE,
+            AllowedValues=[ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB],
+            ConstraintDescription=_ONE_OF,
+            Description=(
+                "S3AndDynamoDB: S3 and DynamoDB gateway endpoints on the route tables of every tier that leaves "
+                "the VPC (not isolated ones), keeping that traffic off NAT gateways. IPv6 clients use "
+                "s3.dualstack.<region>.amazonaws.com. Adding or changing one resets open connections to them."
+            ),
+        ),
+    )
+    t.add_condition(names.HAS_GATEWAY_ENDPOINTS, Equals(endpoints.ref(), ENDPOINTS_S3_DYNAMODB))
     if not spec.uses_nat:
         return None
     nat_gateways = form.add(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from troposphere import Template
 
+from .endpoints import add_gateway_endpoints
 from .flowlogs import add_flow_logs
 from .kinds import TierKind
 from .nat import add_nat_gateways
@@ -35,8 +36,9 @@ def build_template(spec: TemplateSpec) -> Template:
     subnets = {kind: add_subnets(t, spec, params, network, kind) for kind in spec.tiers}
     nat = add_nat_gateways(t, params, network, [s.subnet for s in subnets[TierKind.PUBLIC]])
     tiers = [add_tier(t, spec, params, network, kind, subnets[kind], nat) for kind in spec.tiers]
+    endpoints = add_gateway_endpoints(t, params, network, tiers)
     flow_logs = add_flow_logs(t, params, network)
     test_instance = add_test_instance(t, params.form, network, tiers[0])
-    add_outputs(t, params, network, tiers, nat, flow_logs, test_instance)
+    add_outputs(t, params, network, tiers, nat, endpoints, flow_logs, test_instance)
     t.set_metadata(params.form.metadata())
     return t

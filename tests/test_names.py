@@ -15,6 +15,8 @@ NETWORK = {
     "InternetGateway": "AWS::EC2::InternetGateway",
     "InternetGatewayAttachment": "AWS::EC2::VPCGatewayAttachment",
     "EgressOnlyInternetGateway": "AWS::EC2::EgressOnlyInternetGateway",
+    "S3GatewayEndpoint": "AWS::EC2::VPCEndpoint",
+    "DynamoDbGatewayEndpoint": "AWS::EC2::VPCEndpoint",
     "FlowLog": "AWS::EC2::FlowLog",
     "FlowLogGroup": "AWS::Logs::LogGroup",
     "FlowLogRole": "AWS::IAM::Role",
@@ -51,7 +53,7 @@ IPV6ONLY = {
 RESOURCES = {
     "dualstack-vpc": NETWORK | PUBLIC,
     "dualstack-vpc-private": NETWORK | PUBLIC | NAT | PRIVATE,
-    "dualstack-vpc-ipv6only": NETWORK | PUBLIC | NAT | IPV6ONLY,
+    "dualstack-vpc-ipv6only": NETWORK | PUBLIC | NAT | IPV6ONLY | {"S3Ipv6GatewayEndpoint": "AWS::EC2::VPCEndpoint"},
 }
 
 COMMON_PARAMETERS = {
@@ -62,6 +64,7 @@ COMMON_PARAMETERS = {
     "AzCount",
     "PublicIpv6Routing",
     "MapPublicIpOnLaunch",
+    "GatewayEndpoints",
     "FlowLogs",
     "FlowLogRetentionDays",
     "FlowLogS3BucketArn",
@@ -86,6 +89,8 @@ COMMON_OUTPUTS = {
     "AvailabilityZones",
     "FlowLogId",
     "FlowLogDestination",
+    "S3GatewayEndpointId",
+    "DynamoDbGatewayEndpointId",
     "PublicSubnetAId",
     "PublicSubnetBId",
     "PublicSubnetCId",
@@ -111,7 +116,7 @@ def _tier_outputs(prefix: str) -> set[str]:
 OUTPUTS = {
     "dualstack-vpc": COMMON_OUTPUTS,
     "dualstack-vpc-private": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Private"),
-    "dualstack-vpc-ipv6only": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Ipv6Only"),
+    "dualstack-vpc-ipv6only": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Ipv6Only") | {"S3Ipv6GatewayEndpointId"},
 }
 
 

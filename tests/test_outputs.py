@@ -17,6 +17,7 @@ def _everything(spec: TemplateSpec) -> dict[str, str]:
         "FlowLogs": "CloudWatchLogs",
         "CreateTestInstance": "true",
         "SshIngressCidr": "203.0.113.7/32",
+        "GatewayEndpoints": "S3AndDynamoDB",
     }
     return choices | ({"NatGateways": "PerAz"} if spec.uses_nat else {})
 

@@ -33,6 +33,8 @@ CONTEXTS = {
         "FlowLogs": "CloudWatchLogs",
         "PublicIpv6Routing": "Bidirectional",
         "KeyName": "example-key",
+        "GatewayEndpoints": "S3AndDynamoDB",
+        "MapPublicIpOnLaunch": "false",
     },
 }
 SPECS = (*SHIPPED, LARGEST)

@@ -34,6 +34,8 @@ class Target(enum.Enum):
     INTERNET_GATEWAY = "InternetGateway"
     EGRESS_ONLY_INTERNET_GATEWAY = "EgressOnlyInternetGateway"
     NAT_GATEWAY = "NatGateway"
+    #: One NAT gateway for the whole VPC (``AvailabilityMode: regional``), spanning its AZs.
+    REGIONAL_NAT_GATEWAY = "RegionalNatGateway"
 
     def logical_id(self, az_index: int) -> str:
         """The target an AZ's route goes to: ``InternetGateway``, or ``NatGatewayB`` for AZ B's NAT gateway."""
@@ -45,7 +47,10 @@ ROUTE_TARGET_PROPERTY: Mapping[Target, str] = {
     Target.INTERNET_GATEWAY: "GatewayId",
     Target.EGRESS_ONLY_INTERNET_GATEWAY: "EgressOnlyInternetGatewayId",
     Target.NAT_GATEWAY: "NatGatewayId",
+    Target.REGIONAL_NAT_GATEWAY: "NatGatewayId",
 }
+#: The targets that are NAT gateways: they exist only through the ``NatGateways`` choice.
+NAT_TARGETS = frozenset({Target.NAT_GATEWAY, Target.REGIONAL_NAT_GATEWAY})
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ class Choice:
 
 
 PUBLIC_IPV6_ROUTING = Choice("PublicIpv6Routing", ("EgressOnly", "Bidirectional"))
-NAT_GATEWAYS = Choice("NatGateways", ("None", "Single", "PerAz"))
+NAT_GATEWAYS = Choice("NatGateways", ("None", "Single", "PerAz", "Regional"))
 #: Whether subnets of kinds that map public IPv4 (``maps_public_ipv4``) give each instance an address at launch.
 MAP_PUBLIC_IPV4 = Choice("MapPublicIpOnLaunch", ("true", "false"))
 #: With ``NatGateways=Single`` every AZ routes to the first AZ's NAT gateway; with ``PerAz`` each AZ to its own.
@@ -88,8 +93,13 @@ class Route:
             raise ValueError(f"{self.name}: give a target for each of {expected}, in that order")
         if all(target is None for _, target in self.targets):
             raise ValueError(f"{self.name}: a route that never exists")
-        if Target.NAT_GATEWAY in self.possible_targets and self.choice != NAT_GATEWAYS:
+        if NAT_TARGETS & set(self.possible_targets) and self.choice != NAT_GATEWAYS:
             raise ValueError(f"{self.name}: NAT gateways exist only through the {NAT_GATEWAYS.parameter} choice")
+        if self.is_ipv6 and Target.REGIONAL_NAT_GATEWAY in self.possible_targets:
+            # AWS documents NAT64 for NAT gateways in one AZ ("NAT gateway basics", VPC User Guide); the guide to
+            # regional NAT gateways (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html)
+            # says nothing of IPv6, NAT64 or DNS64, so nothing here relies on it.
+            raise ValueError(f"{self.name}: NAT64 through a regional NAT gateway is not documented")
         if self.is_ipv6 and self.destination != NAT64_PREFIX and Target.NAT_GATEWAY in self.possible_targets:
             raise ValueError(f"{self.name}: a NAT gateway translates only {NAT64_PREFIX} of IPv6 (NAT64)")
         if not self.is_ipv6 and Target.EGRESS_ONLY_INTERNET_GATEWAY in self.possible_targets:
@@ -170,7 +180,7 @@ class TierKind:
     @property
     def uses_nat(self) -> bool:
         """Whether a NAT gateway carries some of its traffic (IPv4, or NAT64)."""
-        return any(Target.NAT_GATEWAY in route.possible_targets for route in self.routes)
+        return any(NAT_TARGETS & set(route.possible_targets) for route in self.routes)
 
     @property
     def leaves_vpc(self) -> bool:
@@ -219,7 +229,10 @@ def _declare() -> tuple[TierKind, ...]:
     """The table. Declared in a function so that ``make mutate`` reaches its rows: mutmut mutates only the
     bodies of functions."""
     igw, eigw, nat = Target.INTERNET_GATEWAY, Target.EGRESS_ONLY_INTERNET_GATEWAY, Target.NAT_GATEWAY
-    via_nat = {"None": None, "Single": nat, "PerAz": nat}
+    regional = Target.REGIONAL_NAT_GATEWAY
+    via_nat = {"None": None, "Single": nat, "PerAz": nat, "Regional": regional}
+    # NAT64 only through NAT gateways of one AZ each: see Route.__post_init__.
+    nat64_via_nat = {"None": None, "Single": nat, "PerAz": nat, "Regional": None}
     public = TierKind(
         # IPv4 public through the Internet Gateway; IPv6 per PublicIpv6Routing.
         name="public",
@@ -248,7 +261,7 @@ def _declare() -> tuple[TierKind, ...]:
         ),
     )
     ipv6only = TierKind(
-        # No IPv4; IPv6 out through the egress-only gateway; NAT64 (and DNS64) when there are NAT gateways.
+        # No IPv4; IPv6 out through the egress-only gateway; NAT64 (and DNS64) through zonal NAT gateways.
         name="ipv6only",
         prefix="Ipv6Only",
         has_ipv4=False,
@@ -256,7 +269,7 @@ def _declare() -> tuple[TierKind, ...]:
         shared_route_table=False,
         routes=(
             always("Ipv6DefaultRoute", IPV6_DEFAULT, eigw),
-            by_choice("Nat64Route", NAT64_PREFIX, NAT_GATEWAYS, via_nat),
+            by_choice("Nat64Route", NAT64_PREFIX, NAT_GATEWAYS, nat64_via_nat),
         ),
     )
     isolated = TierKind(

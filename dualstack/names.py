@@ -18,6 +18,7 @@ VPC_IPV6_CIDR_BLOCK = "VpcIpv6CidrBlock"
 INTERNET_GATEWAY = Target.INTERNET_GATEWAY.value
 INTERNET_GATEWAY_ATTACHMENT = "InternetGatewayAttachment"
 EGRESS_ONLY_INTERNET_GATEWAY = Target.EGRESS_ONLY_INTERNET_GATEWAY.value
+REGIONAL_NAT_GATEWAY = Target.REGIONAL_NAT_GATEWAY.value
 
 S3_GATEWAY_ENDPOINT = "S3GatewayEndpoint"
 S3_IPV6_GATEWAY_ENDPOINT = "S3Ipv6GatewayEndpoint"
@@ -55,6 +56,8 @@ SSH_INGRESS_CIDR_PARAM = "SshIngressCidr"
 IPV6_FROM_IPAM = "Ipv6FromIpam"
 PUBLIC_IPV6_EGRESS_ONLY = "PublicIpv6EgressOnly"
 HAS_NAT_GATEWAYS = "HasNatGateways"
+HAS_ZONAL_NAT_GATEWAYS = "HasZonalNatGateways"
+NAT_GATEWAY_REGIONAL = "NatGatewayRegional"
 MAP_PUBLIC_IPV4 = "MapPublicIpv4OnLaunch"
 HAS_GATEWAY_ENDPOINTS = "HasGatewayEndpoints"
 NAT_GATEWAY_PER_AZ = "NatGatewayPerAz"
@@ -101,13 +104,18 @@ def nat_gateway_eip(az_index: int) -> str:
 
 
 def nat_gateway_condition(az_index: int) -> str:
-    """Condition under which the NAT gateway of this AZ exists: the first AZ's whenever there are any."""
-    return HAS_NAT_GATEWAYS if az_index == 0 else f"HasNatGateway{az_letter(az_index)}"
+    """Condition under which the NAT gateway of this AZ exists: the first AZ's whenever there are zonal ones."""
+    return HAS_ZONAL_NAT_GATEWAYS if az_index == 0 else f"HasNatGateway{az_letter(az_index)}"
 
 
 def nat_route_condition(az_index: int) -> str:
-    """Condition under which this AZ's subnets route through a NAT gateway (their own, or the first AZ's)."""
+    """Condition under which this AZ's subnets route IPv4 through a NAT gateway (zonal or regional)."""
     return HAS_NAT_GATEWAYS if az_index == 0 else f"HasNatRoute{az_letter(az_index)}"
+
+
+def nat64_route_condition(az_index: int) -> str:
+    """Condition under which this AZ's subnets route NAT64 through a zonal NAT gateway (own or first AZ's)."""
+    return HAS_ZONAL_NAT_GATEWAYS if az_index == 0 else f"HasNat64Route{az_letter(az_index)}"
 
 
 def output_key(logical_id: str) -> str:

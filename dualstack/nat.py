@@ -1,4 +1,11 @@
-"""NAT gateways: each in its AZ's public subnet with its own Elastic IP, when ``NatGateways`` asks for them."""
+"""NAT gateways: each in its AZ's public subnet with its own Elastic IP, or one regional NAT gateway for the VPC,
+as ``NatGateways`` asks.
+
+A regional NAT gateway (``AvailabilityMode: regional``) is attached to the VPC, not to a subnet, and with no
+``AvailabilityZoneAddresses`` AWS allocates its public addresses and follows the AZs that use it ("Regional NAT
+gateways", VPC User Guide: https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html). Every
+property that identifies it is create-only, so switching to or from it replaces the NAT gateways.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from troposphere import AWSHelperFn, GetAtt, If, Template, ec2
 
 from . import names
 from .network import Network
-from .parameters import Parameters, when
+from .parameters import NAT_REGIONAL, Parameters, when
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,8 @@ class NatGateways:
     """The NAT gateways a template may create: one per AZ, the first AZ's shared when ``NatGateways=Single``."""
 
     gateways: tuple[NatGateway, ...]
+    #: ``None`` where the template offers no ``Regional`` choice (no tier routes IPv4 through NAT).
+    regional: ec2.NatGateway | None
 
     def target(self, az_index: int) -> AWSHelperFn:
         """The NAT gateway an AZ's subnets route to: their own with ``PerAz``, the first AZ's with ``Single``."""
@@ -65,4 +74,18 @@ def add_nat_gateways(
             )
         )
         gateways.append(NatGateway(az, gateway, eip, condition))
-    return NatGateways(tuple(gateways))
+    if NAT_REGIONAL not in params.nat_gateways.properties["AllowedValues"]:
+        return NatGateways(tuple(gateways), None)
+    regional = t.add_resource(
+        ec2.NatGateway(
+            names.REGIONAL_NAT_GATEWAY,
+            # AWS gives it a route table with a route to the Internet Gateway, which must be attached.
+            DependsOn=[network.internet_gateway_attachment],
+            AvailabilityMode="regional",
+            ConnectivityType="public",
+            VpcId=network.vpc.ref(),
+            Tags=names.name_tags("nat"),
+            **when(names.NAT_GATEWAY_REGIONAL),
+        )
+    )
+    return NatGateways(tuple(gateways), regional)

@@ -100,6 +100,14 @@ def add_outputs(
             f"Public IPv4 address of the NAT gateway in AZ {zone}",
             gateway.condition,
         )
+    if nat is not None and nat.regional is not None:
+        _add(
+            t,
+            names.output_key(names.REGIONAL_NAT_GATEWAY),
+            nat.regional.ref(),
+            "ID of the regional NAT gateway",
+            names.NAT_GATEWAY_REGIONAL,
+        )
     for item in endpoints:
         key = names.output_key(names.logical_id(item.endpoint))
         _add(

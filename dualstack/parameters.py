@@ -47,7 +47,7 @@ FIXED = " Fixed once deployed: an update cannot change it; deploy a new stack be
 # Parameter values.
 # The choices routing depends on are declared with the tier kinds.
 EGRESS_ONLY, BIDIRECTIONAL = kinds.PUBLIC_IPV6_ROUTING.values
-NAT_NONE, NAT_SINGLE, NAT_PER_AZ = kinds.NAT_GATEWAYS.values
+NAT_NONE, NAT_SINGLE, NAT_PER_AZ, NAT_REGIONAL = kinds.NAT_GATEWAYS.values
 FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3 = "None", "CloudWatchLogs", "S3"
 IPV6_AMAZON, IPV6_IPAM = "Amazon", "Ipam"
 ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB = "None", "S3AndDynamoDB"
@@ -299,6 +299,13 @@ def _add_routing(
     t.add_condition(names.HAS_GATEWAY_ENDPOINTS, Equals(endpoints.ref(), ENDPOINTS_S3_DYNAMODB))
     if not spec.uses_nat:
         return None
+    nat_routes = [route for kind in spec.tiers for route in kind.routes if route.choice == kinds.NAT_GATEWAYS]
+    # The values some tier routes through (and None): a regional NAT gateway nothing routes to is not offered.
+    offered = [
+        value
+        for value in kinds.NAT_GATEWAYS.values
+        if value == NAT_NONE or any(dict(route.targets).get(value) is not None for route in nat_routes)
+    ]
     nat_gateways = form.add(
         t,
         group,
@@ -307,25 +314,45 @@ def _add_routing(
             names.NAT_GATEWAYS_PARAM,
             Type="String",
             Default=NAT_NONE,
-            AllowedValues=[NAT_NONE, NAT_SINGLE, NAT_PER_AZ],
+            AllowedValues=offered,
             ConstraintDescription=_ONE_OF,
             Description=(
                 "None: no IPv4 internet for private subnets, no NAT64. Single: one NAT gateway in the first AZ "
                 "(cheapest, one AZ's failure cuts IPv4 egress). PerAz: one per AZ, each AZ routed to its own."
+                + (
+                    " Regional: one regional NAT gateway for the VPC, billed per AZ it serves; IPv4 only (no NAT64)."
+                    if NAT_REGIONAL in offered
+                    else ""
+                )
             ),
         ),
     )
-    t.add_condition(names.HAS_NAT_GATEWAYS, Not(Equals(nat_gateways.ref(), NAT_NONE)))
+    ipv4 = any(not route.is_ipv6 for route in nat_routes)
+    nat64 = any(route.is_ipv6 for route in nat_routes)
+    if ipv4:
+        t.add_condition(names.HAS_NAT_GATEWAYS, Not(Equals(nat_gateways.ref(), NAT_NONE)))
+    t.add_condition(
+        names.HAS_ZONAL_NAT_GATEWAYS,
+        Or(Equals(nat_gateways.ref(), NAT_SINGLE), Equals(nat_gateways.ref(), NAT_PER_AZ)),
+    )
     t.add_condition(names.NAT_GATEWAY_PER_AZ, Equals(nat_gateways.ref(), NAT_PER_AZ))
+    if NAT_REGIONAL in offered:
+        t.add_condition(names.NAT_GATEWAY_REGIONAL, Equals(nat_gateways.ref(), NAT_REGIONAL))
     for az_index, az_condition in enumerate(az_conditions):
         if az_condition is None:
             continue
         t.add_condition(
             names.nat_gateway_condition(az_index), And(Condition(names.NAT_GATEWAY_PER_AZ), Condition(az_condition))
         )
-        t.add_condition(
-            names.nat_route_condition(az_index), And(Condition(names.HAS_NAT_GATEWAYS), Condition(az_condition))
-        )
+        if ipv4:
+            t.add_condition(
+                names.nat_route_condition(az_index), And(Condition(names.HAS_NAT_GATEWAYS), Condition(az_condition))
+            )
+        if nat64:
+            t.add_condition(
+                names.nat64_route_condition(az_index),
+                And(Condition(names.HAS_ZONAL_NAT_GATEWAYS), Condition(az_condition)),
+            )
     return nat_gateways
 
 

@@ -19,7 +19,7 @@ from . import kinds, names
 from .kinds import ROUTE_TARGET_PROPERTY, Route, Target, TierKind
 from .nat import NatGateways
 from .network import Network
-from .parameters import EGRESS_ONLY, NAT_PER_AZ, NAT_SINGLE, Parameters, when, when_az
+from .parameters import EGRESS_ONLY, NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, Parameters, when, when_az
 from .spec import SUBNET_IPV6_PREFIX, TemplateSpec
 
 
@@ -35,13 +35,21 @@ class ChoiceConditions:
     in_az: Callable[[int], str]
 
 
-#: One entry per choice a route of ``kinds.py`` can depend on.
-CHOICE_CONDITIONS: dict[kinds.Choice, ChoiceConditions] = {
-    kinds.PUBLIC_IPV6_ROUTING: ChoiceConditions(
-        frozenset({EGRESS_ONLY}), names.PUBLIC_IPV6_EGRESS_ONLY, lambda az: names.PUBLIC_IPV6_EGRESS_ONLY
+#: The conditions on each choice a route of ``kinds.py`` can depend on, one per set of values a route needs.
+CHOICE_CONDITIONS: dict[kinds.Choice, tuple[ChoiceConditions, ...]] = {
+    kinds.PUBLIC_IPV6_ROUTING: (
+        ChoiceConditions(
+            frozenset({EGRESS_ONLY}), names.PUBLIC_IPV6_EGRESS_ONLY, lambda az: names.PUBLIC_IPV6_EGRESS_ONLY
+        ),
     ),
-    kinds.NAT_GATEWAYS: ChoiceConditions(
-        frozenset({NAT_SINGLE, NAT_PER_AZ}), names.HAS_NAT_GATEWAYS, names.nat_route_condition
+    kinds.NAT_GATEWAYS: (
+        ChoiceConditions(
+            frozenset({NAT_SINGLE, NAT_PER_AZ, NAT_REGIONAL}), names.HAS_NAT_GATEWAYS, names.nat_route_condition
+        ),
+        ChoiceConditions(
+            frozenset({NAT_SINGLE, NAT_PER_AZ}), names.HAS_ZONAL_NAT_GATEWAYS, names.nat64_route_condition
+        ),
+        ChoiceConditions(frozenset({NAT_REGIONAL}), names.NAT_GATEWAY_REGIONAL, lambda az: names.NAT_GATEWAY_REGIONAL),
     ),
 }
 
@@ -143,9 +151,15 @@ def _route_tables(
     return tuple(tables)
 
 
-def _conditions(route: Route) -> ChoiceConditions:
+def _conditions(route: Route, values: frozenset[str] | None = None) -> ChoiceConditions:
+    """The conditions that hold exactly for ``values`` of the route's choice (by default, where the route exists)."""
     assert route.choice is not None, f"{route.name} depends on no choice"
-    return CHOICE_CONDITIONS[route.choice]
+    if values is None:
+        values = frozenset(value for value, target in route.targets if value is not None and target is not None)
+    for conditions in CHOICE_CONDITIONS[route.choice]:
+        if conditions.holds_for == values:
+            return conditions
+    raise ValueError(f"{route.name}: no condition holds exactly for {sorted(values)}")
 
 
 def _target_ref(target: Target, network: Network, nat: NatGateways | None, az: int | None) -> AWSHelperFn:
@@ -154,6 +168,9 @@ def _target_ref(target: Target, network: Network, nat: NatGateways | None, az: i
     if target is Target.EGRESS_ONLY_INTERNET_GATEWAY:
         return network.egress_only_internet_gateway.ref()
     assert nat is not None, "a tier that routes to NAT gateways makes the template offer them"
+    if target is Target.REGIONAL_NAT_GATEWAY:
+        assert nat.regional is not None, "a tier that routes to the regional NAT gateway makes the template offer it"
+        return nat.regional.ref()
     assert az is not None, "routes to NAT gateways are per AZ (kinds.TierKind checks it)"
     return nat.target(az)
 
@@ -168,17 +185,31 @@ def _target_properties(route: Route, network: Network, nat: NatGateways | None, 
     targets = route.possible_targets
     if len(targets) == 1:
         return {ROUTE_TARGET_PROPERTY[targets[0]]: _target_ref(targets[0], network, nat, az)}
-    conditions = _conditions(route)
-    properties = {}
+    assert route.choice is not None, "a route whose target switches depends on a choice"
+    every = frozenset(route.choice.values)
+
+    def chosen_by(target: Target) -> frozenset[str]:
+        return frozenset(value for value, t in route.targets if value is not None and t is target)
+
+    by_property: dict[str, list[Target]] = {}
     for target in targets:
-        chosen_by = {value for value, t in route.targets if t is target}
+        by_property.setdefault(ROUTE_TARGET_PROPERTY[target], []).append(target)
+    properties: dict[str, Any] = {}
+    for prop, sharing in by_property.items():
+        if len(sharing) == 2:
+            # Two targets named by the same property (a zonal or the regional NAT gateway): one Fn::If between them.
+            first, second = sharing
+            condition = _conditions(route, chosen_by(first)).anywhere
+            properties[prop] = If(
+                condition, _target_ref(first, network, nat, az), _target_ref(second, network, nat, az)
+            )
+            continue
+        (target,) = sharing
         ref = _target_ref(target, network, nat, az)
-        if chosen_by == conditions.holds_for:
-            properties[ROUTE_TARGET_PROPERTY[target]] = If(conditions.anywhere, ref, NoValue)
-        elif chosen_by == set(route.choice.values if route.choice else ()) - conditions.holds_for:
-            properties[ROUTE_TARGET_PROPERTY[target]] = If(conditions.anywhere, NoValue, ref)
-        else:
-            raise ValueError(f"{route.name}: no condition selects {target.value} alone")
+        try:
+            properties[prop] = If(_conditions(route, chosen_by(target)).anywhere, ref, NoValue)
+        except ValueError:
+            properties[prop] = If(_conditions(route, every - chosen_by(target)).anywhere, NoValue, ref)
     return properties
 
 
@@ -203,8 +234,6 @@ def _add_routes(
         if route.optional:
             # Holds where the choice asks for the route (and, for a table of one AZ, where that AZ is used).
             conditions = _conditions(route)
-            if {value for value, target in route.targets if target is not None} != conditions.holds_for:
-                raise ValueError(f"{route.name}: no condition holds exactly where the route exists")
             condition = conditions.anywhere if table.az_index is None else conditions.in_az(table.az_index)
         properties: dict[str, Any] = {
             "RouteTableId": table.route_table.ref(),

@@ -36,6 +36,8 @@ from .conftest import ROOT, RULES_DIR, az_params, lint_config
 from .test_tiers import generic_routing_problems
 
 IGW, EIGW, NAT = Target.INTERNET_GATEWAY, Target.EGRESS_ONLY_INTERNET_GATEWAY, Target.NAT_GATEWAY
+RNAT = Target.REGIONAL_NAT_GATEWAY
+ZONAL: dict[str, Target | None] = {"None": None, "Single": NAT, "PerAz": NAT}
 
 # Written out by hand, in subnet-slot order: a wrong row of the table fails here.
 ROWS = {
@@ -57,13 +59,15 @@ ROUTE_NAMES = {
 
 def routes_by_hand(name: str, nat: str, routing: str) -> dict[str, Target]:
     """Where each kind's routes go for one parameter set."""
-    via_nat = None if nat == "None" else NAT
+    via_nat = {"None": None, "Single": NAT, "PerAz": NAT, "Regional": RNAT}[nat]
+    # NAT64 through a regional NAT gateway is not documented: no NAT64 route under Regional.
+    nat64 = {"None": None, "Single": NAT, "PerAz": NAT, "Regional": None}[nat]
     if name == "public":
         return {IPV4_DEFAULT: IGW, IPV6_DEFAULT: EIGW if routing == "EgressOnly" else IGW}
     if name == "private":
         return {IPV6_DEFAULT: EIGW} | ({IPV4_DEFAULT: via_nat} if via_nat else {})
     if name == "ipv6only":
-        return {IPV6_DEFAULT: EIGW} | ({NAT64_PREFIX: via_nat} if via_nat else {})
+        return {IPV6_DEFAULT: EIGW} | ({NAT64_PREFIX: nat64} if nat64 else {})
     return {}
 
 
@@ -85,7 +89,7 @@ def test_each_kind_routes_where_the_hand_written_table_says_for_every_choice(nat
     choices = {"NatGateways": nat, "PublicIpv6Routing": routing}
     for kind in kinds._declare():
         assert kind.expected_routes(choices) == routes_by_hand(kind.name, nat, routing), kind.name
-        assert kind.dns64(choices) is (kind.name == "ipv6only" and nat != "None"), kind.name
+        assert kind.dns64(choices) is (kind.name == "ipv6only" and nat in ("Single", "PerAz")), kind.name
         assert kind.uses_nat is (kind.name in ("private", "ipv6only")), kind.name
 
 
@@ -101,6 +105,7 @@ def test_nat_gateway_of_an_az_is_its_own_with_per_az_and_the_first_otherwise() -
     assert [kinds.nat_gateway_az({"NatGateways": "PerAz"}, az) for az in range(3)] == [0, 1, 2]
     assert [kinds.nat_gateway_az({"NatGateways": "Single"}, az) for az in range(3)] == [0, 0, 0]
     assert [Target.NAT_GATEWAY.logical_id(az) for az in range(3)] == ["NatGatewayA", "NatGatewayB", "NatGatewayC"]
+    assert Target.REGIONAL_NAT_GATEWAY.logical_id(2) == "RegionalNatGateway"
     assert Target.INTERNET_GATEWAY.logical_id(2) == "InternetGateway"
     assert Target.EGRESS_ONLY_INTERNET_GATEWAY.logical_id(1) == "EgressOnlyInternetGateway"
 
@@ -110,6 +115,7 @@ def test_route_target_properties_are_properties_of_aws_ec2_route() -> None:
         IGW: "GatewayId",
         EIGW: "EgressOnlyInternetGatewayId",
         NAT: "NatGatewayId",
+        RNAT: "NatGatewayId",
     }
     schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::EC2::Route").schema
     assert set(ROUTE_TARGET_PROPERTY.values()) <= set(schema["properties"])
@@ -121,7 +127,9 @@ def test_route_target_properties_are_properties_of_aws_ec2_route() -> None:
         (lambda: Route("R", IPV6_DEFAULT, ((None, IGW),), PUBLIC_IPV6_ROUTING), "give a target for each of"),
         (lambda: by_choice("R", IPV6_DEFAULT, NAT_GATEWAYS, dict.fromkeys(NAT_GATEWAYS.values)), "never exists"),
         (lambda: always("R", IPV4_DEFAULT, NAT), "only through the NatGateways choice"),
-        (lambda: by_choice("R", IPV6_DEFAULT, NAT_GATEWAYS, {"None": None, "Single": NAT, "PerAz": NAT}), "NAT64"),
+        (lambda: by_choice("R", IPV6_DEFAULT, NAT_GATEWAYS, {**ZONAL, "Regional": None}), "NAT64"),
+        (lambda: by_choice("R", NAT64_PREFIX, NAT_GATEWAYS, {**ZONAL, "Regional": RNAT}), "regional NAT gateway"),
+        (lambda: always("R", IPV4_DEFAULT, RNAT), "only through the NatGateways choice"),
         (lambda: always("R", IPV4_DEFAULT, EIGW), "carries only IPv6"),
         (lambda: _kind(prefix="public"), "capitalised word"),
         (lambda: _kind(routes=TierKind.PRIVATE.routes), "route table per AZ"),
@@ -181,7 +189,7 @@ def test_the_table_imports_neither_troposphere_nor_boto3_and_verify_no_template_
 
 # The README's routing table states each kind's row in words.
 
-WORDS = {IGW: "Internet Gateway", EIGW: "egress-only gateway", NAT: "NAT gateway"}
+WORDS = {IGW: "Internet Gateway", EIGW: "egress-only gateway", NAT: "NAT gateway", RNAT: "regional NAT gateway"}
 
 
 def _readme_rows() -> dict[str, list[str]]:
@@ -241,7 +249,7 @@ TRANSIT = TierKind(
     shared_route_table=False,
     routes=(
         always("Ipv6DefaultRoute", IPV6_DEFAULT, EIGW),
-        by_choice("Nat64Route", NAT64_PREFIX, NAT_GATEWAYS, {"None": None, "Single": NAT, "PerAz": NAT}),
+        by_choice("Nat64Route", NAT64_PREFIX, NAT_GATEWAYS, {**ZONAL, "Regional": None}),
     ),
 )
 
@@ -261,7 +269,11 @@ def test_a_kind_declared_only_in_the_table_builds_a_template_that_lints_and_rout
     assert {"Egress6RouteTable", "Egress6Ipv6DefaultRoute", "TransitRouteTableC", "TransitNat64RouteB"} <= set(
         template["Resources"]
     )
-    for azs, nat, routing in itertools.product((1, 3), NAT_GATEWAYS.values, PUBLIC_IPV6_ROUTING.values):
+    # No tier of it routes IPv4 through NAT, so the regional NAT gateway is not offered.
+    offered = template["Parameters"]["NatGateways"]["AllowedValues"]
+    assert offered == ["None", "Single", "PerAz"]
+    assert "RegionalNatGateway" not in template["Resources"]
+    for azs, nat, routing in itertools.product((1, 3), offered, PUBLIC_IPV6_ROUTING.values):
         choices = {**az_params(spec, azs), "NatGateways": nat, "PublicIpv6Routing": routing}
         deployment = evaluate(template, choices)
         assert generic_routing_problems(deployment, choices) == [], choices
@@ -270,7 +282,7 @@ def test_a_kind_declared_only_in_the_table_builds_a_template_that_lints_and_rout
             assert deployment.routes_of(f"Egress6Subnet{letter}") == {"::/0": "EgressOnlyInternetGateway"}
             nat_gateway = f"NatGateway{letter if nat == 'PerAz' else 'A'}"
             assert deployment.routes_of(f"TransitSubnet{letter}") == {"::/0": "EgressOnlyInternetGateway"} | (
-                {"64:ff9b::/96": nat_gateway} if nat != "None" else {}
+                {"64:ff9b::/96": nat_gateway} if nat in ("Single", "PerAz") else {}
             )
 
 

@@ -52,7 +52,7 @@ IPV6ONLY = {
 }
 RESOURCES = {
     "dualstack-vpc": NETWORK | PUBLIC,
-    "dualstack-vpc-private": NETWORK | PUBLIC | NAT | PRIVATE,
+    "dualstack-vpc-private": NETWORK | PUBLIC | NAT | PRIVATE | {"RegionalNatGateway": "AWS::EC2::NatGateway"},
     "dualstack-vpc-ipv6only": NETWORK | PUBLIC | NAT | IPV6ONLY | {"S3Ipv6GatewayEndpoint": "AWS::EC2::VPCEndpoint"},
 }
 
@@ -115,7 +115,7 @@ def _tier_outputs(prefix: str) -> set[str]:
 
 OUTPUTS = {
     "dualstack-vpc": COMMON_OUTPUTS,
-    "dualstack-vpc-private": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Private"),
+    "dualstack-vpc-private": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Private") | {"RegionalNatGatewayId"},
     "dualstack-vpc-ipv6only": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Ipv6Only") | {"S3Ipv6GatewayEndpointId"},
 }
 

@@ -30,6 +30,10 @@ def test_every_output_is_exported_as_stack_name_dash_key(any_spec: TemplateSpec)
 
 def test_export_names_are_unique_once_evaluated(any_spec: TemplateSpec) -> None:
     outputs = evaluate(rendered(any_spec), _everything(any_spec), stack_name="net").outputs
+    nat = rendered(any_spec)["Parameters"].get("NatGateways", {}).get("AllowedValues", [])
+    if "Regional" in nat:
+        regional = evaluate(rendered(any_spec), {**_everything(any_spec), "NatGateways": "Regional"}, stack_name="net")
+        outputs |= regional.outputs
     exports = [o["Export"] for o in outputs.values()]
     assert len(exports) == len(set(exports)) == len(rendered(any_spec)["Outputs"])
 

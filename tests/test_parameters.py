@@ -123,7 +123,9 @@ def test_nat_gateways_are_offered_only_where_a_tier_uses_them(any_spec: Template
     parameters = rendered(any_spec)["Parameters"]
     assert ("NatGateways" in parameters) is any_spec.uses_nat
     if any_spec.uses_nat:
-        assert parameters["NatGateways"]["AllowedValues"] == ["None", "Single", "PerAz"]
+        # Regional only where a tier routes IPv4 through NAT (a private tier); never for NAT64 alone.
+        regional = ["Regional"] if any(kind.name == "private" for kind in any_spec.tiers) else []
+        assert parameters["NatGateways"]["AllowedValues"] == ["None", "Single", "PerAz", *regional]
         assert parameters["NatGateways"]["Default"] == "None"
 
 

@@ -37,14 +37,17 @@ def _resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dic
 def expected_routes(kind: TierKind, az: int, choices: dict[str, str]) -> dict[str, str]:
     """Where each default route of a subnet must go for one parameter set."""
     nat = choices.get("NatGateways", "None")
-    nat_gateway = f"NatGateway{LETTERS[az] if nat == 'PerAz' else 'A'}"
+    zonal = f"NatGateway{LETTERS[az] if nat == 'PerAz' else 'A'}"
+    nat_gateway = "RegionalNatGateway" if nat == "Regional" else zonal
     if kind is TierKind.PUBLIC:
         ipv6 = "EgressOnlyInternetGateway" if choices["PublicIpv6Routing"] == "EgressOnly" else "InternetGateway"
         return {"0.0.0.0/0": "InternetGateway", "::/0": ipv6}
     if kind is TierKind.PRIVATE:
         return {"::/0": "EgressOnlyInternetGateway"} | ({"0.0.0.0/0": nat_gateway} if nat != "None" else {})
     if kind is TierKind.IPV6ONLY:
-        return {"::/0": "EgressOnlyInternetGateway"} | ({"64:ff9b::/96": nat_gateway} if nat != "None" else {})
+        # NAT64 only through zonal NAT gateways.
+        nat64 = nat in ("Single", "PerAz")
+        return {"::/0": "EgressOnlyInternetGateway"} | ({"64:ff9b::/96": zonal} if nat64 else {})
     return {}
 
 
@@ -72,7 +75,10 @@ def generic_routing_problems(deployment: Deployment, choices: dict[str, str]) ->
 
 def choice_sets(spec: TemplateSpec) -> Iterator[dict[str, str]]:
     """Every combination of the deploy-time choices and AZ counts the template offers."""
-    nat = ["None", "Single", "PerAz"] if any(kind in NAT_KINDS for kind in spec.tiers) else [None]
+    nat: list[str | None] = [None]
+    if any(kind in NAT_KINDS for kind in spec.tiers):
+        # Regional only where a tier routes IPv4 through NAT.
+        nat = ["None", "Single", "PerAz", *(["Regional"] if TierKind.PRIVATE in spec.tiers else [])]
     for azs, routing, nat_gateways, flow_logs, ipv6_source in itertools.product(
         range(1, spec.max_azs + 1),
         ["EgressOnly", "Bidirectional"],
@@ -139,9 +145,11 @@ def test_resources_exist_exactly_when_a_choice_needs_them(spec: TemplateSpec) ->
         deployment = evaluate(rendered(spec), choices)
         types = [r["Type"] for r in deployment.resources.values()]
         nat = choices.get("NatGateways", "None")
-        expected_nat = {"None": 0, "Single": 1, "PerAz": _azs(choices)}[nat]
+        expected_nat = {"None": 0, "Single": 1, "PerAz": _azs(choices), "Regional": 1}[nat]
         assert types.count("AWS::EC2::NatGateway") == expected_nat, choices
-        assert types.count("AWS::EC2::EIP") == expected_nat, choices
+        assert types.count("AWS::EC2::EIP") == (0 if nat == "Regional" else expected_nat), choices
+        regional = deployment.resources.get("RegionalNatGateway")
+        assert (regional is not None) is (nat == "Regional"), choices
         flow_logs = choices["FlowLogs"]
         assert types.count("AWS::EC2::FlowLog") == (flow_logs != "None"), choices
         assert types.count("AWS::Logs::LogGroup") == (flow_logs == "CloudWatchLogs"), choices

@@ -37,7 +37,7 @@ from dualstack.verify import main
 REGION = "eu-west-1"
 ZONES = (f"{REGION}a", f"{REGION}b")
 LETTERS = "AB"
-NAT_MODES = ("None", "Single", "PerAz")
+NAT_MODES = ("None", "Single", "PerAz", "Regional")
 ROUTINGS = ("EgressOnly", "Bidirectional")
 #: Output-key and subject prefixes of the four tiers, and their position in the VPC (subnet slots).
 TIERS = ("Public", "Private", "Ipv6Only", "Isolated")
@@ -159,9 +159,17 @@ def build(nat: str, routing: str, *, instance: bool = False) -> Net:
             gateway = ec2.create_nat_gateway(SubnetId=public_subnet, AllocationId=allocation)["NatGateway"]
             net.nat_gateways.append(gateway["NatGatewayId"])
             net.outputs[f"NatGateway{LETTERS[az]}Id"] = gateway["NatGatewayId"]
+        if nat == "Regional" and az == 0:
+            # moto has no regional NAT gateways; verify compares IDs only, so a zonal one stands in for it.
+            allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+            gateway = ec2.create_nat_gateway(SubnetId=public_subnet, AllocationId=allocation)["NatGateway"]
+            net.nat_gateways.append(gateway["NatGatewayId"])
+            net.outputs["RegionalNatGatewayId"] = gateway["NatGatewayId"]
 
     for az in range(len(ZONES)):
         via_nat = net.nat_gateways[az if nat == "PerAz" else 0] if nat != "None" else None
+        # NAT64 only through zonal NAT gateways, never the regional one.
+        nat64 = via_nat if nat in ("Single", "PerAz") else None
         # Private: a table per AZ; ::/0 to the egress-only gateway, 0.0.0.0/0 to the AZ's NAT gateway.
         private = table(f"PrivateRouteTable{LETTERS[az]}")
         ec2.create_route(RouteTableId=private, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=net.eigw)
@@ -171,9 +179,9 @@ def build(nat: str, routing: str, *, instance: bool = False) -> Net:
         # IPv6-only: a table per AZ; ::/0 to the egress-only gateway; NAT64 and DNS64 with NAT gateways.
         ipv6_only = table(f"Ipv6OnlyRouteTable{LETTERS[az]}")
         ec2.create_route(RouteTableId=ipv6_only, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=net.eigw)
-        if via_nat:
-            ec2.create_route(RouteTableId=ipv6_only, DestinationIpv6CidrBlock="64:ff9b::/96", NatGatewayId=via_nat)
-        dns64(subnet("Ipv6Only", az, ipv6_only, Ipv6Native=True), via_nat is not None)
+        if nat64:
+            ec2.create_route(RouteTableId=ipv6_only, DestinationIpv6CidrBlock="64:ff9b::/96", NatGatewayId=nat64)
+        dns64(subnet("Ipv6Only", az, ipv6_only, Ipv6Native=True), nat64 is not None)
     # Isolated: one table, no route out in either family.
     isolated = table("IsolatedRouteTable")
     for az in range(len(ZONES)):
@@ -251,14 +259,16 @@ def expected_routes(net: Net, tier: str, az: int) -> dict[str, str]:
         "None": None,
         "Single": net.outputs.get("NatGatewayAId"),
         "PerAz": net.outputs.get(f"NatGateway{'AB'[az]}Id"),
+        "Regional": net.outputs.get("RegionalNatGatewayId"),
     }
     via_nat = nat[net.nat]
+    nat64 = via_nat if net.nat in ("Single", "PerAz") else None
     if tier == "Public":
         return {"0.0.0.0/0": net.igw, "::/0": net.eigw if net.routing == "EgressOnly" else net.igw}
     if tier == "Private":
         return {"::/0": net.eigw} | ({"0.0.0.0/0": via_nat} if via_nat else {})
     if tier == "Ipv6Only":
-        return {"::/0": net.eigw} | ({"64:ff9b::/96": via_nat} if via_nat else {})
+        return {"::/0": net.eigw} | ({"64:ff9b::/96": nat64} if nat64 else {})
     return {}
 
 
@@ -386,7 +396,17 @@ DEVIATIONS = (
         "private-ipv4-nat-route-missing",
         _delete("PrivateRouteTableA", "0.0.0.0/0"),
         ((ROUTES, "PrivateSubnetA"),),
-        nat=("Single", "PerAz"),
+        nat=("Single", "PerAz", "Regional"),
+    ),
+    Deviation(
+        "nat64-route-to-the-regional-nat-gateway",
+        lambda net, ec2: ec2.create_route(
+            RouteTableId=net.tables["Ipv6OnlyRouteTableB"],
+            DestinationIpv6CidrBlock="64:ff9b::/96",
+            NatGatewayId=net.outputs["RegionalNatGatewayId"],
+        ),
+        ((ROUTES, "Ipv6OnlySubnetB"), (DNS64, "Ipv6OnlySubnetB")),
+        nat=("Regional",),
     ),
     Deviation(
         "ipv6only-dns64-on-without-nat64",

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import inputs
+from .costs import cost_line
 from .evaluate import Deployment, EvaluationError, default_azs, evaluate
 from .inputs import InputError
 
@@ -100,6 +101,9 @@ class Plan:
     replaced: frozenset[str] = field(default_factory=frozenset)
     #: Which rule refused it, in a few words (for tables).
     rule: str = ""
+    #: Both sides as evaluated, for the cost lines.
+    old: Deployment | None = field(default=None, compare=False, repr=False)
+    new: Deployment | None = field(default=None, compare=False, repr=False)
 
     @property
     def safe(self) -> bool:
@@ -438,7 +442,7 @@ def plan_from(
         (BLOCK_IN_USE, _block_in_use(old, new, leaving, replaced)),
     )
     rule, refusal = next(((r, why) for r, why in rules if why is not None), ("", None))
-    return Plan(tuple(changes), tuple(exports), refusal, replaced, rule)
+    return Plan(tuple(changes), tuple(exports), refusal, replaced, rule, old, new)
 
 
 # Command line
@@ -497,6 +501,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for warning in warnings + to_warnings:
         print(f"plan: warning: {warning}", file=sys.stderr)
     print("\n".join(plan.lines()))
+    if plan.old is not None and plan.new is not None:
+        print(cost_line(plan.old, args.region, "cost now"))
+        print(cost_line(plan.new, args.region, "cost after"))
     return 0 if plan.safe else 1
 
 

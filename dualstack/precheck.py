@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import inputs
+from .costs import cost_line
 from .evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, default_azs, evaluate
 from .inputs import InputError
 
@@ -92,6 +93,14 @@ def report(checked: Checked, path: Path, region: str, prog: str) -> None:
             f"  {logical_id:<16} {props['AvailabilityZone']:<16} {props.get('CidrBlock', 'no IPv4'):<16} "
             f"/64 #{_ipv6_slot(props['Ipv6CidrBlock']):<3} {routes or 'no default routes'}"
         )
+    regional = any(
+        g["Properties"].get("AvailabilityMode") == "regional"
+        for g in deployment.of_type("AWS::EC2::NatGateway").values()
+    )
+    if regional and any(s["Properties"].get("Ipv6Native") for s in subnets.values()):
+        # kinds.Route refuses NAT64 through a regional NAT gateway: AWS documents NAT64 only for zonal ones.
+        print("  note: the regional NAT gateway carries IPv4 only: IPv6-only subnets get no NAT64 and no DNS64")
+    print(f"  {cost_line(deployment, region)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

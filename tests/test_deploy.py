@@ -89,9 +89,10 @@ def _deploy(*extra: str) -> int:
     return main(["--stack", "s", "--region", "eu-west-1", "--template", str(YAML), *extra])
 
 
-def _current(**parameters: str) -> dict[str, str]:
-    """The parameters describe-stacks lists for a stack of this template: every one, defaults filled in."""
-    template = json.loads((TEMPLATES / "dualstack-vpc.json").read_text(encoding="utf-8"))
+def _current(template_file: Path = TEMPLATES / "dualstack-vpc.json", **parameters: str) -> dict[str, str]:
+    """The parameters describe-stacks lists for a stack of a template (this one by default): every one, defaults
+    filled in."""
+    template = json.loads(template_file.read_text(encoding="utf-8"))
     return {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()} | parameters
 
 
@@ -113,7 +114,8 @@ def test_a_safe_update_prints_its_plan_and_deploys(aws: Aws, capsys: pytest.Capt
     out = capsys.readouterr().out.splitlines()
     # The offline check's subnet list comes first, as precheck prints it.
     assert out[0] == f"deploy: {YAML} with AzCount=3: 14 resources"
-    assert out[4] == "deploy: plan for stack s (eu-west-1):"
+    assert out[4].startswith("  cost: $0.000/h")
+    assert out[5] == "deploy: plan for stack s (eu-west-1):"
     assert "  add      PublicSubnetC (AWS::EC2::Subnet)" in out
     assert out[-1] == "  safe"
     assert aws.subcommands() == ["describe-stacks", "get-template", "list-imports", "list-imports", "deploy"]
@@ -158,7 +160,7 @@ def test_an_imported_export_that_would_change_refuses_the_update(aws: Aws, capsy
 
 def test_the_released_template_with_the_test_instance_is_upgraded_safely(aws: Aws) -> None:
     before = json.loads(BEFORE.read_text(encoding="utf-8"))
-    aws.existing(_current(CreateTestInstance="true", SshIngressCidr="203.0.113.7/32"), before)
+    aws.existing(_current(BEFORE, CreateTestInstance="true", SshIngressCidr="203.0.113.7/32"), before)
     assert _deploy() == 0
     assert aws.subcommands()[-1] == "deploy"
 

@@ -41,9 +41,15 @@ def _actions(plan: Plan) -> dict[str, str]:
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
+    """Exit status, the plan's lines, standard error; a plan ends with the cost before and after the update."""
     status = main(list(argv))
     out, err = capsys.readouterr()
-    return status, out.splitlines(), err
+    lines = out.splitlines()
+    if status != 2:
+        assert lines[-2].startswith("cost now: $"), lines
+        assert lines[-1].startswith("cost after: $"), lines
+        lines = lines[:-2]
+    return status, lines, err
 
 
 # The checks a user can run
@@ -287,3 +293,11 @@ def test_a_new_vpc_takes_its_ipv6_block_and_subnets_along_safely() -> None:
     plan = plan_update(t, {}, t, {"Cidr": "10.0.0.0/20"}, region="eu-west-1")
     assert _actions(plan) == {"Net": REPLACE, "Block": REPLACE, "A": REPLACE}
     assert plan.safe
+
+
+def test_the_plan_ends_with_the_hourly_cost_before_and_after(capsys: pytest.CaptureFixture[str]) -> None:
+    private = str(TEMPLATES / "dualstack-vpc-private.yaml")
+    assert main([private, "--from", "AzCount=3", "--to", "AzCount=3", "NatGateways=PerAz"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].startswith("cost now: $0.000/h")
+    assert lines[-1].startswith("cost after: $0.150/h (about $110/month) (3 NAT gateway-hours x $0.045")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED
+from dualstack.evaluate import evaluate
 from dualstack.plan import MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
 
 from .conftest import LARGEST, TEMPLATES, rendered
@@ -301,3 +302,22 @@ def test_the_plan_ends_with_the_hourly_cost_before_and_after(capsys: pytest.Capt
     lines = capsys.readouterr().out.splitlines()
     assert lines[-2].startswith("cost now: $0.000/h")
     assert lines[-1].startswith("cost after: $0.150/h (about $110/month) (3 NAT gateway-hours x $0.045")
+
+
+@pytest.mark.parametrize("azs", ["1", "2", "3"])
+@pytest.mark.parametrize(("vpc", "size"), [("10.0.0.0/16", "24"), ("172.16.0.0/20", "26"), ("192.168.8.0/22", "28")])
+def test_a_released_stack_keeps_every_subnet_address_when_upgraded_with_the_new_options_at_their_defaults(
+    azs: str, vpc: str, size: str
+) -> None:
+    old = {"AzCount": azs, "VpcCidrBlock": vpc, "SubnetPrefixLength": size}
+    new_template = json.loads((TEMPLATES / "dualstack-vpc.json").read_text(encoding="utf-8"))
+    assert {"MapPublicIpOnLaunch", "GatewayEndpoints"} <= set(new_template["Parameters"]) - set(_before()["Parameters"])
+
+    def addresses(template: dict[str, Any]) -> dict[str, tuple[str, str]]:
+        subnets = evaluate(template, old, region="eu-west-1").of_type("AWS::EC2::Subnet")
+        return {k: (v["Properties"]["CidrBlock"], v["Properties"]["Ipv6CidrBlock"]) for k, v in subnets.items()}
+
+    assert addresses(new_template) == addresses(_before())
+    plan = plan_update(_before(), old, new_template, old, region="eu-west-1")
+    assert plan.safe
+    assert not [c for c in plan.changes if c.resource_type == "AWS::EC2::Subnet" and c.action != MODIFY]

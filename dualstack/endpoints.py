@@ -60,12 +60,12 @@ def add_gateway_endpoints(
     dual_stack = [tier for tier in leaving if tier.kind.has_ipv4]
     ipv6_only = [tier for tier in leaving if not tier.kind.has_ipv4]
     planned = [
-        (names.S3_GATEWAY_ENDPOINT, "s3", "dualstack", dual_stack, "S3, for the dual-stack tiers"),
-        (names.S3_IPV6_GATEWAY_ENDPOINT, "s3", "ipv6", ipv6_only, "S3, for the IPv6-only tiers"),
-        (names.DYNAMODB_GATEWAY_ENDPOINT, "dynamodb", "ipv4", dual_stack, "DynamoDB, for the dual-stack tiers"),
+        (names.S3_GATEWAY_ENDPOINT, "s3", "dualstack", dual_stack, "S3, for the dual-stack tiers", "s3"),
+        (names.S3_IPV6_GATEWAY_ENDPOINT, "s3", "ipv6", ipv6_only, "S3, for the IPv6-only tiers", "s3-ipv6"),
+        (names.DYNAMODB_GATEWAY_ENDPOINT, "dynamodb", "ipv4", dual_stack, "DynamoDB, for the dual-stack tiers", "ddb"),
     ]
     made = []
-    for logical_id, service, address_type, served, description in planned:
+    for logical_id, service, address_type, served, description, tag in planned:
         if not served:
             continue
         endpoint = ec2.VPCEndpoint(
@@ -75,6 +75,7 @@ def add_gateway_endpoints(
             ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
             IpAddressType=address_type,
             RouteTableIds=_tables_in_use(served, params.az_conditions),
+            Tags=names.name_tags(tag),
             Condition=names.HAS_GATEWAY_ENDPOINTS,
         )
         made.append(GatewayEndpoint(t.add_resource(endpoint), description))

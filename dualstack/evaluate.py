@@ -8,7 +8,8 @@ lets the tests prove, without AWS, that every subnet CIDR and every
 ``Fn::Select`` index is valid for every parameter set a user can choose.
 
 Resource IDs are placeholders (``<PublicSubnetA>``); attributes are placeholders
-too, except the VPC's ``CidrBlock`` (its CIDR property) and ``Ipv6CidrBlocks``
+too, except the VPC's ``CidrBlock`` (its CIDR property, or an example block of the netmask asked of an IPv4
+IPAM pool) and ``Ipv6CidrBlocks``
 (one example /56), and a subnet's ``Ipv6CidrBlocks`` (its own block), which the
 address arithmetic needs.
 """
@@ -25,6 +26,10 @@ from typing import Any
 EXAMPLE_VPC_IPV6_BLOCK = "2001:db8:1234:1a00::/56"
 #: The /56 a replaced VPC, or a VPC whose IPv6 block is replaced, gets instead (see ``evaluate(replaced=...)``).
 REPLACEMENT_VPC_IPV6_BLOCK = "2001:db8:5678:2b00::/56"
+#: Where the evaluator pretends an IPv4 IPAM pool allocates the VPC's block (of the asked netmask), and a
+#: replaced VPC's block.
+EXAMPLE_VPC_IPV4_IPAM_BASE = "10.64.0.0"
+REPLACEMENT_VPC_IPV4_IPAM_BASE = "10.128.0.0"
 
 _NO_VALUE = object()
 
@@ -245,7 +250,12 @@ class _Evaluator:
         resource = self.template["Resources"][name]
         if resource["Type"] == "AWS::EC2::VPC":
             if attribute == "CidrBlock":
-                return self.eval(resource["Properties"]["CidrBlock"], where)
+                block = self.eval(resource["Properties"].get("CidrBlock", {"Ref": "AWS::NoValue"}), where)
+                if block is not _NO_VALUE:
+                    return block
+                netmask = self.eval(resource["Properties"].get("Ipv4NetmaskLength"), where)
+                base = REPLACEMENT_VPC_IPV4_IPAM_BASE if name in self.replaced else EXAMPLE_VPC_IPV4_IPAM_BASE
+                return f"{base}/{netmask}"
             if attribute == "Ipv6CidrBlocks":
                 return [REPLACEMENT_VPC_IPV6_BLOCK if self._ipv6_block_replaced(name) else EXAMPLE_VPC_IPV6_BLOCK]
         if resource["Type"] == "AWS::EC2::Subnet" and attribute == "Ipv6CidrBlocks":

@@ -37,6 +37,9 @@ TEST_INSTANCE_PROFILE = "TestInstanceProfile"
 VPC_CIDR_BLOCK_PARAM = "VpcCidrBlock"
 SUBNET_PREFIX_LENGTH_PARAM = "SubnetPrefixLength"
 AZ_COUNT_PARAM = "AzCount"
+IPV4_SOURCE_PARAM = "Ipv4Source"
+IPV4_IPAM_POOL_ID_PARAM = "Ipv4IpamPoolId"
+IPV4_NETMASK_LENGTH_PARAM = "Ipv4NetmaskLength"
 IPV6_SOURCE_PARAM = "Ipv6Source"
 IPV6_IPAM_POOL_ID_PARAM = "Ipv6IpamPoolId"
 PUBLIC_IPV6_ROUTING_PARAM = kinds.PUBLIC_IPV6_ROUTING.parameter
@@ -53,6 +56,7 @@ KEY_NAME_PARAM = "KeyName"
 SSH_INGRESS_CIDR_PARAM = "SshIngressCidr"
 
 # Conditions on those parameters.
+IPV4_FROM_IPAM = "Ipv4FromIpam"
 IPV6_FROM_IPAM = "Ipv6FromIpam"
 PUBLIC_IPV6_EGRESS_ONLY = "PublicIpv6EgressOnly"
 HAS_NAT_GATEWAYS = "HasNatGateways"

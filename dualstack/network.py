@@ -29,11 +29,17 @@ class Network:
 
 
 def add_network(t: Template, params: Parameters) -> Network:
-    """Add the VPC, its IPv6 /56 (Amazon's or from IPAM), the Internet Gateway (attached) and the egress-only one."""
+    """Add the VPC (IPv4 from the parameter or IPAM), its IPv6 /56 (Amazon's or from IPAM), the Internet Gateway
+    (attached) and the egress-only one."""
+    ipv4_ipam = names.IPV4_FROM_IPAM
     vpc = t.add_resource(
         ec2.VPC(
             names.VPC,
-            CidrBlock=params.vpc_cidr_block.ref(),
+            # Exactly one IPv4 source: the CIDR parameter, or a pool and a netmask (each needs the other). All
+            # three are create-only: switching the source replaces the VPC.
+            CidrBlock=If(ipv4_ipam, NoValue, params.vpc_cidr_block.ref()),
+            Ipv4IpamPoolId=If(ipv4_ipam, params.ipv4_ipam_pool_id.ref(), NoValue),
+            Ipv4NetmaskLength=If(ipv4_ipam, params.ipv4_netmask_length.ref(), NoValue),
             EnableDnsSupport=True,
             EnableDnsHostnames=True,
             Tags=names.name_tags(),

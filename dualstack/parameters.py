@@ -50,6 +50,7 @@ EGRESS_ONLY, BIDIRECTIONAL = kinds.PUBLIC_IPV6_ROUTING.values
 NAT_NONE, NAT_SINGLE, NAT_PER_AZ, NAT_REGIONAL = kinds.NAT_GATEWAYS.values
 FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3 = "None", "CloudWatchLogs", "S3"
 IPV6_AMAZON, IPV6_IPAM = "Amazon", "Ipam"
+IPV4_STATIC, IPV4_IPAM = "Static", "Ipam"
 ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB = "None", "S3AndDynamoDB"
 
 
@@ -87,6 +88,8 @@ class Parameters:
 
     form: ConsoleForm
     vpc_cidr_block: Parameter
+    ipv4_ipam_pool_id: Parameter
+    ipv4_netmask_length: Parameter
     subnet_prefix_length: Parameter
     ipv6_ipam_pool_id: Parameter
     #: ``None`` in a one-AZ template, which has nothing to choose.
@@ -129,6 +132,63 @@ def vpc_cidr_pattern(spec: TemplateSpec) -> str:
     return rf"^({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/({prefixes})$"
 
 
+def _add_ipv4_ipam(t: Template, spec: TemplateSpec, form: ConsoleForm, group: str) -> tuple[Parameter, Parameter]:
+    """IPv4 from an IPAM pool instead of ``VpcCidrBlock``: a source, the pool and the netmask to ask it for."""
+    source = form.add(
+        t,
+        group,
+        "IPv4 source",
+        Parameter(
+            names.IPV4_SOURCE_PARAM,
+            Type="String",
+            Default=IPV4_STATIC,
+            AllowedValues=[IPV4_STATIC, IPV4_IPAM],
+            ConstraintDescription=_ONE_OF,
+            Description=(
+                "Static: the VPC IPv4 CIDR block above. Ipam: a block of the netmask below from the IPv4 IPAM pool "
+                "below, so VPCs of many accounts never overlap." + FIXED
+            ),
+        ),
+    )
+    pool = form.add(
+        t,
+        group,
+        "IPv4 IPAM pool ID (Ipam only)",
+        Parameter(
+            names.IPV4_IPAM_POOL_ID_PARAM,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^(ipam-pool-[0-9a-f]+)?$",
+            ConstraintDescription="must be empty or an IPAM pool ID such as ipam-pool-0123456789abcdef0",
+            Description="ID of an IPv4 IPAM pool; used only when the IPv4 source is Ipam." + FIXED,
+        ),
+    )
+    prefixes = [str(p) for p in range(LARGEST_VPC_PREFIX, spec.smallest_vpc_prefix + 1)]
+    netmask = form.add(
+        t,
+        group,
+        "IPv4 netmask length from IPAM (Ipam only)",
+        Parameter(
+            names.IPV4_NETMASK_LENGTH_PARAM,
+            Type="Number",
+            Default=prefixes[0],
+            AllowedValues=prefixes,
+            ConstraintDescription=_ONE_OF,
+            Description="Prefix length of the block IPAM allocates to the VPC; used only when the source is Ipam."
+            + FIXED,
+        ),
+    )
+    t.add_condition(names.IPV4_FROM_IPAM, Equals(source.ref(), IPV4_IPAM))
+    require_value(
+        t,
+        "Ipv4IpamPoolRequired",
+        Equals(source.ref(), IPV4_IPAM),
+        pool,
+        "Ipv4Source is Ipam: set Ipv4IpamPoolId to the ID of an IPv4 IPAM pool",
+    )
+    return pool, netmask
+
+
 def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter]:
     group = "Addresses"
     vpc_cidr_block = form.add(
@@ -144,7 +204,7 @@ def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[
                 f"must be an IPv4 CIDR block from /{LARGEST_VPC_PREFIX} to /{spec.smallest_vpc_prefix}, "
                 "such as 10.0.0.0/16"
             ),
-            Description="IPv4 range of the VPC. Subnets are cut from its start." + FIXED,
+            Description="IPv4 range of the VPC (Static IPv4 source). Subnets are cut from its start." + FIXED,
         ),
     )
     example = 24 if 24 in spec.subnet_prefixes else spec.subnet_prefixes[-1]
@@ -416,12 +476,15 @@ def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
     """Add every parameter the template's tiers need, with their conditions, rules and mapping."""
     form = ConsoleForm()
     vpc_cidr_block, subnet_prefix_length, pool = _add_addresses(t, spec, form)
+    ipv4_pool, ipv4_netmask = _add_ipv4_ipam(t, spec, form, "Addresses")
     az_count, az_conditions = _add_az_count(t, spec, form)
     nat_gateways = _add_routing(t, spec, form, az_conditions)
     retention, bucket = _add_flow_logs(t, form)
     return Parameters(
         form=form,
         vpc_cidr_block=vpc_cidr_block,
+        ipv4_ipam_pool_id=ipv4_pool,
+        ipv4_netmask_length=ipv4_netmask,
         subnet_prefix_length=subnet_prefix_length,
         ipv6_ipam_pool_id=pool,
         az_count=az_count,

@@ -93,6 +93,12 @@ def report(checked: Checked, path: Path, region: str, prog: str) -> None:
             f"  {logical_id:<16} {props['AvailabilityZone']:<16} {props.get('CidrBlock', 'no IPv4'):<16} "
             f"/64 #{_ipv6_slot(props['Ipv6CidrBlock']):<3} {routes or 'no default routes'}"
         )
+    vpc = deployment.resources.get("Vpc", {}).get("Properties", {})
+    if "Ipv4IpamPoolId" in vpc:
+        print(
+            f"  note: IPv4 from IPAM: the IPv4 blocks shown are cut from an example /{vpc.get('Ipv4NetmaskLength')};"
+            " the pool allocates the real one"
+        )
     regional = any(
         g["Properties"].get("AvailabilityMode") == "regional"
         for g in deployment.of_type("AWS::EC2::NatGateway").values()

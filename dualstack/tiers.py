@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import AWSHelperFn, Cidr, GetAZs, If, NoValue, Select, Template, ec2
+from troposphere import AWSHelperFn, Cidr, GetAtt, GetAZs, If, NoValue, Select, Template, ec2
 
 from . import kinds, names
 from .kinds import ROUTE_TARGET_PROPERTY, Route, Target, TierKind
@@ -94,11 +94,12 @@ def add_subnets(
         slot = spec.slot(kind, az)
         extra: dict[str, Any] = {}
         if kind.has_ipv4:
-            # The IPv4 block comes from the VpcCidrBlock parameter through Ref, and the IPv6
-            # one through Fn::Select of the VPC's Ipv6CidrBlocks: the documented functions
-            # inside Fn::Cidr are Ref and Fn::Select (Fn::GetAtt directly inside is not).
+            # The IPv4 block is cut from the VPC's CidrBlock attribute, which is the VpcCidrBlock parameter or
+            # what IPAM allocated: Fn::GetAtt inside Fn::Cidr is the Fn::Cidr reference's own example
+            # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html)
+            # and what AWS CDK's AwsIpam emits (aws-ec2/lib/ip-addresses.ts).
             extra["CidrBlock"] = Select(
-                slot, Cidr(params.vpc_cidr_block.ref(), spec.subnet_slots, params.ipv4_cidr_bits())
+                slot, Cidr(GetAtt(network.vpc, "CidrBlock"), spec.subnet_slots, params.ipv4_cidr_bits())
             )
         else:
             extra["Ipv6Native"] = True

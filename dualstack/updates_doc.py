@@ -25,12 +25,16 @@ BASE = {
     "SshIngressCidr": "203.0.113.7/32",
     "FlowLogS3BucketArn": "arn:aws:s3:::example-flow-logs",
     "Ipv6IpamPoolId": "ipam-pool-0123456789abcdef0",
+    "Ipv4IpamPoolId": "ipam-pool-0123456789abcdef0",
 }
 #: Parameters that matter only under another's value: their changes are planned with it set.
 CONTEXT = {
     "FlowLogRetentionDays": {"FlowLogs": "CloudWatchLogs"},
     "FlowLogS3BucketArn": {"FlowLogs": "S3"},
     "Ipv6IpamPoolId": {"Ipv6Source": "Ipam"},
+    "Ipv4IpamPoolId": {"Ipv4Source": "Ipam"},
+    # The smallest subnets, which every netmask the template offers can hold.
+    "Ipv4NetmaskLength": {"Ipv4Source": "Ipam", "SubnetPrefixLength": "28"},
     "KeyName": {"CreateTestInstance": "true"},
     "SshIngressCidr": {"CreateTestInstance": "true"},
     "TestInstanceImageId": {"CreateTestInstance": "true"},
@@ -48,6 +52,7 @@ EXAMPLES = {
     ),
     "FlowLogS3BucketArn": ("arn:aws:s3:::example-flow-logs", "arn:aws:s3:::other-flow-logs"),
     "Ipv6IpamPoolId": ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
+    "Ipv4IpamPoolId": ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
 }
 
 

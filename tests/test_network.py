@@ -12,7 +12,13 @@ def test_vpc_has_dns_support_and_hostnames_and_cidr_from_parameter(shipped: dict
     assert vpc["Type"] == "AWS::EC2::VPC"
     assert vpc["Properties"]["EnableDnsSupport"] is True
     assert vpc["Properties"]["EnableDnsHostnames"] is True
-    assert vpc["Properties"]["CidrBlock"] == {"Ref": "VpcCidrBlock"}
+    # The parameter, unless the IPv4 source is IPAM: then a pool and a netmask instead.
+    assert vpc["Properties"]["CidrBlock"] == {
+        "Fn::If": ["Ipv4FromIpam", {"Ref": "AWS::NoValue"}, {"Ref": "VpcCidrBlock"}]
+    }
+    assert vpc["Properties"]["Ipv4IpamPoolId"] == {
+        "Fn::If": ["Ipv4FromIpam", {"Ref": "Ipv4IpamPoolId"}, {"Ref": "AWS::NoValue"}]
+    }
 
 
 def test_both_gateways_belong_to_the_vpc(shipped: dict[str, Any]) -> None:

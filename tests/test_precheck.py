@@ -89,3 +89,12 @@ def test_a_regional_nat_gateway_beside_ipv6_only_subnets_is_said_to_carry_no_nat
     assert "note: the regional NAT gateway carries IPv4 only: IPv6-only subnets get no NAT64 and no DNS64" in out
     assert main([str(template), "NatGateways=PerAz"]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+def test_ipv4_from_ipam_is_said_to_show_example_addresses(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [YAML, "Ipv4Source=Ipam", "Ipv4IpamPoolId=ipam-pool-0123456789abcdef0", "Ipv4NetmaskLength=20"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "note: IPv4 from IPAM: the IPv4 blocks shown are cut from an example /20" in out
+    assert main([YAML]) == 0
+    assert "note:" not in capsys.readouterr().out

@@ -332,3 +332,47 @@ def test_every_select_index_is_in_range_in_the_region_with_fewest_zones() -> Non
         if spec.max_azs > len(zones):
             with pytest.raises(EvaluationError, match="nonexistent value at index"):
                 evaluate(rendered(spec), az_params(spec, len(zones) + 1), region=fewest, azs=zones)
+
+
+@pytest.mark.parametrize("spec", [*SHIPPED, LARGEST], ids=spec_id)
+def test_ipv4_from_ipam_cuts_every_subnet_from_the_allocated_block_for_every_netmask(spec: TemplateSpec) -> None:
+    template = rendered(spec)
+    netmasks = [int(n) for n in template["Parameters"]["Ipv4NetmaskLength"]["AllowedValues"]]
+    assert netmasks == list(range(16, spec.smallest_vpc_prefix + 1))
+    evaluated = 0
+    for netmask, subnet_prefix in itertools.product(netmasks, spec.subnet_prefixes):
+        choices = {
+            **az_params(spec, spec.max_azs),
+            "Ipv4Source": "Ipam",
+            "Ipv4IpamPoolId": "ipam-pool-0123456789abcdef0",
+            "Ipv4NetmaskLength": str(netmask),
+            "SubnetPrefixLength": str(subnet_prefix),
+        }
+        if subnet_prefix < netmask + spec.slot_bits:
+            with pytest.raises(EvaluationError, match="Fn::Cidr"):
+                evaluate(template, choices)
+            continue
+        deployment = evaluate(template, choices)
+        vpc = deployment.resources["Vpc"]["Properties"]
+        assert "CidrBlock" not in vpc
+        assert (vpc["Ipv4IpamPoolId"], vpc["Ipv4NetmaskLength"]) == ("ipam-pool-0123456789abcdef0", str(netmask))
+        # The evaluator's stand-in for the block IPAM allocates.
+        block = ipaddress.ip_network(f"10.64.0.0/{netmask}")
+        ipv4 = [b for _, b, _ in _subnet_blocks(deployment) if b is not None]
+        assert len(ipv4) == spec.max_azs * sum(kind.has_ipv4 for kind in spec.tiers)
+        for a in ipv4:
+            assert a.subnet_of(block), (a, block)  # type: ignore[arg-type]
+            assert a.prefixlen == subnet_prefix, a
+        assert not any(a.overlaps(b) for a, b in itertools.combinations(ipv4, 2))
+        evaluated += 1
+    assert evaluated > len(netmasks)
+
+
+def test_ipv4_from_ipam_needs_a_pool_and_static_needs_no_pool() -> None:
+    template = rendered(SHIPPED[0])
+    with pytest.raises(EvaluationError, match="Ipv4IpamPoolId"):
+        evaluate(template, {"Ipv4Source": "Ipam"})
+    static = evaluate(template, {"Ipv4IpamPoolId": "ipam-pool-0123456789abcdef0"}).resources["Vpc"]["Properties"]
+    assert static["CidrBlock"] == "10.0.0.0/16"
+    assert "Ipv4IpamPoolId" not in static
+    assert "Ipv4NetmaskLength" not in static

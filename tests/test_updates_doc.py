@@ -22,6 +22,9 @@ FIXED = {
     "SubnetPrefixLength": OVERLAP,
     "Ipv6Source": BLOCK_IN_USE,
     "Ipv6IpamPoolId": BLOCK_IN_USE,
+    "Ipv4Source": GATEWAY_MOVES,
+    "Ipv4IpamPoolId": GATEWAY_MOVES,
+    "Ipv4NetmaskLength": GATEWAY_MOVES,
 }
 #: Contexts the other parameters are held at: the defaults; the test instance on; every option on.
 CONTEXTS = {

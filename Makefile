@@ -20,18 +20,23 @@ TO ?=
 FROM_TEMPLATE ?=
 JSON ?=
 AWS ?= aws
+STACKSET ?=
+OUS ?=
+TARGET_REGIONS ?=
+CALL_AS ?=
 
 # What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":
 # never as text pasted into a shell line, so no value can run as a command. $(value) keeps a `$(...)` in a
 # value literal instead of expanding it.
-USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE
+USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE STACKSET OUS \
+	TARGET_REGIONS CALL_AS
 $(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
 export $(USER_VARS)
 
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 
-.PHONY: help venv template test check lint typecheck pytest bench plan deploy verify lint-template lock clean \
+.PHONY: help venv template test check lint typecheck pytest bench plan deploy stackset verify lint-template lock clean \
 	python-version aws-cli
 
 help: ## List the targets
@@ -89,6 +94,13 @@ deploy: python-version aws-cli $(STAMP) ## Plan, then aws cloudformation deploy:
 	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack.deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    $${FORCE:+--force} "$${params[@]}"
+
+stackset: python-version aws-cli $(STAMP) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [CALL_AS=DELEGATED_ADMIN] [FORCE=1]
+	@[ -n "$$STACKSET" ] || { echo "make stackset: set STACKSET=<stack set name>" >&2; exit 2; }
+	@[ -n "$$REGION" ] || { echo "make stackset: set REGION=<administration region, such as eu-west-1>" >&2; exit 2; }
+	@read -ra params <<< "$$PARAMS"; \
+	  "$(PY)" -m dualstack.stackset --name "$$STACKSET" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
+	    --ous "$$OUS" --regions "$$TARGET_REGIONS" $${CALL_AS:+--call-as "$$CALL_AS"} $${FORCE:+--force} "$${params[@]}"
 
 verify: python-version $(STAMP) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
 	@[ -n "$$STACK" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }

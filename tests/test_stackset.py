@@ -1,0 +1,166 @@
+"""make stackset: the shipped templates are valid for StackSets, and the orchestration against a stub ``aws``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.helpers import AVAILABILITY_ZONES, REGIONS
+
+from dualstack.limits import TEMPLATE_BODY_LIMIT
+from dualstack.stackset import main
+
+from .conftest import TEMPLATES
+from .test_deploy import Aws
+
+YAML = TEMPLATES / "dualstack-vpc-private.yaml"
+NOT_FOUND = (
+    "\nAn error occurred (StackSetNotFoundException) when calling the DescribeStackSet operation: "
+    "StackSet s not found\n"
+)
+TARGETS = ["--ous", "ou-ab12-cdef3456,ou-ab12-98765432", "--regions", "eu-west-1,us-east-1"]
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+# What a template needs to be deployed by StackSets into many accounts and regions.
+
+
+def test_shipped_templates_name_no_account_region_or_zone(shipped: dict[str, Any]) -> None:
+    zones = {zone for region in AVAILABILITY_ZONES.values() for zone in region}
+    for section in ("Resources", "Outputs", "Conditions", "Rules"):
+        for text in _strings(shipped.get(section, {})):
+            assert not re.search(r"(?<!\d)\d{12}(?!\d)", text), text
+            assert not [region for region in REGIONS if region in text], text
+            assert not [zone for zone in zones if zone in text], text
+
+
+def test_shipped_templates_export_names_unique_per_stack_instance(shipped: dict[str, Any]) -> None:
+    # Each stack instance is a stack of its own in one account and region, named by StackSets.
+    for key, output in shipped["Outputs"].items():
+        assert output["Export"]["Name"] == {"Fn::Sub": f"${{AWS::StackName}}-{key}"}
+
+
+def test_shipped_templates_need_only_capability_iam_and_fit_the_template_body_limit(shipped_spec: Any) -> None:
+    template = json.loads((TEMPLATES / f"{shipped_spec.name}.json").read_text(encoding="utf-8"))
+    resources = template["Resources"].values()
+    assert any(r["Type"].startswith("AWS::IAM::") for r in resources)
+    # No fixed names: two instances in one account (or the account's other stacks) never collide, and
+    # CAPABILITY_NAMED_IAM is not needed.
+    for resource in resources:
+        fixed = [k for k in resource["Properties"] if k.endswith("Name") and isinstance(resource["Properties"][k], str)]
+        assert fixed == [] or resource["Type"] == "AWS::EC2::Instance", (resource["Type"], fixed)
+    for fmt in ("yaml", "json"):
+        assert len((TEMPLATES / f"{shipped_spec.name}.{fmt}").read_bytes()) <= TEMPLATE_BODY_LIMIT
+
+
+# The orchestration.
+
+
+@pytest.fixture
+def aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Aws:
+    stub = Aws(tmp_path, monkeypatch)
+    for command in ("create-stack-set", "create-stack-instances", "update-stack-set"):
+        stub.reply(command, stdout={"OperationId": "op-1"})
+    return stub
+
+
+def _existing(aws: Aws, **parameters: str) -> None:
+    template = json.loads(YAML.with_suffix(".json").read_text(encoding="utf-8"))
+    values = {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()} | parameters
+    stack_set = {
+        "StackSetName": "s",
+        "TemplateBody": YAML.read_text(encoding="utf-8"),
+        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
+    }
+    aws.reply("describe-stack-set", stdout={"StackSet": stack_set})
+
+
+def _stackset(*extra: str) -> int:
+    return main(["--name", "s", "--region", "eu-west-1", "--template", str(YAML), *TARGETS, *extra])
+
+
+def test_a_new_stack_set_is_created_service_managed_then_its_instances(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
+    assert _stackset("NatGateways=Single", "--call-as", "DELEGATED_ADMIN") == 0
+    describe, create, instances = aws.calls()
+    assert describe[1] == "describe-stack-set"
+    assert create == [
+        "cloudformation", "create-stack-set", "--stack-set-name", "s", "--region", "eu-west-1",
+        "--template-body", f"file://{YAML}", "--parameters", "ParameterKey=NatGateways,ParameterValue=Single",
+        "--capabilities", "CAPABILITY_IAM", "--permission-model", "SERVICE_MANAGED",
+        "--auto-deployment", "Enabled=true,RetainStacksOnAccountRemoval=false", "--call-as", "DELEGATED_ADMIN",
+    ]  # fmt: skip
+    assert instances == [
+        "cloudformation", "create-stack-instances", "--stack-set-name", "s", "--region", "eu-west-1",
+        "--deployment-targets", "OrganizationalUnitIds=ou-ab12-cdef3456,ou-ab12-98765432",
+        "--regions", "eu-west-1", "us-east-1",
+        "--operation-preferences", "FailureToleranceCount=0,MaxConcurrentCount=1", "--call-as", "DELEGATED_ADMIN",
+    ]  # fmt: skip
+    assert "creating it, no update to plan" in capsys.readouterr().out
+
+
+def test_an_existing_stack_set_is_planned_for_each_region_then_updated(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _existing(aws, NatGateways="Single")
+    assert _stackset("AzCount=3") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if line.startswith("stackset: plan")] == [
+        "stackset: plan for the instances in eu-west-1:",
+        "stackset: plan for the instances in us-east-1:",
+    ]
+    assert "  add      PrivateSubnetC (AWS::EC2::Subnet)" in out
+    assert aws.subcommands() == ["describe-stack-set", "update-stack-set"]
+    update = aws.calls()[-1]
+    # Parameters not given keep their current values.
+    assert "ParameterKey=NatGateways,ParameterValue=Single" in update
+    assert "ParameterKey=AzCount,ParameterValue=3" in update
+    assert update[update.index("--regions") + 1 : update.index("--operation-preferences")] == ["eu-west-1", "us-east-1"]
+
+
+def test_a_refused_plan_changes_nothing_unless_forced(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    _existing(aws)
+    assert _stackset("VpcCidrBlock=10.9.0.0/16") == 1
+    assert aws.subcommands() == ["describe-stack-set"]
+    assert "stackset: refused, nothing changed" in capsys.readouterr().err
+    assert _stackset("VpcCidrBlock=10.9.0.0/16", "--force") == 0
+    assert aws.subcommands()[-1] == "update-stack-set"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--ous", "ou-x", "--regions", "eu-west-1"], "--ous: 'ou-x' is not an organisational unit ID"),
+        (["--ous", "", "--regions", "eu-west-1"], "--ous: give at least one organisational unit"),
+        (["--ous", "ou-ab12-cdef3456", "--regions", "eu-west-1,mars-1"], "--regions: unknown region 'mars-1'"),
+        (["--ous", "ou-ab12-cdef3456", "--regions", ""], "--regions: give at least one region"),
+        ([*TARGETS, "--call-as", "ROOT"], "--call-as: 'ROOT' is not SELF or DELEGATED_ADMIN"),
+        ([*TARGETS, "NatGateways=Twice"], "NatGateways"),
+    ],
+)
+def test_bad_input_is_one_line_and_calls_no_aws(
+    aws: Aws, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--name", "s", "--region", "eu-west-1", "--template", str(YAML), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stackset: error: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert aws.calls() == []

@@ -51,6 +51,8 @@ NAT_NONE, NAT_SINGLE, NAT_PER_AZ, NAT_REGIONAL = kinds.NAT_GATEWAYS.values
 FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3 = "None", "CloudWatchLogs", "S3"
 IPV6_AMAZON, IPV6_IPAM = "Amazon", "Ipam"
 IPV4_STATIC, IPV4_IPAM = "Static", "Ipam"
+#: A tier's subnets fill their slot (``SubnetPrefixLength``).
+SAME_SIZE = "Same"
 ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB = "None", "S3AndDynamoDB"
 
 
@@ -100,6 +102,13 @@ class Parameters:
     nat_gateways: Parameter | None
     flow_log_retention_days: Parameter
     flow_log_s3_bucket_arn: Parameter
+    #: Per tier kind with IPv4 (by name): its own subnet size, ``Same`` for the slot's.
+    tier_prefix_lengths: dict[str, Parameter] = field(default_factory=dict)
+
+    def tier_ipv4_cidr_bits(self, kind: kinds.TierKind) -> Select:
+        """Host bits of a subnet of ``kind`` of its own size (not ``Same``), as ``ipv4_cidr_bits`` looks them up."""
+        own = self.tier_prefix_lengths[kind.name]
+        return Select(0, FindInMap(names.SUBNET_SIZES_MAPPING, own.ref(), names.IPV4_CIDR_BITS))
 
     def ipv4_cidr_bits(self) -> Select:
         """Host bits of an IPv4 subnet, for ``Fn::Cidr``, looked up from the chosen prefix length.
@@ -189,7 +198,9 @@ def _add_ipv4_ipam(t: Template, spec: TemplateSpec, form: ConsoleForm, group: st
     return pool, netmask
 
 
-def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter]:
+def _add_addresses(
+    t: Template, spec: TemplateSpec, form: ConsoleForm, tier_sizes: dict[str, Parameter]
+) -> tuple[Parameter, Parameter, Parameter]:
     group = "Addresses"
     vpc_cidr_block = form.add(
         t,
@@ -225,6 +236,27 @@ def _add_addresses(t: Template, spec: TemplateSpec, form: ConsoleForm) -> tuple[
             ),
         ),
     )
+    for kind in spec.tiers:
+        if not kind.has_ipv4:
+            continue
+        tier_size = form.add(
+            t,
+            group,
+            f"{kind.prefix} subnet size (Same, or a longer prefix)",
+            Parameter(
+                names.tier_prefix_length_param(kind),
+                Type="String",
+                Default=SAME_SIZE,
+                AllowedValues=[SAME_SIZE, *(str(p) for p in spec.subnet_prefixes)],
+                ConstraintDescription=_ONE_OF,
+                Description=(
+                    f"Same: {kind.name} subnets fill their slot (the subnet size above). A prefix length at least "
+                    "that long: smaller subnets at the start of each slot, for tiers that need fewer addresses." + FIXED
+                ),
+            ),
+        )
+        t.add_condition(names.tier_fills_slot(kind), Equals(tier_size.ref(), SAME_SIZE))
+        tier_sizes[kind.name] = tier_size
     t.add_mapping(
         names.SUBNET_SIZES_MAPPING,
         {str(p): {names.IPV4_CIDR_BITS: [str(32 - p)]} for p in spec.subnet_prefixes},
@@ -475,7 +507,8 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
 def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
     """Add every parameter the template's tiers need, with their conditions, rules and mapping."""
     form = ConsoleForm()
-    vpc_cidr_block, subnet_prefix_length, pool = _add_addresses(t, spec, form)
+    tier_sizes: dict[str, Parameter] = {}
+    vpc_cidr_block, subnet_prefix_length, pool = _add_addresses(t, spec, form, tier_sizes)
     ipv4_pool, ipv4_netmask = _add_ipv4_ipam(t, spec, form, "Addresses")
     az_count, az_conditions = _add_az_count(t, spec, form)
     nat_gateways = _add_routing(t, spec, form, az_conditions)
@@ -492,6 +525,7 @@ def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
         nat_gateways=nat_gateways,
         flow_log_retention_days=retention,
         flow_log_s3_bucket_arn=bucket,
+        tier_prefix_lengths=tier_sizes,
     )
 
 

@@ -40,6 +40,8 @@ CONTEXT = {
     "TestInstanceImageId": {"CreateTestInstance": "true"},
     "TestInstanceType": {"CreateTestInstance": "true"},
 }
+#: A tier's own subnet size: planned with the largest slots (the first ``SubnetPrefixLength``).
+TIER_SIZES = ("PublicSubnetPrefixLength", "PrivateSubnetPrefixLength", "IsolatedSubnetPrefixLength")
 #: Two values for each parameter that lists no ``AllowedValues``; planned in both directions.
 EXAMPLES = {
     "VpcCidrBlock": ("10.0.0.0/16", "10.1.0.0/16"),
@@ -85,6 +87,9 @@ def transitions(
     evaluations: dict[tuple[Any, ...], Deployment] = {}
     for name in sorted(declared):
         context = {k: v for k, v in {**BASE, **CONTEXT.get(name, {}), **(extra or {})}.items() if k in declared}
+        if name in TIER_SIZES and "SubnetPrefixLength" not in (extra or {}):
+            # Slots as large as the template allows, so that every size a tier may have fits in its slot.
+            context["SubnetPrefixLength"] = parameter_values(template, "SubnetPrefixLength")[0]
         context.pop(name, None)
         values = parameter_values(template, name)
         for before in values:
@@ -136,7 +141,9 @@ def updates_doc() -> str:
         "`python -m dualstack.plan` for each shipped template (region "
         f"{REGION}; the other parameters at their defaults, with {', '.join(f'`{k}={v}`' for k, v in BASE.items())};",
         "a parameter that matters only under another's value is planned with that value set:",
-        ", ".join(f"`{k}` with {', '.join(f'`{a}={b}`' for a, b in v.items())}" for k, v in CONTEXT.items()) + ").",
+        ", ".join(f"`{k}` with {', '.join(f'`{a}={b}`' for a, b in v.items())}" for k, v in CONTEXT.items()) + ";",
+        "a tier's own subnet size (`{Tier}SubnetPrefixLength`) with the largest slots the template offers,",
+        "the first value of `SubnetPrefixLength`).",
         "",
         "- **safe**: CloudFormation can carry out the update. `add`, `modify`, `replace` and `remove` count the",
         "  resources that change; a replaced resource gets a new ID, so what refers to it changes too.",

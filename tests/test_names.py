@@ -64,6 +64,7 @@ COMMON_PARAMETERS = {
     "Ipv4Source",
     "Ipv4IpamPoolId",
     "Ipv4NetmaskLength",
+    "PublicSubnetPrefixLength",
     "AzCount",
     "PublicIpv6Routing",
     "MapPublicIpOnLaunch",
@@ -79,7 +80,7 @@ COMMON_PARAMETERS = {
 }
 PARAMETERS = {
     "dualstack-vpc": COMMON_PARAMETERS,
-    "dualstack-vpc-private": COMMON_PARAMETERS | {"NatGateways"},
+    "dualstack-vpc-private": COMMON_PARAMETERS | {"NatGateways", "PrivateSubnetPrefixLength"},
     "dualstack-vpc-ipv6only": COMMON_PARAMETERS | {"NatGateways"},
 }
 

@@ -376,3 +376,39 @@ def test_ipv4_from_ipam_needs_a_pool_and_static_needs_no_pool() -> None:
     assert static["CidrBlock"] == "10.0.0.0/16"
     assert "Ipv4IpamPoolId" not in static
     assert "Ipv4NetmaskLength" not in static
+
+
+@pytest.mark.parametrize("spec", [*SHIPPED, LARGEST], ids=spec_id)
+def test_each_tier_size_stays_inside_its_slot_and_overlaps_nothing_for_every_slot_size(spec: TemplateSpec) -> None:
+    template = rendered(spec)
+    tiers = [kind for kind in spec.tiers if kind.has_ipv4]
+    evaluated = 0
+    for slot_prefix in spec.subnet_prefixes:
+        vpc = ipaddress.ip_network(f"10.0.0.0/{LARGEST_VPC_PREFIX}")
+        slots = list(vpc.subnets(new_prefix=slot_prefix))
+        for kind, size in itertools.product(tiers, ["Same", *map(str, spec.subnet_prefixes)]):
+            # One tier at its own size, and every other tier at a different size of its own.
+            others = {f"{PREFIX[k]}SubnetPrefixLength": str(spec.subnet_prefixes[-1]) for k in tiers if k != kind}
+            choices = {
+                **az_params(spec, spec.max_azs),
+                "SubnetPrefixLength": str(slot_prefix),
+                f"{PREFIX[kind]}SubnetPrefixLength": size,
+                **others,
+            }
+            if size != "Same" and int(size) < slot_prefix:
+                with pytest.raises(EvaluationError, match="Fn::Cidr"):
+                    evaluate(template, choices)
+                continue
+            blocks = _subnet_blocks(evaluate(template, choices))
+            ipv4 = [(name, b) for name, b, _ in blocks if b is not None]
+            for name, block in ipv4:
+                tier = next(k for k in tiers if name.startswith(f"{PREFIX[k]}Subnet"))
+                wanted = choices.get(f"{PREFIX[tier]}SubnetPrefixLength", "Same")
+                assert block.prefixlen == (slot_prefix if wanted == "Same" else int(wanted)), (name, block)
+                # At the start of the subnet's own slot, as when every tier has the slot's size.
+                slot = slots[spec.slot(tier, LETTERS.index(name[-1]))]
+                assert block.subnet_of(slot), (name, block, slot)  # type: ignore[arg-type]
+                assert block.network_address == slot.network_address, (name, block, slot)
+            assert not any(a.overlaps(b) for (_, a), (_, b) in itertools.combinations(ipv4, 2))
+            evaluated += 1
+    assert evaluated > len(spec.subnet_prefixes)

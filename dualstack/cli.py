@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .limits import TEMPLATE_BODY_LIMIT, check_limits
-from .render import FORMATS, Format, render
+from .render import FORMATS, Format, document, to_json, to_yaml
 from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec, TierKind
 from .template import build_template
 
@@ -103,22 +103,27 @@ def _is_custom(args: argparse.Namespace) -> bool:
     return any(value is not None for value in (args.azs, args.tiers, args.format, args.output))
 
 
-def _render_checked(spec: TemplateSpec, fmt: Format) -> str:
-    template = build_template(spec)
-    text = render(template, fmt)
-    check_limits(template.to_dict(), text)
-    return text
+def _render_checked(spec: TemplateSpec, formats: Sequence[Format]) -> dict[Format, str]:
+    """Build ``spec`` once, convert it once, and write it in each of ``formats``, refusing a hard limit."""
+    doc = document(build_template(spec))
+    texts: dict[Format, str] = {fmt: to_json(doc) if fmt == "json" else to_yaml(doc) for fmt in formats}
+    for text in texts.values():
+        check_limits(doc, text)
+    return texts
 
 
 def _planned(args: argparse.Namespace, templates_dir: Path) -> dict[str, str]:
     """What the code generates: ``{destination: text}``; ``-`` is standard output."""
     if not _is_custom(args):
-        return {
-            str(templates_dir / f"{spec.name}.{fmt}"): _render_checked(spec, fmt) for spec in SHIPPED for fmt in FORMATS
-        }
+        planned = {}
+        for spec in SHIPPED:
+            for fmt, text in _render_checked(spec, FORMATS).items():
+                planned[str(templates_dir / f"{spec.name}.{fmt}")] = text
+        return planned
     default = TemplateSpec()
     spec = TemplateSpec(name="custom", max_azs=args.azs or default.max_azs, tiers=args.tiers or default.tiers)
-    return {args.output or "-": _render_checked(spec, _format_for(args.output, args.format))}
+    fmt = _format_for(args.output, args.format)
+    return {args.output or "-": _render_checked(spec, [fmt])[fmt]}
 
 
 def _read(path: str) -> str | None:

@@ -53,17 +53,20 @@ template: $(RUNTIME) ## Generate every shipped template into templates/
 	$(PY) generate.py
 
 check: $(RUNTIME) ## Fail if templates/ differs from what the code generates
+	@echo "== drift check"
 	$(PY) generate.py --check --diff
 
 lint: $(DEV) ## ruff: lint and formatting
+	@echo "== ruff"
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
 typecheck: $(RUNTIME) ## mypy, strict
 	$(PY) -m mypy
 
-pytest: $(DEV) ## pytest only (structure, intrinsics, cfn-lint in every region, CLI)
-	$(PY) -m pytest
+pytest: $(DEV) ## pytest on every core, a line per test file (structure, intrinsics, cfn-lint in every region, CLI)
+	@echo "== pytest"
+	$(PY) -m pytest -n auto --durations=5
 
 test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
 

@@ -49,10 +49,10 @@ venv: $(RUNTIME) ## Create .venv with what generating needs (requirements/runtim
 
 dev: $(DEV) ## Add the development and test tools (requirements/dev.lock) to .venv
 
-template: $(RUNTIME) ## Generate every shipped template into templates/
+template: $(RUNTIME) ## Generate every shipped template, and a diagram of each, into templates/
 	$(PY) generate.py
 
-check: $(RUNTIME) ## Fail if templates/ differs from what the code generates
+check: $(RUNTIME) ## Fail if templates/ (templates and diagrams) differs from what the code generates
 	@echo "== drift check"
 	$(PY) generate.py --check --diff
 

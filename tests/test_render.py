@@ -35,8 +35,8 @@ def test_committed_templates_equal_what_the_code_generates(shipped_spec: Templat
         pytest.fail(f"{path.name} is stale; run `make template` and commit it:\n{diff}")
 
 
-def test_templates_directory_holds_only_shipped_templates() -> None:
-    expected = {f"{spec.name}.{fmt}" for spec in SHIPPED for fmt in FORMATS}
+def test_templates_directory_holds_only_shipped_templates_and_their_diagrams() -> None:
+    expected = {f"{spec.name}.{ext}" for spec in SHIPPED for ext in (*FORMATS, "md")}
     assert {p.name for p in TEMPLATES.iterdir()} == expected
 
 

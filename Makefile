@@ -20,6 +20,7 @@ LINT_ARGS ?=
 STACK ?=
 REGION ?=
 PARAMS ?=
+BENCH_ARGS ?=
 
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
@@ -70,8 +71,8 @@ pytest: $(DEV) ## pytest on every core, a line per test file (structure, intrins
 
 test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
 
-bench: $(RUNTIME) ## Build time, generate.py time, bytes and resources of each shipped template
-	$(PY) bench/bench.py
+bench: $(RUNTIME) ## Times as multiples of bare Python, sizes: make bench [BENCH_ARGS="--setup --test"] adds setup, tests
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 deploy: $(DEV) ## aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=dualstack-vpc]
 	@[ -n "$(STACK)" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }

@@ -40,7 +40,7 @@ $(RUNTIME): $(RUNTIME_LOCK)
 # Development, tests, cfn-lint and make verify's boto3, on top of the runtime; an older set means a fresh .venv.
 $(DEV): $(RUNTIME_LOCK) $(DEV_LOCK)
 	@if ls $(VENV)/.dev-* >/dev/null 2>&1; then rm -rf $(VENV); fi
-	@$(MAKE) --no-print-directory $(RUNTIME)
+	@$(MAKE) -s --no-print-directory $(RUNTIME)
 	@echo "Installing into $(VENV) the development and test tools of $(DEV_LOCK) ($$(grep -vc '^#' $(DEV_LOCK)) packages)"
 	@$(PIP_INSTALL) -r $(DEV_LOCK)
 	@$(PY) -m pip check --disable-pip-version-check >/dev/null

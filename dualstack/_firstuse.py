@@ -27,3 +27,27 @@ def _import_on_first_use(name: str) -> None:
 
 
 _import_on_first_use("cfn_flip")
+
+
+def _import_troposphere_without_serverless() -> None:
+    """Import troposphere without the modules it loads only to name a type dualstack never uses.
+
+    The body of troposphere's ``Template`` class runs ``from troposphere.serverless import Globals`` to annotate
+    ``Template.globals`` (SAM's ``Globals`` section); that module imports the S3, Lambda, API Gateway, DynamoDB,
+    EventBridge and Step Functions modules, a fifth of what ``generate.py`` imports. A stand-in answers that one
+    import and is removed at once, so ``import troposphere.serverless`` afterwards gets the real module, and
+    ``Template.set_transform`` and ``set_globals``, which import it when called, work as before.
+    """
+    if "troposphere" in sys.modules or "troposphere.serverless" in sys.modules:
+        return
+    stand_in = types.ModuleType("troposphere.serverless")
+    stand_in.Globals = type("Globals", (), {"__module__": "troposphere.serverless"})  # type: ignore[attr-defined]
+    sys.modules["troposphere.serverless"] = stand_in
+    try:
+        importlib.import_module("troposphere")
+    finally:
+        if sys.modules.get("troposphere.serverless") is stand_in:
+            del sys.modules["troposphere.serverless"]
+
+
+_import_troposphere_without_serverless()

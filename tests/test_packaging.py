@@ -82,7 +82,7 @@ def test_the_dev_lock_holds_the_rest_of_the_development_environment() -> None:
 def test_generating_imports_only_the_standard_library_and_the_runtime_lock() -> None:
     code = (
         "import sys, json; from dualstack.cli import main; main(['--tiers', 'public,private,ipv6only,isolated']);"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)"
+        "print(json.dumps(sorted({*sys.modules, *(m.split('.')[0] for m in sys.modules)})), file=sys.stderr)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     imported = set(json.loads(result.stderr)) - {"dualstack", "_distutils_hack"}  # ours; setuptools' .pth hook
@@ -90,15 +90,32 @@ def test_generating_imports_only_the_standard_library_and_the_runtime_lock() -> 
     third_party = {_name(d) for m in imported - set(sys.stdlib_module_names) for d in distributions.get(m, [])}
     assert third_party, "the check must see troposphere at least"
     assert third_party <= set(_lock(RUNTIME_LOCK)), third_party - set(_lock(RUNTIME_LOCK))
-    # troposphere imports cfn_flip, which dualstack defers: neither it nor PyYAML runs when generating.
+    # troposphere imports cfn_flip, which dualstack defers: neither it nor PyYAML runs when generating; nor does
+    # troposphere.serverless, which troposphere's Template class imports only to name a type (dualstack/_firstuse.py).
     assert "yaml" not in imported
     assert "cfn_tools" not in imported
+    assert "troposphere.serverless" not in imported
+    assert "troposphere.awslambda" not in imported
 
 
 def test_a_deferred_module_still_works_for_whoever_uses_it() -> None:
     code = "import dualstack, cfn_flip; print(cfn_flip.to_json('A: !Ref B'), end='')"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == {"A": {"Ref": "B"}}
+
+
+def test_troposphere_serverless_still_works_after_dualstack_is_imported() -> None:
+    code = (
+        "import json, dualstack, troposphere; from troposphere import serverless as s;"
+        "t = troposphere.Template(); t.set_transform(s.SERVERLESS_TRANSFORM);"
+        "t.set_globals(s.Globals(Function=s.FunctionGlobals(Timeout=3)));"
+        "print(json.dumps([t.to_dict(), s.Globals is troposphere.Template.Globals]), end='')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    template, same_class = json.loads(result.stdout)
+    assert template["Globals"] == {"Function": {"Timeout": 3}}
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+    assert same_class is False, "Template.Globals is the stand-in: nothing in troposphere reads it at run time"
 
 
 def test_ci_runs_the_readme_commands() -> None:

@@ -67,7 +67,7 @@ typecheck: $(RUNTIME) ## mypy, strict
 
 pytest: $(DEV) ## pytest on every core, a line per test file (structure, intrinsics, cfn-lint in every region, CLI)
 	@echo "== pytest"
-	$(PY) -m pytest -n auto --durations=5
+	$(PY) -m pytest -n auto --dist worksteal --durations=5
 
 test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
 

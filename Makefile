@@ -86,7 +86,7 @@ clean: ## Remove .venv and caches
 MUTATE_VENV := .venv-mutate
 MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat requirements.lock requirements-mutate.lock | cksum | cut -d' ' -f1)
 #: The table of tier kinds, and the functions of verify.py that decide what a deployed stack must route where.
-MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x_route_target*' 'dualstack.verify.x_routed_destinations*' \
+MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x__route_target*' 'dualstack.verify.x_routed_destinations*' \
 	'dualstack.verify.x__default_routes*' 'dualstack.verify.x_target_output*' 'dualstack.verify.x_expected_routes*' \
 	'dualstack.verify.x_route_problems*' 'dualstack.verify.x_dns64_check*'
 

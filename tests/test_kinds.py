@@ -86,15 +86,15 @@ def test_each_kind_routes_where_the_hand_written_table_says_for_every_choice(nat
     for kind in kinds._declare():
         assert kind.expected_routes(choices) == routes_by_hand(kind.name, nat, routing), kind.name
         assert kind.dns64(choices) is (kind.name == "ipv6only" and nat != "None"), kind.name
-        assert kind.uses_nat is (kind.name in ("private", "ipv6only")), kind.name
+        assert kind.uses_nat() is (kind.name in ("private", "ipv6only")), kind.name
 
 
 def test_missing_choices_take_the_parameter_defaults() -> None:
     assert TierKind.PUBLIC.expected_routes({}) == {IPV4_DEFAULT: IGW, IPV6_DEFAULT: EIGW}
     assert TierKind.PRIVATE.expected_routes({}) == {IPV6_DEFAULT: EIGW}
     assert not TierKind.IPV6ONLY.dns64({})
-    assert PUBLIC_IPV6_ROUTING.default == "EgressOnly"
-    assert NAT_GATEWAYS.default == "None"
+    assert PUBLIC_IPV6_ROUTING.default() == "EgressOnly"
+    assert NAT_GATEWAYS.default() == "None"
 
 
 def test_nat_gateway_of_an_az_is_its_own_with_per_az_and_the_first_otherwise() -> None:
@@ -196,9 +196,9 @@ def _states(cell: str, route: Route | None) -> None:
     if route is None:
         assert cell.startswith(("none", "no IPv4")), cell
         return
-    for target in route.possible_targets:
+    for target in route.possible_targets():
         assert WORDS[target] in cell, (cell, target)
-    for target in set(WORDS) - set(route.possible_targets):
+    for target in set(WORDS) - set(route.possible_targets()):
         assert WORDS[target] not in cell, (cell, target)
     if route.choice is not None:
         assert f"`{route.choice.parameter}" in cell, cell
@@ -218,7 +218,7 @@ def test_the_readme_routing_table_states_each_row_of_the_table() -> None:
         _states(ipv6_out, by_destination.get(IPV6_DEFAULT))
         assert ipv4_in.startswith("yes") is kind.maps_public_ipv4, ipv4_in
         ipv6_route = by_destination.get(IPV6_DEFAULT)
-        exposed = ipv6_route is not None and IGW in ipv6_route.possible_targets
+        exposed = ipv6_route is not None and IGW in ipv6_route.possible_targets()
         assert ("yes" in ipv6_in) is exposed, ipv6_in
         assert re.match(r"(\*\*)?no\b", ipv6_in), ipv6_in
 

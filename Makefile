@@ -133,5 +133,30 @@ lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the packag
 	rm -rf $(VENV).lock build dualstack.egg-info
 
 clean: ## Remove .venv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MUTATE_VENV) mutants .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Mutation testing: mutmut, pinned in requirements/mutate.lock, in its own venv; not part of make test.
+MUTATE_LOCK := requirements/mutate.lock
+MUTATE_VENV := .venv-mutate
+MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | cksum | cut -d' ' -f1)
+#: The table of tier kinds, and the functions of verify.py that decide what a deployed stack must route where.
+MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x__route_target*' 'dualstack.verify.x_routed_destinations*' \
+	'dualstack.verify.x__default_routes*' 'dualstack.verify.x_target_output*' 'dualstack.verify.x_expected_routes*' \
+	'dualstack.verify.x_route_problems*' 'dualstack.verify.x_dns64_check*'
+
+$(MUTATE_STAMP): $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | python-version
+	rm -rf $(MUTATE_VENV)
+	$(PYTHON) -m venv $(MUTATE_VENV)
+	$(MUTATE_VENV)/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps \
+		-r $(RUNTIME_LOCK) -r $(DEV_LOCK) -r $(MUTATE_LOCK)
+	$(MUTATE_VENV)/bin/pip check --disable-pip-version-check >/dev/null
+	touch $@
+
+.PHONY: mutate
+mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table and verify's expectations (mutmut; minutes)
+	rm -rf mutants
+	$(MUTATE_VENV)/bin/mutmut run $(MUTANTS)
+	$(MUTATE_VENV)/bin/mutmut results --all true | grep -v ': not checked$$' > mutants/results.txt
+	grep -v ': killed$$' mutants/results.txt || true
+	awk -F': ' '{n[$$2]++} END {for (s in n) printf "%s: %d\n", s, n[s]}' mutants/results.txt

@@ -2,7 +2,8 @@
 
 # First, before troposphere is imported anywhere: cfn_flip runs only if used.
 from . import _firstuse  # noqa: F401
-from .spec import SHIPPED, SpecError, TemplateSpec, TierKind
+from .kinds import TierKind
+from .spec import SHIPPED, SpecError, TemplateSpec
 from .template import build_template
 
 __all__ = ["SHIPPED", "SpecError", "TemplateSpec", "TierKind", "build_template"]

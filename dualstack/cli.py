@@ -14,11 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import kinds
 from .diagram import markdown
 from .inputs import InputError, Parser, check_output_path, shown
+from .kinds import TierKind
 from .limits import TEMPLATE_BODY_LIMIT, check_limits
 from .render import FORMATS, Format, document, to_json, to_yaml
-from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec, TierKind
+from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec, parse_tiers
 from .template import build_template
 
 #: Files in templates/ that only the code writes: a template in either format, or its diagram.
@@ -43,9 +45,13 @@ def _az_count(text: str) -> int:
     return value
 
 
+def _names(tiers: Sequence[TierKind]) -> str:
+    return ",".join(kind.name for kind in tiers)
+
+
 def _tiers(text: str) -> tuple[TierKind, ...]:
     try:
-        return TierKind.parse(text)
+        return parse_tiers(text)
     except SpecError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -78,7 +84,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--tiers",
         type=_tiers,
         metavar="LIST",
-        help="subnet tiers, comma-separated, from public,private,ipv6only,isolated (default: public)",
+        help=f"subnet tiers, comma-separated, from {_names(kinds.KINDS)} (default: {_names(TemplateSpec().tiers)})",
     )
     custom.add_argument(
         "--format",

@@ -13,7 +13,8 @@ from cfnlint.decode import decode_str
 from cfnlint.rules import Match
 from cfnlint.runner import Runner
 
-from dualstack import SHIPPED, TemplateSpec, TierKind, build_template
+from dualstack import SHIPPED, TemplateSpec, build_template
+from dualstack.kinds import KINDS
 from dualstack.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +46,7 @@ def rendered(spec: TemplateSpec) -> dict[str, Any]:
     return result
 
 
-ALL_TIERS = tuple(TierKind)
+ALL_TIERS = KINDS
 #: The largest template the CLI builds: six AZs, every tier.
 LARGEST = TemplateSpec(name="all-tiers", max_azs=6, tiers=ALL_TIERS)
 #: The shipped templates, the largest, and the public tier for each AZ maximum.

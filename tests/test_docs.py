@@ -10,8 +10,9 @@ import pytest
 from cfnlint.helpers import REGIONS
 from cfnlint.rules import CloudFormationLintRule
 
-from dualstack import SHIPPED, TemplateSpec, TierKind
+from dualstack import SHIPPED, TemplateSpec
 from dualstack.diagram import route_table_rows
+from dualstack.kinds import KINDS
 from dualstack.lint_rules import dualstack_rules
 from dualstack.render import render
 from dualstack.spec import MAX_AZS_LIMIT
@@ -94,7 +95,7 @@ def test_the_readme_lists_every_shipped_template() -> None:
     listed = [_code(row[0])[0] for row in _table(README, "template")]
     assert listed == [f"templates/{spec.name}.yaml" for spec in SHIPPED]
     for row, spec in zip(_table(README, "template"), SHIPPED, strict=True):
-        assert row[1] == ", ".join(k.value.replace("ipv6only", "IPv6-only") for k in spec.tiers)
+        assert row[1] == ", ".join(k.name.replace("ipv6only", "IPv6-only") for k in spec.tiers)
 
 
 def _parameters() -> dict[str, dict[str, Any]]:
@@ -142,7 +143,7 @@ def test_the_output_table_covers_every_output_and_only_those() -> None:
     patterns = [
         _output_pattern(code) for row in _table(ROOT / "docs" / "outputs.md", "output") for code in _code(row[0])
     ]
-    every_tier = rendered(TemplateSpec(name="every-tier", tiers=tuple(TierKind)))
+    every_tier = rendered(TemplateSpec(name="every-tier", tiers=KINDS))
     outputs = {key for spec in SHIPPED for key in rendered(spec)["Outputs"]} | set(every_tier["Outputs"])
     for key in outputs:
         assert any(p.fullmatch(key) for p in patterns), f"output {key} is not in docs/outputs.md"
@@ -151,7 +152,7 @@ def test_the_output_table_covers_every_output_and_only_those() -> None:
 
 
 def test_every_logical_id_the_resource_page_names_exists() -> None:
-    every_tier = rendered(TemplateSpec(name="every-tier", tiers=tuple(TierKind)))
+    every_tier = rendered(TemplateSpec(name="every-tier", tiers=KINDS))
     resources = set(every_tier["Resources"])
     named = [c for c in _code(_text(ROOT / "docs" / "resources.md")) if re.fullmatch(r"[A-Z][A-Za-z0-9]+", c)]
     assert len(named) > 20
@@ -183,4 +184,4 @@ def test_the_numbers_the_docs_give_are_the_codes() -> None:
     assert f"is {len(largest.resources)} resources and about {kilobytes} KB of YAML" in custom
     assert f"`--azs N` (1 to {MAX_AZS_LIMIT})" in custom
     routing = [row[0] for row in _table(ROOT / "docs" / "routing.md", "tier")]
-    assert routing == [kind.value for kind in TierKind]
+    assert routing == [kind.name for kind in KINDS]

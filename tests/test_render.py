@@ -14,9 +14,9 @@ import pytest
 from cfnlint.decode import decode_str
 
 from dualstack import SHIPPED, TemplateSpec, build_template
+from dualstack.kinds import KINDS
 from dualstack.limits import TEMPLATE_BODY_LIMIT
 from dualstack.render import FORMATS, RESOURCE_ORDER, SECTION_ORDER, Format, document, render, to_json, to_yaml
-from dualstack.spec import TierKind
 
 from .conftest import ROOT, TEMPLATES
 
@@ -96,7 +96,7 @@ def test_each_resource_leads_with_type_condition_depends_on_and_properties(any_s
 
 
 def test_resources_read_from_the_vpc_through_gateways_to_the_tiers() -> None:
-    resources = list(document(build_template(TemplateSpec(tiers=tuple(TierKind))))["Resources"])
+    resources = list(document(build_template(TemplateSpec(tiers=KINDS)))["Resources"])
     assert resources[:5] == [
         "Vpc",
         "VpcIpv6CidrBlock",

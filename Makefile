@@ -5,7 +5,13 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+RUNTIME_LOCK := requirements/runtime.lock
+DEV_LOCK := requirements/dev.lock
+# Stamps named after the locks' checksums: a changed lock means a fresh .venv.
+RUNTIME := $(VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
+DEV := $(VENV)/.dev-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) | cksum | cut -d' ' -f1)
+# Exact pins, nothing resolved: each lock lists every package it needs. -qq keeps errors, drops notices.
+PIP_INSTALL := $(PY) -m pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps
 
 TEMPLATE ?= dualstack-vpc
 FILE ?=
@@ -20,6 +26,7 @@ TO ?=
 FROM_TEMPLATE ?=
 JSON ?=
 AWS ?= aws
+BENCH_ARGS ?=
 STACKSET ?=
 OUS ?=
 TARGET_REGIONS ?=
@@ -36,18 +43,12 @@ export $(USER_VARS)
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 
-.PHONY: help venv template test check lint typecheck pytest bench plan deploy stackset verify lint-template lock clean \
+.PHONY: help venv dev template test check lint typecheck pytest bench plan deploy stackset verify lint-template lock \
+	clean \
 	python-version aws-cli
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
-
-$(STAMP): requirements.lock
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
-	$(PY) -m pip check --disable-pip-version-check >/dev/null
-	touch $@
 
 # Preflight: what the machine lacks, said in one line before anything is installed or run.
 python-version:
@@ -59,83 +60,109 @@ aws-cli:
 	@command -v "$$AWS" >/dev/null || \
 	  { echo "make deploy: the AWS CLI ($$AWS) is not on PATH: install it (https://aws.amazon.com/cli/) or set AWS=/path/to/aws" >&2; exit 2; }
 
-venv: python-version $(STAMP) ## Create .venv with the pinned dependencies of requirements.lock
+# What generating needs, and nothing else. Modules compile on first import instead of at install (faster overall).
+$(RUNTIME): $(RUNTIME_LOCK) | python-version
+	@echo "Installing into $(VENV) what generating needs: $$(grep -v '^#' $(RUNTIME_LOCK) | paste -sd' ')"
+	@rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
+	@$(PIP_INSTALL) --no-compile -r $(RUNTIME_LOCK)
+	@touch $@
 
-template: python-version $(STAMP) ## Generate every shipped template into templates/
+# Development, tests, cfn-lint and make verify's boto3, on top of the runtime; an older set means a fresh .venv.
+$(DEV): $(RUNTIME_LOCK) $(DEV_LOCK) | python-version
+	@if ls $(VENV)/.dev-* >/dev/null 2>&1; then rm -rf $(VENV); fi
+	@$(MAKE) -s --no-print-directory $(RUNTIME)
+	@echo "Installing into $(VENV) the development and test tools of $(DEV_LOCK) ($$(grep -vc '^#' $(DEV_LOCK)) packages)"
+	@$(PIP_INSTALL) -r $(DEV_LOCK)
+	@$(PY) -m pip check --disable-pip-version-check >/dev/null
+	@touch $@
+
+venv: $(RUNTIME) ## Create .venv with what generating needs (requirements/runtime.lock)
+
+dev: $(DEV) ## Add the development and test tools (requirements/dev.lock) to .venv
+
+template: $(RUNTIME) ## Generate every shipped template, and a diagram of each, into templates/
 	$(PY) generate.py
 
-check: $(STAMP) ## Fail if templates/ differs from what the code generates
+check: $(RUNTIME) ## Fail if templates/ (templates and diagrams) differs from what the code generates
+	@echo "== drift check"
 	$(PY) generate.py --check --diff
 
-lint: $(STAMP) ## ruff: lint and formatting
+lint: $(DEV) ## ruff: lint and formatting
+	@echo "== ruff"
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-typecheck: $(STAMP) ## mypy, strict
+typecheck: $(DEV) ## mypy, strict
 	$(PY) -m mypy
 
-pytest: $(STAMP) ## pytest only (structure, intrinsics, cfn-lint in every region, CLI)
-	$(PY) -m pytest
+pytest: $(DEV) ## pytest on every core, a line per test file (structure, intrinsics, cfn-lint in every region, CLI)
+	@echo "== pytest"
+	$(PY) -m pytest -n auto --dist worksteal --durations=5
 
-test: python-version lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
+test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
 
-bench: $(STAMP) ## Build time, generate.py time, bytes and resources of each shipped template
-	$(PY) bench/bench.py
+bench: $(RUNTIME) ## Times as multiples of bare Python, sizes: make bench [BENCH_ARGS="--setup --test"] adds setup, tests
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
-plan: python-version $(STAMP) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." [TEMPLATE=..] [FROM_TEMPLATE=file]
+plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." [TEMPLATE=..] [FROM_TEMPLATE=file]
 	@read -ra from <<< "$$FROM"; read -ra to <<< "$$TO"; \
 	  "$(PY)" -m dualstack.plan "templates/$$TEMPLATE.yaml" --region "$${REGION:-us-east-1}" \
 	    $${FROM_TEMPLATE:+--from-template "$$FROM_TEMPLATE"} \
 	    $${from[0]+--from "$${from[@]}"} $${to[0]+--to "$${to[@]}"}
 
-deploy: python-version aws-cli $(STAMP) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [FORCE=1]
+deploy: aws-cli $(DEV) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [FORCE=1]
 	@[ -n "$$STACK" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack.deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    $${FORCE:+--force} "$${params[@]}"
 
-stackset: python-version aws-cli $(STAMP) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [CALL_AS=DELEGATED_ADMIN] [FORCE=1]
+stackset: aws-cli $(DEV) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [CALL_AS=DELEGATED_ADMIN] [FORCE=1]
 	@[ -n "$$STACKSET" ] || { echo "make stackset: set STACKSET=<stack set name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make stackset: set REGION=<administration region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack.stackset --name "$$STACKSET" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    --ous "$$OUS" --regions "$$TARGET_REGIONS" $${CALL_AS:+--call-as "$$CALL_AS"} $${FORCE:+--force} "$${params[@]}"
 
-verify: python-version $(STAMP) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
+verify: $(DEV) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
 	@[ -n "$$STACK" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make verify: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
 	@"$(PY)" -m dualstack.verify --stack "$$STACK" --region "$$REGION" $${JSON:+--json}
 
-lint-template: python-version $(STAMP) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
+lint-template: $(DEV) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
 	@[ -n "$$FILE" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }
 	@read -ra regions <<< "$$REGIONS"; read -ra args <<< "$$LINT_ARGS"; \
 	  "$(PY)" -m dualstack.lint "$$FILE" --regions "$${regions[@]}" -- "$${args[@]}"
 
-lock: ## Re-pin requirements.lock from pyproject.toml's pins (needs the package registry)
+lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the package registry)
 	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
-	$(VENV).lock/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
-	{ echo "# Every package of the development environment, pinned: \`make\` installs exactly these."; \
-	  echo "# Regenerate after changing a pin in pyproject.toml: make lock"; \
-	  $(VENV).lock/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock
-	rm -rf $(VENV).lock
+	$(VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore .
+	{ echo "# What \`make template\` installs: every package generating needs, pinned. Regenerate with make lock."; \
+	  $(VENV).lock/bin/pip freeze --exclude dualstack | grep -v '^pip=='; } > $(RUNTIME_LOCK).new
+	$(VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore -c $(RUNTIME_LOCK).new '.[dev]'
+	{ echo "# What \`make test\` adds to $(RUNTIME_LOCK), pinned (make verify and lint-template too). Regenerate with make lock."; \
+	  $(VENV).lock/bin/pip freeze --exclude dualstack | grep -v '^pip==' | grep -vxFf $(RUNTIME_LOCK).new; } > $(DEV_LOCK)
+	mv $(RUNTIME_LOCK).new $(RUNTIME_LOCK)
+	rm -rf $(VENV).lock build dualstack.egg-info
 
 clean: ## Remove .venv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MUTATE_VENV) mutants .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-# Mutation testing: mutmut, pinned in requirements-mutate.lock, in its own venv; not part of make test.
+# Mutation testing: mutmut, pinned in requirements/mutate.lock, in its own venv; not part of make test.
+MUTATE_LOCK := requirements/mutate.lock
 MUTATE_VENV := .venv-mutate
-MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat requirements.lock requirements-mutate.lock | cksum | cut -d' ' -f1)
+MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | cksum | cut -d' ' -f1)
 #: The table of tier kinds, and the functions of verify.py that decide what a deployed stack must route where.
-MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x_route_target*' 'dualstack.verify.x_routed_destinations*' \
+MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x__route_target*' 'dualstack.verify.x_routed_destinations*' \
 	'dualstack.verify.x__default_routes*' 'dualstack.verify.x_target_output*' 'dualstack.verify.x_expected_routes*' \
 	'dualstack.verify.x_route_problems*' 'dualstack.verify.x_dns64_check*'
 
-$(MUTATE_STAMP): requirements.lock requirements-mutate.lock
+$(MUTATE_STAMP): $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | python-version
 	rm -rf $(MUTATE_VENV)
 	$(PYTHON) -m venv $(MUTATE_VENV)
-	$(MUTATE_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock -r requirements-mutate.lock
+	$(MUTATE_VENV)/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps \
+		-r $(RUNTIME_LOCK) -r $(DEV_LOCK) -r $(MUTATE_LOCK)
 	$(MUTATE_VENV)/bin/pip check --disable-pip-version-check >/dev/null
 	touch $@
 

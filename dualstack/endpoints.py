@@ -5,7 +5,7 @@ endpoints": https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints
 DynamoDB traffic off NAT gateways, which bill per GB. An endpoint adds a route to the service's prefix list in
 each table it is given; the longest prefix wins over ``0.0.0.0/0`` and ``::/0``.
 
-Which tables: those of tier kinds with a route out of the VPC (``TierKind.leaves_vpc``), read from the table
+Which tables: those of tier kinds with a route out of the VPC (``TierKind.leaves_vpc()``), read from the table
 of tier kinds; isolated tiers, which reach only the VPC, get none. The endpoint's ``IpAddressType`` decides
 which prefix lists it routes (same page, "IP address type"): ``dualstack`` (both) is "supported only if all
 selected subnets have both IPv4 and IPv6 address ranges", ``ipv6`` "only if all selected subnets are IPv6
@@ -56,7 +56,7 @@ def add_gateway_endpoints(
     t: Template, params: Parameters, network: Network, tiers: Sequence[Tier]
 ) -> tuple[GatewayEndpoint, ...]:
     """The S3 and DynamoDB gateway endpoints, when ``GatewayEndpoints`` asks for them."""
-    leaving = [tier for tier in tiers if tier.kind.leaves_vpc]
+    leaving = [tier for tier in tiers if tier.kind.leaves_vpc()]
     dual_stack = [tier for tier in leaving if tier.kind.has_ipv4]
     ipv6_only = [tier for tier in leaving if not tier.kind.has_ipv4]
     planned = [

@@ -11,7 +11,10 @@ deploy-time choice (a template Parameter) it depends on, if any. One map turns a
 target kind into the property of ``AWS::EC2::Route`` that names it, as AWS CDK's
 ``routerTypeToPropName`` does in ``aws-ec2/lib/vpc.ts``.
 
-Adding a kind: declare it below and add it to ``KINDS`` (see ``docs/extending.md``).
+Adding a kind: declare it in ``_declare`` below (see ``docs/extending.md``).
+
+What is derived from a row is a plain method, not a property, and the rows are declared inside
+a function: ``make mutate`` (mutmut) mutates only undecorated function bodies.
 """
 
 from __future__ import annotations
@@ -60,7 +63,6 @@ class Choice:
     parameter: str
     values: tuple[str, ...]
 
-    @property
     def default(self) -> str:
         return self.values[0]
 
@@ -93,28 +95,25 @@ class Route:
             raise ValueError(f"{self.name}: give a target for each of {expected}, in that order")
         if all(target is None for _, target in self.targets):
             raise ValueError(f"{self.name}: a route that never exists")
-        if NAT_TARGETS & set(self.possible_targets) and self.choice != NAT_GATEWAYS:
+        if NAT_TARGETS & set(self.possible_targets()) and self.choice != NAT_GATEWAYS:
             raise ValueError(f"{self.name}: NAT gateways exist only through the {NAT_GATEWAYS.parameter} choice")
-        if self.is_ipv6 and Target.REGIONAL_NAT_GATEWAY in self.possible_targets:
+        if self.is_ipv6() and Target.REGIONAL_NAT_GATEWAY in self.possible_targets():
             # AWS documents NAT64 for NAT gateways in one AZ ("NAT gateway basics", VPC User Guide); the guide to
             # regional NAT gateways (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html)
             # says nothing of IPv6, NAT64 or DNS64, so nothing here relies on it.
             raise ValueError(f"{self.name}: NAT64 through a regional NAT gateway is not documented")
-        if self.is_ipv6 and self.destination != NAT64_PREFIX and Target.NAT_GATEWAY in self.possible_targets:
+        if self.is_ipv6() and self.destination != NAT64_PREFIX and Target.NAT_GATEWAY in self.possible_targets():
             raise ValueError(f"{self.name}: a NAT gateway translates only {NAT64_PREFIX} of IPv6 (NAT64)")
-        if not self.is_ipv6 and Target.EGRESS_ONLY_INTERNET_GATEWAY in self.possible_targets:
+        if not self.is_ipv6() and Target.EGRESS_ONLY_INTERNET_GATEWAY in self.possible_targets():
             raise ValueError(f"{self.name}: an egress-only gateway carries only IPv6")
 
-    @property
     def is_ipv6(self) -> bool:
         return ":" in self.destination
 
-    @property
     def possible_targets(self) -> tuple[Target, ...]:
         """Every target the route may have, in the order of the choice's values, without repeats."""
         return tuple(dict.fromkeys(target for _, target in self.targets if target is not None))
 
-    @property
     def optional(self) -> bool:
         """Whether some value of the choice leaves the route out."""
         return any(target is None for _, target in self.targets)
@@ -123,7 +122,7 @@ class Route:
         """Where the route goes for a deployed stack's parameter values (defaults where one is missing)."""
         if self.choice is None:
             return self.targets[0][1]
-        chosen = choices.get(self.choice.parameter, self.choice.default)
+        chosen = choices.get(self.choice.parameter, self.choice.default())
         return dict(self.targets).get(chosen)
 
 
@@ -164,46 +163,43 @@ class TierKind:
     def __post_init__(self) -> None:
         if not (self.prefix[:1].isupper() and self.prefix.isalnum()):
             raise ValueError(f"{self.name}: the prefix must be a capitalised word, such as Public")
-        if self.shared_route_table and self.uses_nat:
+        if self.shared_route_table and self.uses_nat():
             raise ValueError(f"{self.name}: routes to NAT gateways need a route table per AZ")
         if self.maps_public_ipv4 and not self.has_ipv4:
             raise ValueError(f"{self.name}: mapping public IPv4 needs an IPv4 block")
         destinations = [route.destination for route in self.routes]
         if len(set(destinations)) != len(destinations):
             raise ValueError(f"{self.name}: each destination may have one route")
-        if any(not route.is_ipv6 for route in self.routes) and not self.has_ipv4:
+        if any(not route.is_ipv6() for route in self.routes) and not self.has_ipv4:
             raise ValueError(f"{self.name}: an IPv4 route in a tier without IPv4")
 
     def __str__(self) -> str:
         return self.name
 
-    @property
     def uses_nat(self) -> bool:
         """Whether a NAT gateway carries some of its traffic (IPv4, or NAT64)."""
-        return any(NAT_TARGETS & set(route.possible_targets) for route in self.routes)
+        return any(NAT_TARGETS & set(route.possible_targets()) for route in self.routes)
 
-    @property
     def leaves_vpc(self) -> bool:
         """Whether some route takes its traffic out of the VPC (so gateway endpoints belong on its tables)."""
         return bool(self.routes)
 
-    @property
     def nat64_route(self) -> Route | None:
         """The route of the NAT64 prefix to a NAT gateway, if the kind has one."""
         for route in self.routes:
-            if route.destination == NAT64_PREFIX and Target.NAT_GATEWAY in route.possible_targets:
+            if route.destination == NAT64_PREFIX and Target.NAT_GATEWAY in route.possible_targets():
                 return route
         return None
 
     def dns64(self, choices: Mapping[str, str]) -> bool:
         """The DNS64 rule: on exactly where the NAT64 route exists. DNS64 hands out ``64:ff9b::/96``
         addresses for IPv4-only names; without a NAT gateway to translate them they lead nowhere."""
-        route = self.nat64_route
+        route = self.nat64_route()
         return route is not None and route.target(choices) is Target.NAT_GATEWAY
 
     def maps_public_ipv4_on_launch(self, choices: Mapping[str, str]) -> bool:
         """Whether the kind's subnets map public IPv4 on launch for a stack's parameter values."""
-        return self.maps_public_ipv4 and choices.get(MAP_PUBLIC_IPV4.parameter, MAP_PUBLIC_IPV4.default) == "true"
+        return self.maps_public_ipv4 and choices.get(MAP_PUBLIC_IPV4.parameter, MAP_PUBLIC_IPV4.default()) == "true"
 
     def expected_routes(self, choices: Mapping[str, str]) -> dict[str, Target]:
         """``{destination: target}`` of this kind's route tables for a stack's parameter values."""

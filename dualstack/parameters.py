@@ -360,7 +360,7 @@ def _add_routing(
         Parameter(
             names.MAP_PUBLIC_IPV4_PARAM,
             Type="String",
-            Default=kinds.MAP_PUBLIC_IPV4.default,
+            Default=kinds.MAP_PUBLIC_IPV4.default(),
             AllowedValues=list(kinds.MAP_PUBLIC_IPV4.values),
             ConstraintDescription="must be true or false",
             Description=(
@@ -419,8 +419,8 @@ def _add_routing(
             ),
         ),
     )
-    ipv4 = any(not route.is_ipv6 for route in nat_routes)
-    nat64 = any(route.is_ipv6 for route in nat_routes)
+    ipv4 = any(not route.is_ipv6() for route in nat_routes)
+    nat64 = any(route.is_ipv6() for route in nat_routes)
     if ipv4:
         t.add_condition(names.HAS_NAT_GATEWAYS, Not(Equals(nat_gateways.ref(), NAT_NONE)))
     t.add_condition(

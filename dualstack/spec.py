@@ -106,7 +106,7 @@ class TemplateSpec:
     @property
     def uses_nat(self) -> bool:
         """Whether any tier routes through NAT gateways, so the template offers them."""
-        return any(kind.uses_nat for kind in self.tiers)
+        return any(kind.uses_nat() for kind in self.tiers)
 
     def slot(self, tier: TierKind, az_index: int) -> int:
         """Index into Fn::Cidr for a tier's subnet in an AZ; independent of the deployed AZ count."""

@@ -116,7 +116,7 @@ def add_subnets(
             extra["PrivateDnsNameOptionsOnLaunch"] = ec2.PrivateDnsNameOptionsOnLaunch(
                 HostnameType="resource-name", EnableResourceNameDnsAAAARecord=True, EnableResourceNameDnsARecord=False
             )
-        nat64 = kind.nat64_route
+        nat64 = kind.nat64_route()
         if nat64 is not None:
             # The DNS64 rule: on exactly where the NAT64 route exists (kinds.TierKind.dns64).
             extra["EnableDns64"] = If(_conditions(nat64).anywhere, True, False)
@@ -192,7 +192,7 @@ def _target_properties(route: Route, network: Network, nat: NatGateways | None, 
     conditional routes: on a switch, CloudFormation would create the new route before deleting the old one
     and fail on the duplicate destination.
     """
-    targets = route.possible_targets
+    targets = route.possible_targets()
     if len(targets) == 1:
         return {ROUTE_TARGET_PROPERTY[targets[0]]: _target_ref(targets[0], network, nat, az)}
     assert route.choice is not None, "a route whose target switches depends on a choice"
@@ -232,16 +232,16 @@ def _add_routes(
             # The template offers no NAT gateways, so the choice this route depends on does not exist.
             continue
         depends_on: list[Any] = []
-        if route.is_ipv6:
+        if route.is_ipv6():
             # An IPv6 route is refused until the VPC has its IPv6 block.
             depends_on.append(network.ipv6_cidr_block)
-        if Target.INTERNET_GATEWAY in route.possible_targets:
+        if Target.INTERNET_GATEWAY in route.possible_targets():
             # A route to an Internet Gateway that is not yet attached fails to create.
             depends_on.append(network.internet_gateway_attachment)
-        destination = "DestinationIpv6CidrBlock" if route.is_ipv6 else "DestinationCidrBlock"
-        switches = len(route.possible_targets) > 1
+        destination = "DestinationIpv6CidrBlock" if route.is_ipv6() else "DestinationCidrBlock"
+        switches = len(route.possible_targets()) > 1
         condition = table.condition
-        if route.optional:
+        if route.optional():
             # Holds where the choice asks for the route (and, for a table of one AZ, where that AZ is used).
             conditions = _conditions(route)
             condition = conditions.anywhere if table.az_index is None else conditions.in_az(table.az_index)

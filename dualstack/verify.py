@@ -312,7 +312,7 @@ class Verifier:
         wrong = route_problems(actual, expected_routes(kind, az_index, self.stack.parameters, self.outputs))
         shown = ", ".join(f"{d} -> {t}" for d, t in sorted(actual.items())) or "no default routes"
         self.add("subnet-routes", subject, not wrong, f"{table['RouteTableId']}: " + ("; ".join(wrong) or shown))
-        if kind.nat64_route is not None:
+        if kind.nat64_route() is not None:
             dns64 = bool(subnet.get("EnableDns64"))
             self.add("dns64-with-nat64", subject, *dns64_check(dns64, actual, kind.dns64(self.stack.parameters)))
 

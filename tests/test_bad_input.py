@@ -111,9 +111,9 @@ CASES = [
         G,
         (),
         fault="rename:4",
-        words=("cannot write templates/dualstack-vpc-private.json", "no file was changed"),
+        words=("cannot write templates/dualstack-vpc-private.yaml", "no file was changed"),
     ),
-    Case("all-or-none-last-rename", G, (), fault="rename:6", words=("cannot write templates/", "no file was changed")),
+    Case("all-or-none-last-rename", G, (), fault="rename:9", words=("cannot write templates/", "no file was changed")),
     Case("all-or-none-first-rename", G, (), fault="rename:1", words=("cannot write templates/", "no file was changed")),
     # --- generate.py: options -------------------------------------------------------------------------------------
     Case("tiers-empty", G, ("--tiers", ""), words=("--tiers", "no tiers")),
@@ -710,8 +710,8 @@ def test_the_table_covers_every_entry_point_with_at_least_100_cases() -> None:
     assert {case.entry for case in CASES} == {G, P, PL, D, V, L, M, "generate-process"}
 
 
-def test_the_readme_lint_example_is_a_case() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_documented_lint_example_is_a_case() -> None:
+    readme = (ROOT / "docs" / "lint-rules.md").read_text(encoding="utf-8")
     assert 'make lint-template FILE=templates/dualstack-vpc.yaml LINT_ARGS="--include-checks I"' in readme
     case = next(case for case in CASES if case.id == "make-lint-readme-example")
     assert case.argv == ("lint-template", "FILE=templates/dualstack-vpc.yaml", "LINT_ARGS=--include-checks I")

@@ -65,9 +65,9 @@ def test_a_region_in_the_table_uses_its_prices_and_another_says_whose_it_shows()
     assert set(PRICES) == {"us-east-1", "eu-west-1"}
 
 
-def test_the_readme_shows_the_cost_lines_precheck_prints() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("### What it costs", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+def test_the_deploy_guide_shows_the_cost_lines_precheck_prints() -> None:
+    readme = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    block = readme.split("## What it costs", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     assert block.splitlines() == [
         cost_line(evaluate(PRIVATE, {}), "us-east-1"),
         cost_line(evaluate(PRIVATE, {"NatGateways": "PerAz", "AzCount": "3"}), "us-east-1"),

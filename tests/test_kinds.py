@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 import pytest
-from cfnlint.api import lint
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from dualstack import TemplateSpec, build_template, kinds, names
@@ -32,7 +31,7 @@ from dualstack.kinds import (
 from dualstack.render import render
 from dualstack.spec import SpecError, parse_tiers
 
-from .conftest import ROOT, RULES_DIR, az_params, lint_config
+from .conftest import ROOT, RULES_DIR, az_params, lint
 from .test_tiers import generic_routing_problems
 
 IGW, EIGW, NAT = Target.INTERNET_GATEWAY, Target.EGRESS_ONLY_INTERNET_GATEWAY, Target.NAT_GATEWAY
@@ -90,15 +89,15 @@ def test_each_kind_routes_where_the_hand_written_table_says_for_every_choice(nat
     for kind in kinds._declare():
         assert kind.expected_routes(choices) == routes_by_hand(kind.name, nat, routing), kind.name
         assert kind.dns64(choices) is (kind.name == "ipv6only" and nat in ("Single", "PerAz")), kind.name
-        assert kind.uses_nat is (kind.name in ("private", "ipv6only")), kind.name
+        assert kind.uses_nat() is (kind.name in ("private", "ipv6only")), kind.name
 
 
 def test_missing_choices_take_the_parameter_defaults() -> None:
     assert TierKind.PUBLIC.expected_routes({}) == {IPV4_DEFAULT: IGW, IPV6_DEFAULT: EIGW}
     assert TierKind.PRIVATE.expected_routes({}) == {IPV6_DEFAULT: EIGW}
     assert not TierKind.IPV6ONLY.dns64({})
-    assert PUBLIC_IPV6_ROUTING.default == "EgressOnly"
-    assert NAT_GATEWAYS.default == "None"
+    assert PUBLIC_IPV6_ROUTING.default() == "EgressOnly"
+    assert NAT_GATEWAYS.default() == "None"
 
 
 def test_nat_gateway_of_an_az_is_its_own_with_per_az_and_the_first_otherwise() -> None:
@@ -187,14 +186,14 @@ def test_the_table_imports_neither_troposphere_nor_boto3_and_verify_no_template_
     assert {name for name in verify if name.startswith(".")} == {".", ".kinds"}
 
 
-# The README's routing table states each kind's row in words.
+# docs/routing.md's table states each kind's row in words.
 
 WORDS = {IGW: "Internet Gateway", EIGW: "egress-only gateway", NAT: "NAT gateway", RNAT: "regional NAT gateway"}
 
 
 def _readme_rows() -> dict[str, list[str]]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("### Where does traffic go", 1)[1].split("\n\n", 2)[1]
+    text = (ROOT / "docs" / "routing.md").read_text(encoding="utf-8")
+    section = "\n".join(line for line in text.splitlines() if line.startswith("|"))
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in section.splitlines()]
     assert rows[0] == ["tier", "IPv4 out", "IPv4 in from the internet", "IPv6 out", "IPv6 in from the internet"]
     return {row[0]: row[1:] for row in rows[2:]}
@@ -204,9 +203,9 @@ def _states(cell: str, route: Route | None) -> None:
     if route is None:
         assert cell.startswith(("none", "no IPv4")), cell
         return
-    for target in route.possible_targets:
+    for target in route.possible_targets():
         assert WORDS[target] in cell, (cell, target)
-    for target in set(WORDS) - set(route.possible_targets):
+    for target in set(WORDS) - set(route.possible_targets()):
         assert WORDS[target] not in cell, (cell, target)
     if route.choice is not None:
         assert f"`{route.choice.parameter}" in cell, cell
@@ -226,7 +225,7 @@ def test_the_readme_routing_table_states_each_row_of_the_table() -> None:
         _states(ipv6_out, by_destination.get(IPV6_DEFAULT))
         assert ipv4_in.startswith("yes") is kind.maps_public_ipv4, ipv4_in
         ipv6_route = by_destination.get(IPV6_DEFAULT)
-        exposed = ipv6_route is not None and IGW in ipv6_route.possible_targets
+        exposed = ipv6_route is not None and IGW in ipv6_route.possible_targets()
         assert ("yes" in ipv6_in) is exposed, ipv6_in
         assert re.match(r"(\*\*)?no\b", ipv6_in), ipv6_in
 
@@ -262,8 +261,10 @@ def test_a_kind_declared_only_in_the_table_builds_a_template_that_lints_and_rout
     assert tiers == (TierKind.PUBLIC, EGRESS6, TRANSIT)
     spec = TemplateSpec(name="new-kinds", max_azs=3, tiers=tiers)
     text = render(build_template(spec), "yaml")
-    config = lint_config(regions=["us-east-1", "eu-west-1"], include_checks=["I"], append_rules=[RULES_DIR])
-    findings = [str(match) for match in lint(text, config=config)]
+    findings = [
+        str(match)
+        for match in lint(text, regions=["us-east-1", "eu-west-1"], include_checks=["I"], append_rules=[RULES_DIR])
+    ]
     assert all(finding.startswith("[I9608") for finding in findings), findings
     template = json.loads(render(build_template(spec), "json"))
     assert {"Egress6RouteTable", "Egress6Ipv6DefaultRoute", "TransitRouteTableC", "TransitNat64RouteB"} <= set(

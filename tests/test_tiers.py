@@ -384,7 +384,7 @@ def test_each_tier_size_stays_inside_its_slot_and_overlaps_nothing_for_every_slo
     tiers = [kind for kind in spec.tiers if kind.has_ipv4]
     evaluated = 0
     for slot_prefix in spec.subnet_prefixes:
-        vpc = ipaddress.ip_network(f"10.0.0.0/{LARGEST_VPC_PREFIX}")
+        vpc = ipaddress.IPv4Network(f"10.0.0.0/{LARGEST_VPC_PREFIX}")
         slots = list(vpc.subnets(new_prefix=slot_prefix))
         for kind, size in itertools.product(tiers, ["Same", *map(str, spec.subnet_prefixes)]):
             # One tier at its own size, and every other tier at a different size of its own.

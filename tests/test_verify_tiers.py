@@ -580,6 +580,21 @@ def test_only_active_default_and_nat64_routes_are_compared() -> None:
     assert verify_module._default_routes(table) == {"::/0": "eigw-1", "64:ff9b::/96": "nat-2"}
 
 
+@pytest.mark.parametrize(
+    ("route", "target"),
+    [
+        ({"GatewayId": "igw-1"}, "igw-1"),
+        ({"EgressOnlyInternetGatewayId": "eigw-1"}, "eigw-1"),
+        ({"NatGatewayId": "nat-1"}, "nat-1"),
+        ({"TransitGatewayId": "tgw-1"}, "tgw-1"),
+        ({"NetworkInterfaceId": "eni-1", "InstanceId": "i-1"}, "eni-1"),
+        ({"VpcPeeringConnectionId": "pcx-1"}, "unknown"),
+    ],
+)
+def test_the_target_of_a_route_is_read_from_whichever_property_names_it(route: dict[str, str], target: str) -> None:
+    assert verify_module._route_target({"DestinationCidrBlock": "0.0.0.0/0", **route}) == target
+
+
 def test_destinations_a_new_kind_routes_are_compared_too(monkeypatch: pytest.MonkeyPatch) -> None:
     from dualstack import kinds
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -50,10 +51,17 @@ def test_every_buildable_template_passes_cfn_lint_and_the_dualstack_rules(spec: 
 def test_exposure_is_reported_only_for_the_bidirectional_choice() -> None:
     text = (TEMPLATES / "dualstack-vpc.yaml").read_text(encoding="utf-8")
     findings = _findings(text, ["us-east-1"], ignore=False)
-    assert len(findings) == 3, findings
+    # Each public subnet, once per value of the conditions its properties read (the subnet sizes' among them).
+    assert {re.search(r"\((PublicSubnet[ABC]) ", f).group(1) for f in findings} == {  # type: ignore[union-attr]
+        "PublicSubnetA",
+        "PublicSubnetB",
+        "PublicSubnetC",
+    }
     for finding in findings:
         assert finding.startswith("[I9608")
         assert "PublicIpv6EgressOnly=False" in finding
+        # Only while public subnets map public IPv4 on launch.
+        assert "MapPublicIpv4OnLaunch=True" in finding
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -61,7 +69,7 @@ def test_cfn_lint_would_report_a_broken_template(fmt: Format) -> None:
     """The harness itself: an invalid property value must produce a finding, in either format."""
     text = render(build_template(TemplateSpec()), fmt)
     broken = text.replace("AssignIpv6AddressOnCreation: true", "AssignIpv6AddressOnCreation: 7").replace(
-        '"AssignIpv6AddressOnCreation": true', '"AssignIpv6AddressOnCreation": 7'
+        '"AssignIpv6AddressOnCreation":true', '"AssignIpv6AddressOnCreation":7'
     )
     assert broken != text
     assert _findings(broken, ["us-east-1"]) != []

@@ -492,6 +492,21 @@ CASES = [
     ),
     Case("make-plan-twice", M, ("plan", "TO=AzCount=2 AzCount=3"), status=0, words=("--to: AzCount is given twice",)),
     Case("make-deploy-no-stack", M, ("deploy", "REGION=eu-west-1"), words=("set STACK",), absent=("aws.log",)),
+    Case("make-stackset-no-name", M, ("stackset", "REGION=eu-west-1"), words=("set STACKSET",), absent=("aws.log",)),
+    Case(
+        "make-stackset-ou-injection",
+        M,
+        ("stackset", "STACKSET=x", "REGION=eu-west-1", "OUS=ou-ab12-cdef3456;touch pwned", "TARGET_REGIONS=eu-west-1"),
+        words=("--ous", "not an organisational unit"),
+        absent=("pwned", "aws.log"),
+    ),
+    Case(
+        "make-stackset-regions-substitution",
+        M,
+        ("stackset", "STACKSET=x", "REGION=eu-west-1", "OUS=ou-ab12-cdef3456", "TARGET_REGIONS=$(touch pwned)"),
+        words=("--regions", "unknown region"),
+        absent=("pwned", "aws.log"),
+    ),
     Case("make-deploy-no-region", M, ("deploy", "STACK=x"), words=("set REGION",), absent=("aws.log",)),
     Case("make-deploy-no-aws", M, (*DEPLOY, "AWS=no-such-aws-cli"), words=("AWS CLI", "not on PATH")),
     Case(

@@ -23,7 +23,7 @@ from typing import Any
 
 from troposphere import If, Sub, Template, ec2
 
-from . import names
+from . import kinds, names
 from .network import Network
 from .parameters import Parameters
 from .tiers import Tier
@@ -56,26 +56,21 @@ def add_gateway_endpoints(
     t: Template, params: Parameters, network: Network, tiers: Sequence[Tier]
 ) -> tuple[GatewayEndpoint, ...]:
     """The S3 and DynamoDB gateway endpoints, when ``GatewayEndpoints`` asks for them."""
-    leaving = [tier for tier in tiers if tier.kind.leaves_vpc()]
-    dual_stack = [tier for tier in leaving if tier.kind.has_ipv4]
-    ipv6_only = [tier for tier in leaving if not tier.kind.has_ipv4]
-    planned = [
-        (names.S3_GATEWAY_ENDPOINT, "s3", "dualstack", dual_stack, "S3, for the dual-stack tiers", "s3"),
-        (names.S3_IPV6_GATEWAY_ENDPOINT, "s3", "ipv6", ipv6_only, "S3, for the IPv6-only tiers", "s3-ipv6"),
-        (names.DYNAMODB_GATEWAY_ENDPOINT, "dynamodb", "ipv4", dual_stack, "DynamoDB, for the dual-stack tiers", "ddb"),
-    ]
     made = []
-    for logical_id, service, address_type, served, description, tag in planned:
+    for declared in kinds.GATEWAY_ENDPOINTS:
+        served = [tier for tier in tiers if declared.serves(tier.kind)]
         if not served:
             continue
+        what = "S3" if declared.service == "s3" else "DynamoDB"
+        description = f"{what}, for the {'dual-stack' if declared.for_ipv4 else 'IPv6-only'} tiers"
         endpoint = ec2.VPCEndpoint(
-            logical_id,
+            declared.logical_id,
             VpcId=network.vpc.ref(),
             VpcEndpointType="Gateway",
-            ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
-            IpAddressType=address_type,
+            ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{declared.service}"),
+            IpAddressType=declared.address_type,
             RouteTableIds=_tables_in_use(served, params.az_conditions),
-            Tags=names.name_tags(tag),
+            Tags=names.name_tags(declared.tag),
             Condition=names.HAS_GATEWAY_ENDPOINTS,
         )
         made.append(GatewayEndpoint(t.add_resource(endpoint), description))

@@ -211,6 +211,31 @@ class TierKind:
         return expected
 
 
+@dataclass(frozen=True)
+class GatewayEndpoint:
+    """A gateway endpoint (``GatewayEndpoints=S3AndDynamoDB``): on the route tables of every tier kind that leaves
+    the VPC and has IPv4 (``for_ipv4``) or is IPv6-only; ``address_type`` is its ``IpAddressType``."""
+
+    logical_id: str
+    service: str
+    address_type: str
+    for_ipv4: bool
+    #: Its ``Name`` tag, after the stack name.
+    tag: str
+
+    def serves(self, kind: TierKind) -> bool:
+        return kind.leaves_vpc() and kind.has_ipv4 == self.for_ipv4
+
+
+#: ``dualstack`` needs subnets with both families and ``ipv6`` IPv6-only subnets (PrivateLink guide, "Gateway
+#: endpoints", "IP address type"), so S3 has one of each; DynamoDB's takes IPv4 only (its IPv6 is undocumented).
+GATEWAY_ENDPOINTS = (
+    GatewayEndpoint("S3GatewayEndpoint", "s3", "dualstack", for_ipv4=True, tag="s3"),
+    GatewayEndpoint("S3Ipv6GatewayEndpoint", "s3", "ipv6", for_ipv4=False, tag="s3-ipv6"),
+    GatewayEndpoint("DynamoDbGatewayEndpoint", "dynamodb", "ipv4", for_ipv4=True, tag="ddb"),
+)
+
+
 def nat_gateway_az(choices: Mapping[str, str], az_index: int) -> int:
     """The AZ whose NAT gateway an AZ's subnets route to: their own with ``PerAz``, else the first AZ's."""
     return az_index if choices.get(NAT_GATEWAYS.parameter) == NAT_GATEWAY_PER_AZ else 0

@@ -20,9 +20,7 @@ INTERNET_GATEWAY_ATTACHMENT = "InternetGatewayAttachment"
 EGRESS_ONLY_INTERNET_GATEWAY = Target.EGRESS_ONLY_INTERNET_GATEWAY.value
 REGIONAL_NAT_GATEWAY = Target.REGIONAL_NAT_GATEWAY.value
 
-S3_GATEWAY_ENDPOINT = "S3GatewayEndpoint"
-S3_IPV6_GATEWAY_ENDPOINT = "S3Ipv6GatewayEndpoint"
-DYNAMODB_GATEWAY_ENDPOINT = "DynamoDbGatewayEndpoint"
+# Gateway endpoints are named in kinds.GATEWAY_ENDPOINTS, which make verify reads too.
 
 FLOW_LOG = "FlowLog"
 FLOW_LOG_GROUP = "FlowLogGroup"

@@ -31,6 +31,8 @@ from botocore.parsers import ResponseParserError
 from . import inputs, kinds
 from .kinds import IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX, Target, TierKind
 
+#: The template parameter that turns the gateway endpoints on (its other value: None).
+GATEWAY_ENDPOINTS_PARAMETER = "GatewayEndpoints"
 REQUIRED_OUTPUTS = ("VpcId", "InternetGatewayId", "EgressOnlyInternetGatewayId", "PublicSubnetIds")
 
 #: What runs on the test instance: the seed's evidence (timesyncd's server) and an IPv6-only destination.
@@ -232,6 +234,8 @@ class Verifier:
         self.igw = self.outputs["InternetGatewayId"]
         self.eigw = self.outputs["EgressOnlyInternetGatewayId"]
         self.checks: list[Check] = []
+        #: The route table of each subnet checked, by tier kind: what gateway endpoints must be on.
+        self.tables: dict[str, set[str]] = {}
 
     def add(self, check: str, subject: str, ok: bool, evidence: str) -> None:
         self.checks.append(Check(check, subject, ok, evidence))
@@ -246,6 +250,7 @@ class Verifier:
                 # The output lists a tier's subnets in AZ order, so the position is the AZ index.
                 for az_index, subnet_id in enumerate(ids):
                     self.check_subnet(kind, az_index, found[subnet_id])
+        self.check_gateway_endpoints()
         if "TestInstanceId" in self.outputs:
             self.check_test_instance(self.outputs["TestInstanceId"])
         return self.checks
@@ -298,7 +303,7 @@ class Verifier:
             problems.append("is IPv6-native" if native else "is not IPv6-native")
         evidence = "; ".join(problems) or ", ".join(
             [*blocks, "IPv6 on launch"]
-            + (["public IPv4 on launch"] if kind.maps_public_ipv4 else [])
+            + (["public IPv4 on launch"] if kind.maps_public_ipv4_on_launch(self.stack.parameters) else [])
             + ([] if kind.has_ipv4 else ["IPv6-native"])
         )
         self.add("subnet-addresses", subject, not problems, evidence)
@@ -308,6 +313,7 @@ class Verifier:
             self.add("subnet-routes", subject, False, "no route table is associated (the VPC's main table applies)")
             return
         table = tables["RouteTables"][0]
+        self.tables.setdefault(kind.name, set()).add(table["RouteTableId"])
         actual = _default_routes(table)
         wrong = route_problems(actual, expected_routes(kind, az_index, self.stack.parameters, self.outputs))
         shown = ", ".join(f"{d} -> {t}" for d, t in sorted(actual.items())) or "no default routes"
@@ -315,6 +321,28 @@ class Verifier:
         if kind.nat64_route() is not None:
             dns64 = bool(subnet.get("EnableDns64"))
             self.add("dns64-with-nat64", subject, *dns64_check(dns64, actual, kind.dns64(self.stack.parameters)))
+
+    def check_gateway_endpoints(self) -> None:
+        """With ``GatewayEndpoints=S3AndDynamoDB``, each endpoint is on exactly the route tables of the tiers the
+        table of tier kinds says it serves (``kinds.GATEWAY_ENDPOINTS``)."""
+        if self.stack.parameters.get(GATEWAY_ENDPOINTS_PARAMETER, "None") == "None":
+            return
+        for declared in kinds.GATEWAY_ENDPOINTS:
+            kinds_served = [kind for kind in kinds.KINDS if declared.serves(kind) and kind.name in self.tables]
+            if not kinds_served:
+                continue
+            expected = sorted(t for kind in kinds_served for t in self.tables[kind.name])
+            key = f"{declared.logical_id}Id"
+            endpoint_id = self.outputs.get(key)
+            if endpoint_id is None:
+                self.add("gateway-endpoints", declared.logical_id, False, f"the stack has no {key} output")
+                continue
+            (endpoint,) = self.ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"]
+            actual = sorted(endpoint.get("RouteTableIds", []))
+            evidence = f"{endpoint_id} ({endpoint.get('ServiceName')}) on {', '.join(actual) or 'no route table'}"
+            if actual != expected:
+                evidence += f"; expected {', '.join(expected)}"
+            self.add("gateway-endpoints", endpoint_id, actual == expected, evidence)
 
     def check_test_instance(self, instance_id: str) -> None:
         reservations = self.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]

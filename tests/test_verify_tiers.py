@@ -653,3 +653,62 @@ def test_dns64_holds_only_together_with_its_nat64_route_and_as_the_parameters_as
 def test_a_nat64_route_to_anything_but_a_nat_gateway_does_not_count() -> None:
     ok, _ = verify_module.dns64_check(True, {"64:ff9b::/96": "igw-1"}, True)
     assert not ok
+
+
+def _endpoints(net: Net, ec2: Any, tables: dict[str, list[str]]) -> None:
+    """Gateway endpoints on the named route tables, their outputs, and GatewayEndpoints=S3AndDynamoDB."""
+    for logical_id, service in (
+        ("S3GatewayEndpoint", "s3"),
+        ("S3Ipv6GatewayEndpoint", "s3"),
+        ("DynamoDbGatewayEndpoint", "dynamodb"),
+    ):
+        made = ec2.create_vpc_endpoint(
+            VpcId=net.vpc,
+            VpcEndpointType="Gateway",
+            ServiceName=f"com.amazonaws.{REGION}.{service}",
+            RouteTableIds=[net.tables[t] for t in tables[logical_id]],
+        )
+        net.outputs[f"{logical_id}Id"] = made["VpcEndpoint"]["VpcEndpointId"]
+    net.parameters["GatewayEndpoints"] = "S3AndDynamoDB"
+    _stack(net, boto3.session.Session().client("cloudformation", region_name=REGION).update_stack)
+
+
+#: Written out by hand: dual-stack tiers that leave the VPC get S3 and DynamoDB, IPv6-only ones S3; isolated none.
+ENDPOINT_TABLES = {
+    "S3GatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA", "PrivateRouteTableB"],
+    "S3Ipv6GatewayEndpoint": ["Ipv6OnlyRouteTableA", "Ipv6OnlyRouteTableB"],
+    "DynamoDbGatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA", "PrivateRouteTableB"],
+}
+
+
+def test_gateway_endpoints_must_sit_on_the_tables_of_every_tier_that_leaves_the_vpc(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net = build("Single", "EgressOnly")
+    _endpoints(net, _ec2(), ENDPOINT_TABLES)
+    status, checks = verify(net, capsys)
+    assert status == 0, failed(checks)
+    assert len([c for c in checks if c["check"] == "gateway-endpoints"]) == 3
+    # On an isolated table too, and missing from one private table: both fail, naming the endpoint.
+    wrong = build("Single", "EgressOnly")
+    _endpoints(
+        wrong,
+        _ec2(),
+        {
+            **ENDPOINT_TABLES,
+            "S3GatewayEndpoint": [*ENDPOINT_TABLES["S3GatewayEndpoint"], "IsolatedRouteTable"],
+            "DynamoDbGatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA"],
+        },
+    )
+    status, checks = verify(wrong, capsys)
+    assert status == 1
+    assert failed(checks) == {
+        ("gateway-endpoints", wrong.outputs["S3GatewayEndpointId"]),
+        ("gateway-endpoints", wrong.outputs["DynamoDbGatewayEndpointId"]),
+    }
+
+
+def test_without_gateway_endpoints_none_is_checked(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    _, status, checks = correct("None", "EgressOnly", capsys)
+    assert status == 0
+    assert not [c for c in checks if c["check"] == "gateway-endpoints"]

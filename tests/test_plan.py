@@ -15,6 +15,7 @@ import pytest
 
 from dualstack import SHIPPED
 from dualstack.evaluate import evaluate
+from dualstack.inputs import load_template
 from dualstack.plan import MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
 
 from .conftest import LARGEST, TEMPLATES, rendered
@@ -321,3 +322,39 @@ def test_a_released_stack_keeps_every_subnet_address_when_upgraded_with_the_new_
     plan = plan_update(_before(), old, new_template, old, region="eu-west-1")
     assert plan.safe
     assert not [c for c in plan.changes if c.resource_type == "AWS::EC2::Subnet" and c.action != MODIFY]
+
+
+#: The private and IPv6-only templates as they were before the options of this release (copies).
+BEFORE_OPTIONS = {
+    name: Path(__file__).resolve().parent / "plan_fixtures" / f"{name}-before-options.yaml"
+    for name in ("dualstack-vpc-private", "dualstack-vpc-ipv6only")
+}
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE_OPTIONS))
+@pytest.mark.parametrize(
+    "old",
+    [
+        {},
+        {"AzCount": "3", "NatGateways": "PerAz", "PublicIpv6Routing": "Bidirectional"},
+        {"AzCount": "1", "VpcCidrBlock": "172.16.0.0/20", "SubnetPrefixLength": "26", "NatGateways": "Single"},
+        {"AzCount": "3", "VpcCidrBlock": "10.8.0.0/21", "SubnetPrefixLength": "24", "Ipv6Source": "Ipam"},
+    ],
+    ids=["defaults", "per-az", "small", "ipam6"],
+)
+def test_a_stack_of_the_templates_before_the_options_keeps_every_address_on_upgrade(
+    name: str, old: dict[str, str]
+) -> None:
+    if old.get("Ipv6Source") == "Ipam":
+        old = {**old, "Ipv6IpamPoolId": "ipam-pool-0123456789abcdef0"}
+    before = load_template(BEFORE_OPTIONS[name])
+    after = json.loads((TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))
+
+    def addresses(template: dict[str, Any]) -> dict[str, tuple[str | None, str]]:
+        subnets = evaluate(template, old, region="eu-west-1").of_type("AWS::EC2::Subnet")
+        return {k: (v["Properties"].get("CidrBlock"), v["Properties"]["Ipv6CidrBlock"]) for k, v in subnets.items()}
+
+    assert addresses(after) == addresses(before)
+    plan = plan_update(before, old, after, old, region="eu-west-1")
+    assert plan.safe, plan.verdict
+    assert not [c for c in plan.changes if c.resource_type in ("AWS::EC2::Subnet", "AWS::EC2::VPC")]

@@ -564,7 +564,13 @@ class PublicSubnetIpv6Exposed(CloudFormationLintRule):
             if "MapPublicIpOnLaunch" not in _properties(subnet):
                 continue
             routing = _SubnetRouting(cfn, name)
-            for scenario in _scenarios(cfn, _conditions_of(subnet) | routing.conditions()):
+            # Only the conditions that decide whether the subnet exists and maps public IPv4, not those of its
+            # other properties (its address, say), which would repeat each finding.
+            relevant = {
+                "Condition": subnet.get("Condition"),
+                "Properties": {"MapPublicIpOnLaunch": _properties(subnet)["MapPublicIpOnLaunch"]},
+            }
+            for scenario in _scenarios(cfn, _conditions_of(relevant) | routing.conditions()):
                 if not _exists(subnet, scenario):
                     continue
                 if not _is_true(_resolve(_properties(subnet), scenario).get("MapPublicIpOnLaunch")):

@@ -25,6 +25,7 @@ FLOW_LOG_ROLE = "FlowLogRole"
 
 TEST_INSTANCE = "TestInstance"
 TEST_INSTANCE_SECURITY_GROUP = "TestInstanceSecurityGroup"
+TEST_INSTANCE_SSH_INGRESS = "TestInstanceSshIngress"
 TEST_INSTANCE_ROLE = "TestInstanceRole"
 TEST_INSTANCE_PROFILE = "TestInstanceProfile"
 
@@ -55,6 +56,7 @@ FLOW_LOGS_TO_CLOUDWATCH_LOGS = "FlowLogsToCloudWatchLogs"
 CREATE_TEST_INSTANCE = "CreateTestInstance"
 HAS_KEY_NAME = "HasKeyName"
 HAS_SSH_INGRESS_CIDR = "HasSshIngressCidr"
+TEST_INSTANCE_SSH = "TestInstanceSsh"
 
 # Mappings.
 SUBNET_SIZES_MAPPING = "SubnetSizes"

@@ -39,7 +39,7 @@ CONTEXT = {
 #: Two values for each parameter that lists no ``AllowedValues``; planned in both directions.
 EXAMPLES = {
     "VpcCidrBlock": ("10.0.0.0/16", "10.1.0.0/16"),
-    "SshIngressCidr": ("203.0.113.7/32", "198.51.100.0/24"),
+    "SshIngressCidr": ("", "203.0.113.7/32", "198.51.100.0/24"),
     "KeyName": ("", "example-key"),
     "TestInstanceType": ("t3.micro", "t3.small"),
     "TestInstanceImageId": (

@@ -20,6 +20,7 @@ NETWORK = {
     "FlowLogRole": "AWS::IAM::Role",
     "TestInstance": "AWS::EC2::Instance",
     "TestInstanceSecurityGroup": "AWS::EC2::SecurityGroup",
+    "TestInstanceSshIngress": "AWS::EC2::SecurityGroupIngress",
     "TestInstanceRole": "AWS::IAM::Role",
     "TestInstanceProfile": "AWS::IAM::InstanceProfile",
 }

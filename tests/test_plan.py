@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED
-from dualstack.plan import MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
+from dualstack.plan import ADD, MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
 
 from .conftest import LARGEST, TEMPLATES, rendered
 
@@ -125,7 +125,12 @@ def test_raising_the_az_count_with_the_test_instance_failed_and_now_succeeds() -
 
 def test_upgrading_a_stack_with_the_test_instance_to_this_template_replaces_it_safely() -> None:
     plan = plan_update(_before(), INSTANCE, rendered(SHIPPED[0]), INSTANCE, region="eu-west-1")
-    assert _actions(plan) == {"TestInstance": REPLACE}
+    # The SSH rule moves out of the group into a resource of its own; the group itself stays.
+    assert _actions(plan) == {
+        "TestInstance": REPLACE,
+        "TestInstanceSecurityGroup": MODIFY,
+        "TestInstanceSshIngress": ADD,
+    }
     assert plan.safe
     assert [e.name for e in plan.exports if e.removed] == ["example-TestInstanceIpv6Address"]
 

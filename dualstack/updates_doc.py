@@ -30,6 +30,8 @@ BASE = {
 CONTEXT = {
     "FlowLogRetentionDays": {"FlowLogs": "CloudWatchLogs"},
     "FlowLogS3BucketArn": {"FlowLogs": "S3"},
+    "FlowLogKmsKeyArn": {"FlowLogs": "CloudWatchLogs"},
+    "FlowLogAggregationSeconds": {"FlowLogs": "CloudWatchLogs"},
     "Ipv6IpamPoolId": {"Ipv6Source": "Ipam"},
     "KeyName": {"CreateTestInstance": "true"},
     "SshIngressCidr": {"CreateTestInstance": "true"},
@@ -48,6 +50,7 @@ EXAMPLES = {
     ),
     "FlowLogS3BucketArn": ("arn:aws:s3:::example-flow-logs", "arn:aws:s3:::other-flow-logs"),
     "Ipv6IpamPoolId": ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
+    "FlowLogKmsKeyArn": ("", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
 }
 
 

@@ -130,6 +130,10 @@ def test_upgrading_a_stack_with_the_test_instance_to_this_template_replaces_it_s
         "TestInstance": REPLACE,
         "TestInstanceSecurityGroup": MODIFY,
         "TestInstanceSshIngress": ADD,
+        # The default security group is restricted by default, so the upgrade adds what does that.
+        "DefaultSecurityGroupRules": ADD,
+        "DefaultSecurityGroupFunction": ADD,
+        "DefaultSecurityGroupRole": ADD,
     }
     assert plan.safe
     assert [e.name for e in plan.exports if e.removed] == ["example-TestInstanceIpv6Address"]
@@ -173,8 +177,11 @@ def test_changing_the_vpc_cidr_replaces_the_vpc_and_everything_that_references_i
     } <= referring
     actions = _actions(plan)
     # A saved query names the VPC's IPv6 block in its text, which is not create-only: it is updated in place.
-    assert actions.pop("FlowLogInboundIpv6Query") == MODIFY
-    referring.discard("FlowLogInboundIpv6Query")
+    # So are the custom resource given the new VPC's default security group (the handler then restores the old
+    # one's) and its role's policy, which names that group.
+    for name in ("FlowLogInboundIpv6Query", "DefaultSecurityGroupRules", "DefaultSecurityGroupRole"):
+        assert actions.pop(name) == MODIFY
+        referring.discard(name)
     assert {n for n in referring | {"Vpc"} if actions.get(n) != REPLACE} == set()
     # The cascade goes on: a replaced subnet replaces its NAT gateway and route table association; a replaced
     # route table replaces its routes.
@@ -289,3 +296,7 @@ def test_a_new_vpc_takes_its_ipv6_block_and_subnets_along_safely() -> None:
     plan = plan_update(t, {}, t, {"Cidr": "10.0.0.0/20"}, region="eu-west-1")
     assert _actions(plan) == {"Net": REPLACE, "Block": REPLACE, "A": REPLACE}
     assert plan.safe
+
+
+def test_a_named_custom_resource_has_the_create_only_properties_of_any_custom_resource() -> None:
+    assert create_only("eu-west-1", "Custom::DefaultSecurityGroupRules") == (("ServiceToken",),)

@@ -49,6 +49,7 @@ FLOW_LOG_S3_BUCKET_ARN_PARAM = "FlowLogS3BucketArn"
 FLOW_LOG_KMS_KEY_ARN_PARAM = "FlowLogKmsKeyArn"
 FLOW_LOG_AGGREGATION_SECONDS_PARAM = "FlowLogAggregationSeconds"
 RESTRICT_DEFAULT_SECURITY_GROUP_PARAM = "RestrictDefaultSecurityGroup"
+BPA_EXCLUSION_PARAM = "BlockPublicAccessExclusion"
 CREATE_TEST_INSTANCE_PARAM = "CreateTestInstance"
 TEST_INSTANCE_TYPE_PARAM = "TestInstanceType"
 TEST_INSTANCE_IMAGE_PARAM = "TestInstanceImageId"
@@ -64,6 +65,8 @@ HAS_FLOW_LOGS = "HasFlowLogs"
 FLOW_LOGS_TO_CLOUDWATCH_LOGS = "FlowLogsToCloudWatchLogs"
 HAS_FLOW_LOG_KMS_KEY = "HasFlowLogKmsKey"
 DEFAULT_SECURITY_GROUP_RESTRICTED = "DefaultSecurityGroupRestricted"
+HAS_BPA_EXCLUSION = "HasBlockPublicAccessExclusion"
+BPA_BIDIRECTIONAL = "BlockPublicAccessAllowBidirectional"
 CREATE_TEST_INSTANCE = "CreateTestInstance"
 HAS_KEY_NAME = "HasKeyName"
 HAS_SSH_INGRESS_CIDR = "HasSshIngressCidr"
@@ -126,6 +129,16 @@ def nat_gateway_condition(az_index: int) -> str:
 def nat_route_condition(az_index: int) -> str:
     """Condition under which this AZ's subnets route through a NAT gateway (their own, or the first AZ's)."""
     return HAS_NAT_GATEWAYS if az_index == 0 else f"HasNatRoute{az_letter(az_index)}"
+
+
+def public_bpa_exclusion(az_index: int) -> str:
+    """The Block Public Access exclusion of the public subnet in this AZ: ``PublicBpaExclusionA``."""
+    return tier_resource(TierKind.PUBLIC, "BpaExclusion", az_index)
+
+
+def bpa_exclusion_condition(az_index: int) -> str:
+    """Condition under which the public subnet of this AZ (never the first) has an exclusion."""
+    return f"HasBlockPublicAccessExclusion{az_letter(az_index)}"
 
 
 def output_key(logical_id: str) -> str:

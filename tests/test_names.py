@@ -35,6 +35,7 @@ PUBLIC = {
     "PublicIpv6DefaultRoute": "AWS::EC2::Route",
     **{f"PublicSubnet{z}": "AWS::EC2::Subnet" for z in "ABC"},
     **{f"PublicSubnetRouteTableAssociation{z}": "AWS::EC2::SubnetRouteTableAssociation" for z in "ABC"},
+    **{f"PublicBpaExclusion{z}": "AWS::EC2::VPCBlockPublicAccessExclusion" for z in "ABC"},
 }
 NAT = {
     **{f"NatGateway{z}": "AWS::EC2::NatGateway" for z in "ABC"},
@@ -73,6 +74,7 @@ COMMON_PARAMETERS = {
     "FlowLogKmsKeyArn",
     "FlowLogAggregationSeconds",
     "RestrictDefaultSecurityGroup",
+    "BlockPublicAccessExclusion",
     "CreateTestInstance",
     "TestInstanceType",
     "TestInstanceImageId",

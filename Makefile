@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+# make scan's checkov lives apart: its own pins, its own venv, not part of make test.
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cksum < scan/requirements.lock | cut -d' ' -f1)
 
 TEMPLATE ?= dualstack-vpc
 FILE ?=
@@ -22,7 +25,7 @@ FROM_TEMPLATE ?=
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 
-.PHONY: help venv template test check lint typecheck pytest bench plan deploy verify lint-template lock clean
+.PHONY: help venv template test check lint typecheck pytest bench plan deploy verify lint-template lock scan scan-lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -78,6 +81,26 @@ lint-template: $(STAMP) ## cfn-lint a template plus the dual-stack rules: make l
 	@[ -n "$(FILE)" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }
 	$(VENV)/bin/cfn-lint "$(FILE)" --append-rules dualstack/lint_rules --regions $(REGIONS) $(LINT_ARGS)
 
+$(SCAN_STAMP): scan/requirements.lock
+	rm -rf $(SCAN_VENV)
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r scan/requirements.lock
+	$(SCAN_VENV)/bin/pip check --disable-pip-version-check >/dev/null
+	touch $@
+
+scan: $(STAMP) $(SCAN_STAMP) ## checkov over every shipped template rendered for the compliant parameter set (own venv)
+	rm -rf build/scan
+	$(PY) -m dualstack.compliant build/scan
+	$(SCAN_VENV)/bin/checkov --config-file scan/checkov.yaml --directory build/scan
+
+scan-lock: ## Re-pin scan/requirements.lock from the checkov pin below (needs the package registry)
+	rm -rf $(SCAN_VENV).lock && $(PYTHON) -m venv $(SCAN_VENV).lock
+	$(SCAN_VENV).lock/bin/pip install --quiet --disable-pip-version-check checkov==3.3.30
+	{ echo "# Every package of make scan's environment (.venv-scan), pinned: checkov and what it needs, apart from"; \
+	  echo "# the development environment. Regenerate after changing the checkov pin: make scan-lock"; \
+	  $(SCAN_VENV).lock/bin/pip freeze | grep -v '^pip=='; } > scan/requirements.lock
+	rm -rf $(SCAN_VENV).lock
+
 lock: ## Re-pin requirements.lock from pyproject.toml's pins (needs the package registry)
 	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
 	$(VENV).lock/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -87,5 +110,5 @@ lock: ## Re-pin requirements.lock from pyproject.toml's pins (needs the package 
 	rm -rf $(VENV).lock
 
 clean: ## Remove .venv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SCAN_VENV) .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

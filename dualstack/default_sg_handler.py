@@ -46,7 +46,8 @@ def handler(event: dict[str, Any], context: Any, ec2: Any = None, urlopen: Any =
             import boto3
             from botocore.config import Config
 
-            ec2 = boto3.client("ec2", config=Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 4}))
+            # At most 3 calls x 2 attempts x 15 s: well inside the function's timeout, so it can still answer.
+            ec2 = boto3.client("ec2", config=Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2}))
         change(ec2, verb, props["GroupId"], props["Account"])
     except Exception as exc:
         status, reason = "FAILED", f"{type(exc).__name__}: {exc}"

@@ -264,3 +264,14 @@ def test_role_may_only_change_rules_of_the_default_group_and_trusts_only_lambda(
             "Resource": ["arn:aws:ec2:eu-west-1:123456789012:security-group/<Vpc.DefaultSecurityGroup>"],
         }
     ]
+
+
+def test_a_client_that_cannot_be_made_is_answered_failed(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    # No region anywhere: boto3 refuses to make the client, before any call could reach AWS.
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    responses = Responses()
+    assert default_sg_handler.handler(_event("Create"), None, urlopen=responses) == "FAILED"
+    assert "NoRegionError" in responses.body()["Reason"]

@@ -5,10 +5,13 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
-# make scan's checkov lives apart: its own pins, its own venv, not part of make test.
-SCAN_VENV := .venv-scan
-SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cksum < scan/requirements.lock | cut -d' ' -f1)
+RUNTIME_LOCK := requirements/runtime.lock
+DEV_LOCK := requirements/dev.lock
+# Stamps named after the locks' checksums: a changed lock means a fresh .venv.
+RUNTIME := $(VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
+DEV := $(VENV)/.dev-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) | cksum | cut -d' ' -f1)
+# Exact pins, nothing resolved: each lock lists every package it needs. -qq keeps errors, drops notices.
+PIP_INSTALL := $(PY) -m pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps
 
 TEMPLATE ?= dualstack-vpc
 FILE ?=
@@ -21,94 +24,165 @@ FORCE ?=
 FROM ?=
 TO ?=
 FROM_TEMPLATE ?=
+JSON ?=
+AWS ?= aws
+BENCH_ARGS ?=
+
+# What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":
+# never as text pasted into a shell line, so no value can run as a command. $(value) keeps a `$(...)` in a
+# value literal instead of expanding it.
+USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE
+$(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
+export $(USER_VARS)
 
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 
-.PHONY: help venv template test check lint typecheck pytest bench plan deploy verify lint-template lock scan scan-lock clean
+.PHONY: help venv dev template test check lint typecheck pytest bench plan deploy verify lint-template lock clean \
+	python-version aws-cli
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
-	$(PY) -m pip check --disable-pip-version-check >/dev/null
-	touch $@
+# Preflight: what the machine lacks, said in one line before anything is installed or run.
+python-version:
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found: Python 3.11 or later is needed (set PYTHON=...)" >&2; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.version_info >= (3, 11) or sys.exit(2)' || \
+	  { echo "make: Python 3.11 or later is needed; $(PYTHON) is $$($(PYTHON) -V 2>&1) (set PYTHON=python3.11 or later)" >&2; exit 2; }
 
-venv: $(STAMP) ## Create .venv with the pinned dependencies of requirements.lock
+aws-cli:
+	@command -v "$$AWS" >/dev/null || \
+	  { echo "make deploy: the AWS CLI ($$AWS) is not on PATH: install it (https://aws.amazon.com/cli/) or set AWS=/path/to/aws" >&2; exit 2; }
 
-template: $(STAMP) ## Generate every shipped template into templates/
+# What generating needs, and nothing else. Modules compile on first import instead of at install (faster overall).
+$(RUNTIME): $(RUNTIME_LOCK) | python-version
+	@echo "Installing into $(VENV) what generating needs: $$(grep -v '^#' $(RUNTIME_LOCK) | paste -sd' ')"
+	@rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
+	@$(PIP_INSTALL) --no-compile -r $(RUNTIME_LOCK)
+	@touch $@
+
+# Development, tests, cfn-lint and make verify's boto3, on top of the runtime; an older set means a fresh .venv.
+$(DEV): $(RUNTIME_LOCK) $(DEV_LOCK) | python-version
+	@if ls $(VENV)/.dev-* >/dev/null 2>&1; then rm -rf $(VENV); fi
+	@$(MAKE) -s --no-print-directory $(RUNTIME)
+	@echo "Installing into $(VENV) the development and test tools of $(DEV_LOCK) ($$(grep -vc '^#' $(DEV_LOCK)) packages)"
+	@$(PIP_INSTALL) -r $(DEV_LOCK)
+	@$(PY) -m pip check --disable-pip-version-check >/dev/null
+	@touch $@
+
+venv: $(RUNTIME) ## Create .venv with what generating needs (requirements/runtime.lock)
+
+dev: $(DEV) ## Add the development and test tools (requirements/dev.lock) to .venv
+
+template: $(RUNTIME) ## Generate every shipped template, and a diagram of each, into templates/
 	$(PY) generate.py
 
-check: $(STAMP) ## Fail if templates/ differs from what the code generates
+check: $(RUNTIME) ## Fail if templates/ (templates and diagrams) differs from what the code generates
+	@echo "== drift check"
 	$(PY) generate.py --check --diff
 
-lint: $(STAMP) ## ruff: lint and formatting
+lint: $(DEV) ## ruff: lint and formatting
+	@echo "== ruff"
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-typecheck: $(STAMP) ## mypy, strict
+typecheck: $(DEV) ## mypy, strict
 	$(PY) -m mypy
 
-pytest: $(STAMP) ## pytest only (structure, intrinsics, cfn-lint in every region, CLI)
-	$(PY) -m pytest
+pytest: $(DEV) ## pytest on every core, a line per test file (structure, intrinsics, cfn-lint in every region, CLI)
+	@echo "== pytest"
+	$(PY) -m pytest -n auto --dist worksteal --durations=5
 
 test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
 
-bench: $(STAMP) ## Build time, generate.py time, bytes and resources of each shipped template
-	$(PY) bench/bench.py
+bench: $(RUNTIME) ## Times as multiples of bare Python, sizes: make bench [BENCH_ARGS="--setup --test"] adds setup, tests
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
-plan: $(STAMP) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." [TEMPLATE=..] [FROM_TEMPLATE=file]
-	$(PY) -m dualstack.plan templates/$(TEMPLATE).yaml --region "$(or $(REGION),us-east-1)" \
-		$(if $(FROM_TEMPLATE),--from-template "$(FROM_TEMPLATE)") \
-		$(if $(strip $(FROM)),--from $(FROM)) $(if $(strip $(TO)),--to $(TO))
+plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." [TEMPLATE=..] [FROM_TEMPLATE=file]
+	@read -ra from <<< "$$FROM"; read -ra to <<< "$$TO"; \
+	  "$(PY)" -m dualstack.plan "templates/$$TEMPLATE.yaml" --region "$${REGION:-us-east-1}" \
+	    $${FROM_TEMPLATE:+--from-template "$$FROM_TEMPLATE"} \
+	    $${from[0]+--from "$${from[@]}"} $${to[0]+--to "$${to[@]}"}
 
-deploy: $(STAMP) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [FORCE=1]
-	@[ -n "$(STACK)" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
-	@[ -n "$(REGION)" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
-	$(PY) -m dualstack.precheck templates/$(TEMPLATE).yaml --region $(REGION) $(PARAMS)
-	$(PY) -m dualstack.deploy --stack "$(STACK)" --region "$(REGION)" --template templates/$(TEMPLATE).yaml \
-		$(if $(FORCE),--force) $(PARAMS)
+deploy: aws-cli $(DEV) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [FORCE=1]
+	@[ -n "$$STACK" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
+	@[ -n "$$REGION" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
+	@read -ra params <<< "$$PARAMS"; \
+	  "$(PY)" -m dualstack.deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
+	    $${FORCE:+--force} "$${params[@]}"
 
-verify: $(STAMP) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
-	@[ -n "$(STACK)" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }
-	@[ -n "$(REGION)" ] || { echo "make verify: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
-	$(PY) -m dualstack.verify --stack "$(STACK)" --region "$(REGION)" $(if $(JSON),--json)
+verify: $(DEV) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
+	@[ -n "$$STACK" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }
+	@[ -n "$$REGION" ] || { echo "make verify: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
+	@"$(PY)" -m dualstack.verify --stack "$$STACK" --region "$$REGION" $${JSON:+--json}
 
-lint-template: $(STAMP) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
-	@[ -n "$(FILE)" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }
-	$(VENV)/bin/cfn-lint "$(FILE)" --append-rules dualstack/lint_rules --regions $(REGIONS) $(LINT_ARGS)
+lint-template: $(DEV) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
+	@[ -n "$$FILE" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }
+	@read -ra regions <<< "$$REGIONS"; read -ra args <<< "$$LINT_ARGS"; \
+	  "$(PY)" -m dualstack.lint "$$FILE" --regions "$${regions[@]}" -- "$${args[@]}"
 
-$(SCAN_STAMP): scan/requirements.lock
+lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the package registry)
+	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
+	$(VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore .
+	{ echo "# What \`make template\` installs: every package generating needs, pinned. Regenerate with make lock."; \
+	  $(VENV).lock/bin/pip freeze --exclude dualstack | grep -v '^pip=='; } > $(RUNTIME_LOCK).new
+	$(VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore -c $(RUNTIME_LOCK).new '.[dev]'
+	{ echo "# What \`make test\` adds to $(RUNTIME_LOCK), pinned (make verify and lint-template too). Regenerate with make lock."; \
+	  $(VENV).lock/bin/pip freeze --exclude dualstack | grep -v '^pip==' | grep -vxFf $(RUNTIME_LOCK).new; } > $(DEV_LOCK)
+	mv $(RUNTIME_LOCK).new $(RUNTIME_LOCK)
+	rm -rf $(VENV).lock build dualstack.egg-info
+
+clean: ## Remove .venv, .venv-mutate, .venv-scan and caches
+	rm -rf $(VENV) $(MUTATE_VENV) $(SCAN_VENV) mutants .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Mutation testing: mutmut, pinned in requirements/mutate.lock, in its own venv; not part of make test.
+MUTATE_LOCK := requirements/mutate.lock
+MUTATE_VENV := .venv-mutate
+MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | cksum | cut -d' ' -f1)
+#: The table of tier kinds, and the functions of verify.py that decide what a deployed stack must route where.
+MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x__route_target*' 'dualstack.verify.x_routed_destinations*' \
+	'dualstack.verify.x__default_routes*' 'dualstack.verify.x_target_output*' 'dualstack.verify.x_expected_routes*' \
+	'dualstack.verify.x_route_problems*' 'dualstack.verify.x_dns64_check*'
+
+$(MUTATE_STAMP): $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | python-version
+	rm -rf $(MUTATE_VENV)
+	$(PYTHON) -m venv $(MUTATE_VENV)
+	$(MUTATE_VENV)/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps \
+		-r $(RUNTIME_LOCK) -r $(DEV_LOCK) -r $(MUTATE_LOCK)
+	$(MUTATE_VENV)/bin/pip check --disable-pip-version-check >/dev/null
+	touch $@
+
+.PHONY: mutate
+mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table and verify's expectations (mutmut; minutes)
+	rm -rf mutants
+	$(MUTATE_VENV)/bin/mutmut run $(MUTANTS)
+	$(MUTATE_VENV)/bin/mutmut results --all true | grep -v ': not checked$$' > mutants/results.txt
+	grep -v ': killed$$' mutants/results.txt || true
+	awk -F': ' '{n[$$2]++} END {for (s in n) printf "%s: %d\n", s, n[s]}' mutants/results.txt
+
+# make scan: checkov, pinned in requirements/scan.lock, in its own venv; not part of make test.
+SCAN_LOCK := requirements/scan.lock
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cksum < $(SCAN_LOCK) | cut -d' ' -f1)
+
+$(SCAN_STAMP): $(SCAN_LOCK) | python-version
 	rm -rf $(SCAN_VENV)
 	$(PYTHON) -m venv $(SCAN_VENV)
-	$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r scan/requirements.lock
+	$(SCAN_VENV)/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps -r $(SCAN_LOCK)
 	$(SCAN_VENV)/bin/pip check --disable-pip-version-check >/dev/null
 	touch $@
 
-scan: $(STAMP) $(SCAN_STAMP) ## checkov over every shipped template rendered for the compliant parameter set (own venv)
+.PHONY: scan scan-lock
+scan: $(RUNTIME) $(SCAN_STAMP) ## checkov over every shipped template rendered for the compliant parameter set (own venv)
 	rm -rf build/scan
 	$(PY) -m dualstack.compliant build/scan
 	$(SCAN_VENV)/bin/checkov --config-file scan/checkov.yaml --directory build/scan
 
-scan-lock: ## Re-pin scan/requirements.lock from the checkov pin below (needs the package registry)
+scan-lock: ## Re-pin requirements/scan.lock from the checkov pin below (needs the package registry)
 	rm -rf $(SCAN_VENV).lock && $(PYTHON) -m venv $(SCAN_VENV).lock
-	$(SCAN_VENV).lock/bin/pip install --quiet --disable-pip-version-check checkov==3.3.30
-	{ echo "# Every package of make scan's environment (.venv-scan), pinned: checkov and what it needs, apart from"; \
+	$(SCAN_VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore checkov==3.3.30
+	{ echo "# Every package of make scan's environment ($(SCAN_VENV)), pinned: checkov and what it needs, apart from"; \
 	  echo "# the development environment. Regenerate after changing the checkov pin: make scan-lock"; \
-	  $(SCAN_VENV).lock/bin/pip freeze | grep -v '^pip=='; } > scan/requirements.lock
+	  $(SCAN_VENV).lock/bin/pip freeze | grep -v '^pip=='; } > $(SCAN_LOCK)
 	rm -rf $(SCAN_VENV).lock
-
-lock: ## Re-pin requirements.lock from pyproject.toml's pins (needs the package registry)
-	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
-	$(VENV).lock/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
-	{ echo "# Every package of the development environment, pinned: \`make\` installs exactly these."; \
-	  echo "# Regenerate after changing a pin in pyproject.toml: make lock"; \
-	  $(VENV).lock/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock
-	rm -rf $(VENV).lock
-
-clean: ## Remove .venv and caches
-	rm -rf $(VENV) $(SCAN_VENV) .pytest_cache .mypy_cache .ruff_cache
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +

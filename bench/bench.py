@@ -1,31 +1,39 @@
-"""``make bench``: how long building takes and how large the results are.
+"""``make bench``: how long the first ten minutes take, and how large the templates are.
 
-Per template: the median in-process time of ``build_template`` and of rendering
-each format, its size in bytes, and its resource count; then the median
-wall-clock time of a whole ``python generate.py`` process writing every shipped
-template. Figures vary with the machine; compare runs on the same one.
+Whole processes first, each the median of repeated runs taken in turn (so a burst of load elsewhere hits every
+figure alike) and as a multiple of ``python -S -c pass`` measured in the same rounds: on a busy or slower machine
+the times move, the multiples much less. Then, per template, the median in-process time of building, converting
+and writing each format, with sizes and resource counts.
+
+``--setup`` adds ``make template`` in a fresh clone (``.venv`` created from nothing), ``--test`` adds ``make test``
+with ``.venv`` installed; both take minutes, so they are asked for (``make bench BENCH_ARGS="--setup --test"``).
 """
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dualstack import SHIPPED, TemplateSpec, TierKind, build_template  # noqa: E402
+from dualstack import SHIPPED, TemplateSpec, build_template  # noqa: E402
+from dualstack.diagram import markdown  # noqa: E402
+from dualstack.kinds import KINDS  # noqa: E402
 from dualstack.limits import TEMPLATE_BODY_LIMIT  # noqa: E402
-from dualstack.render import render  # noqa: E402
+from dualstack.render import document, to_json, to_yaml  # noqa: E402
 
 BUILD_REPEATS = 50
-PROCESS_REPEATS = 7
+PROCESS_ROUNDS = 15
+SLOW_ROUNDS = 3
 
 
 def _median_ms(action: Callable[[], object], repeats: int) -> float:
@@ -37,34 +45,104 @@ def _median_ms(action: Callable[[], object], repeats: int) -> float:
     return statistics.median(samples) * 1000
 
 
-def _process_ms(args: list[str]) -> float:
-    command = [sys.executable, str(ROOT / "generate.py"), *args]
-    return _median_ms(lambda: subprocess.run(command, check=True, capture_output=True), PROCESS_REPEATS)
+def _wall(command: Sequence[str], cwd: Path = ROOT) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
-def main() -> None:
-    largest = TemplateSpec(name="largest: 6 AZs, 4 tiers", max_azs=6, tiers=tuple(TierKind))
-    specs = [*SHIPPED, largest]
-    columns = ("build ms", "yaml ms", "json ms", "yaml B", "json B", "resources")
-    header = f"{'template':<24} " + " ".join(f"{c:>9}" for c in columns)
-    print(f"in-process, median of {BUILD_REPEATS} runs; inline TemplateBody limit {TEMPLATE_BODY_LIMIT:,} B")
-    print(header)
-    for spec in specs:
+def _rounds(commands: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """Median seconds of each command, the commands taking turns in every round."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, run in commands.items():
+            samples[name].append(run())
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def _print_rows(figures: dict[str, float], floor: float, unit: str = "ms") -> None:
+    scale = 1000 if unit == "ms" else 1
+    for name, seconds in figures.items():
+        print(f"  {name:<58} {seconds * scale:9.1f} {unit}  {seconds / floor:7.1f}x")
+
+
+def processes(out: Path) -> float:
+    python = sys.executable
+    generate = str(ROOT / "generate.py")
+    commands: dict[str, Callable[[], float]] = {
+        "python -S -c pass (the floor)": partial(_wall, [python, "-S", "-c", "pass"]),
+        "python generate.py (6 templates, 3 diagrams)": partial(_wall, [python, generate, "--templates-dir", str(out)]),
+        "python generate.py --check": partial(_wall, [python, generate, "--check"]),
+        "one template, YAML: generate.py --azs 3 -o t.yaml": partial(
+            _wall, [python, generate, "--azs", "3", "-o", str(out / "t.yaml")]
+        ),
+        "one template, JSON: generate.py --azs 3 -o t.json": partial(
+            _wall, [python, generate, "--azs", "3", "-o", str(out / "t.json")]
+        ),
+    }
+    figures = _rounds(commands, PROCESS_ROUNDS)
+    floor = figures["python -S -c pass (the floor)"]
+    print(f"whole processes: median of {PROCESS_ROUNDS} rounds, and the multiple of the floor")
+    _print_rows(figures, floor)
+    return floor
+
+
+def _fresh_clone_template(work: Path) -> float:
+    clone = work / "clone"
+    shutil.rmtree(clone, ignore_errors=True)
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    return _wall(["make", "template"], cwd=clone)
+
+
+def slow(setup: bool, test: bool) -> None:
+    python = sys.executable
+    commands: dict[str, Callable[[], float]] = {
+        "python -S -c pass (the floor)": partial(_wall, [python, "-S", "-c", "pass"])
+    }
+    work = Path(tempfile.mkdtemp(prefix="dualstack-bench-"))
+    try:
+        if setup:
+            commands["make template in a fresh clone (creates .venv)"] = partial(_fresh_clone_template, work)
+        if test:
+            commands["make test (.venv installed)"] = partial(_wall, ["make", "test"])
+        figures = _rounds(commands, SLOW_ROUNDS)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    floor = figures["python -S -c pass (the floor)"]
+    print(f"\nsetup and tests: median of {SLOW_ROUNDS} rounds, and the multiple of the floor")
+    _print_rows(figures, floor, unit="s")
+
+
+def in_process() -> None:
+    largest = TemplateSpec(name="largest: 6 AZs, 4 tiers", max_azs=6, tiers=KINDS)
+    columns = ("build ms", "dict ms", "yaml ms", "json ms", "diagram ms", "yaml B", "json B", "resources")
+    print(f"\nin process, median of {BUILD_REPEATS} runs; inline TemplateBody limit {TEMPLATE_BODY_LIMIT:,} B")
+    print(f"{'template':<24} " + " ".join(f"{c:>10}" for c in columns))
+    for spec in [*SHIPPED, largest]:
         template = build_template(spec)
-        yaml_text, json_text = render(template, "yaml"), render(template, "json")
+        doc = document(template)
         print(
             f"{spec.name:<24} "
-            f"{_median_ms(partial(build_template, spec), BUILD_REPEATS):>9.2f} "
-            f"{_median_ms(partial(render, template, 'yaml'), BUILD_REPEATS):>9.2f} "
-            f"{_median_ms(partial(render, template, 'json'), BUILD_REPEATS):>9.2f} "
-            f"{len(yaml_text.encode()):>9,} {len(json_text.encode()):>9,} "
-            f"{len(template.resources):>9}"
+            f"{_median_ms(partial(build_template, spec), BUILD_REPEATS):>10.2f} "
+            f"{_median_ms(partial(document, template), BUILD_REPEATS):>10.2f} "
+            f"{_median_ms(partial(to_yaml, doc), BUILD_REPEATS):>10.2f} "
+            f"{_median_ms(partial(to_json, doc), BUILD_REPEATS):>10.2f} "
+            f"{_median_ms(partial(markdown, doc, spec.name), BUILD_REPEATS):>10.2f} "
+            f"{len(to_yaml(doc).encode()):>10,} {len(to_json(doc).encode()):>10,} "
+            f"{len(template.resources):>10}"
         )
-    print(f"\nwhole process, median of {PROCESS_REPEATS} runs:")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench/bench.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--setup", action="store_true", help="also time make template in a fresh clone")
+    parser.add_argument("--test", action="store_true", help="also time make test")
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as out:
-        write = _process_ms(["--templates-dir", out])
-    print(f"  python generate.py (every shipped template, both formats): {write:8.1f} ms")
-    print(f"  python generate.py --check (the committed templates):     {_process_ms(['--check']):8.1f} ms")
+        processes(Path(out))
+    if args.setup or args.test:
+        slow(args.setup, args.test)
+    in_process()
 
 
 if __name__ == "__main__":

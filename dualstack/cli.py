@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import os
+import shutil
+import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
+from . import kinds
+from .diagram import markdown
+from .inputs import InputError, Parser, check_output_path, shown
+from .kinds import TierKind
 from .limits import TEMPLATE_BODY_LIMIT, check_limits
-from .render import FORMATS, Format, render
-from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec, TierKind
+from .render import FORMATS, Format, document, to_json, to_yaml
+from .spec import MAX_AZS_LIMIT, SHIPPED, SpecError, TemplateSpec, parse_tiers
 from .template import build_template
 
+#: Files in templates/ that only the code writes: a template in either format, or its diagram.
+GENERATED_SUFFIXES = (".yaml", ".json", ".md")
 EXIT_STALE = 1
 EXIT_USAGE = 2
 #: Standard output closed early (``| head``): no error message, like other Unix tools.
@@ -24,11 +33,6 @@ EXIT_PIPE_CLOSED = 1
 
 class UsageError(Exception):
     """Bad input: reported as one line, exit status 2, nothing written."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
 
 
 def _az_count(text: str) -> int:
@@ -41,15 +45,19 @@ def _az_count(text: str) -> int:
     return value
 
 
+def _names(tiers: Sequence[TierKind]) -> str:
+    return ",".join(kind.name for kind in tiers)
+
+
 def _tiers(text: str) -> tuple[TierKind, ...]:
     try:
-        return TierKind.parse(text)
+        return parse_tiers(text)
     except SpecError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=prog,
         description=(
             "Generate CloudFormation templates for dual-stack VPCs: IPv4 public through an Internet "
@@ -76,59 +84,88 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--tiers",
         type=_tiers,
         metavar="LIST",
-        help="subnet tiers, comma-separated, from public,private,ipv6only,isolated (default: public)",
+        help=f"subnet tiers, comma-separated, from {_names(kinds.KINDS)} (default: {_names(TemplateSpec().tiers)})",
     )
     custom.add_argument(
-        "--format", choices=FORMATS, help="output format (default: from the output file's extension, else yaml)"
+        "--format",
+        choices=FORMATS,
+        help=(
+            "output format (default: from the output file's extension, .json or .yaml/.yml in any case, else yaml; "
+            "a format that contradicts the extension is refused)"
+        ),
     )
-    custom.add_argument("-o", "--output", metavar="PATH", help="file to write, or - for standard output (the default)")
+    custom.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help=(
+            "file to write, or - for standard output (the default); it must be absent or a regular file: "
+            "a symbolic link is refused (not followed), as are directories, devices and FIFOs"
+        ),
+    )
     parser.add_argument(
         "--templates-dir",
         metavar="DIR",
         type=Path,
-        help="where the shipped templates live (default: templates/ beside generate.py)",
+        help="where the shipped templates live (default: templates/ beside generate.py); not for a custom template",
     )
     return parser
 
 
+#: File extensions (compared case-insensitively) and the format each implies.
+EXTENSIONS: dict[str, Format] = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
 def _format_for(path: str | None, explicit: Format | None) -> Format:
-    if explicit is not None:
-        return explicit
-    if path is not None and path.endswith(".json"):
-        return "json"
-    return "yaml"
+    implied = EXTENSIONS.get(os.path.splitext(path)[1].lower()) if path not in (None, "-") else None
+    if explicit is not None and implied is not None and explicit != implied:
+        raise UsageError(f"--format {explicit} contradicts the extension of {shown(path or '')}: write {implied} there")
+    return explicit or implied or "yaml"
 
 
 def _is_custom(args: argparse.Namespace) -> bool:
     return any(value is not None for value in (args.azs, args.tiers, args.format, args.output))
 
 
-def _render_checked(spec: TemplateSpec, fmt: Format) -> str:
-    template = build_template(spec)
-    text = render(template, fmt)
-    check_limits(template.to_dict(), text)
-    return text
+def _render_checked(spec: TemplateSpec, formats: Sequence[Format]) -> tuple[dict[str, Any], dict[Format, str]]:
+    """Build ``spec`` once, convert it once, and write it in each of ``formats``, refusing a hard limit."""
+    doc = document(build_template(spec))
+    texts: dict[Format, str] = {fmt: to_json(doc) if fmt == "json" else to_yaml(doc) for fmt in formats}
+    for text in texts.values():
+        check_limits(doc, text)
+    return doc, texts
 
 
 def _planned(args: argparse.Namespace, templates_dir: Path) -> dict[str, str]:
-    """What the code generates: ``{destination: text}``; ``-`` is standard output."""
+    """What the code generates: ``{destination: text}``; ``-`` is standard output.
+
+    The shipped set is each template in both formats and, beside them, its diagram (``name.md``).
+    """
     if not _is_custom(args):
-        return {
-            str(templates_dir / f"{spec.name}.{fmt}"): _render_checked(spec, fmt) for spec in SHIPPED for fmt in FORMATS
-        }
+        planned = {}
+        for spec in SHIPPED:
+            doc, texts = _render_checked(spec, FORMATS)
+            for fmt, text in texts.items():
+                planned[str(templates_dir / f"{spec.name}.{fmt}")] = text
+            planned[str(templates_dir / f"{spec.name}.md")] = markdown(doc, f"{spec.name}.yaml")
+        return planned
     default = TemplateSpec()
     spec = TemplateSpec(name="custom", max_azs=args.azs or default.max_azs, tiers=args.tiers or default.tiers)
-    return {args.output or "-": _render_checked(spec, _format_for(args.output, args.format))}
+    fmt = _format_for(args.output, args.format)
+    return {args.output or "-": _render_checked(spec, [fmt])[1][fmt]}
 
 
 def _read(path: str) -> str | None:
-    """The file's text as it stands, or ``None`` where there is no file; bytes that are not UTF-8 never match."""
+    """The file's text as it stands, or ``None`` where there is no file; bytes that are not UTF-8 never match.
+
+    Only called on paths ``check_output_path`` accepted: absent or a regular file.
+    """
     try:
         return Path(path).read_bytes().decode("utf-8", errors="replace")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    except FileNotFoundError:
         return None
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        raise UsageError(f"cannot read {shown(path)}: {exc.strerror}") from None
 
 
 def _check(planned: dict[str, str], templates_dir: Path | None, show_diff: bool) -> int:
@@ -138,21 +175,21 @@ def _check(planned: dict[str, str], templates_dir: Path | None, show_diff: bool)
         if current != text:
             stale.append(destination)
             reason = "missing" if current is None else "differs from what the code generates"
-            print(f"stale: {destination} ({reason})")
+            print(f"stale: {shown(destination)} ({reason})")
             if show_diff and current is not None:
                 sys.stdout.writelines(
                     difflib.unified_diff(
                         current.splitlines(keepends=True),
                         text.splitlines(keepends=True),
-                        f"{destination} (committed)",
-                        f"{destination} (generated)",
+                        f"{shown(destination)} (committed)",
+                        f"{shown(destination)} (generated)",
                     )
                 )
     if templates_dir is not None and templates_dir.is_dir():
         for extra in sorted(templates_dir.iterdir()):
-            if extra.suffix in (".yaml", ".json") and str(extra) not in planned:
+            if extra.suffix in GENERATED_SUFFIXES and str(extra) not in planned:
                 stale.append(str(extra))
-                print(f"stale: {extra} (not generated by the code any more; delete it)")
+                print(f"stale: {shown(extra)} (not generated by the code any more; delete it)")
     if stale:
         print(f"{len(stale)} stale; regenerate with `make template` (python generate.py) and commit the result")
         return EXIT_STALE
@@ -160,34 +197,81 @@ def _check(planned: dict[str, str], templates_dir: Path | None, show_diff: bool)
     return 0
 
 
+#: Temporary files are named from this prefix, not from their destination, so that a destination whose name is as
+#: long as the file system allows (255 bytes) still gets a temporary file beside it.
+_TEMP_PREFIX = ".dualstack-"
+
+
+def _backup(destination: str) -> str:
+    """A second name for the file at ``destination`` (a hard link, else a copy), to put it back from."""
+    fd, backup = tempfile.mkstemp(dir=os.path.dirname(destination) or ".", prefix=_TEMP_PREFIX, suffix=".bak")
+    os.close(fd)
+    try:
+        os.unlink(backup)
+        os.link(destination, backup)
+    except OSError:
+        shutil.copy2(destination, backup)
+    return backup
+
+
+def _stage(destination: str, text: str, umask: int) -> str:
+    """``text`` in a new temporary file beside ``destination``, with the mode the destination has or would get."""
+    fd, temp = tempfile.mkstemp(dir=os.path.dirname(destination) or ".", prefix=_TEMP_PREFIX, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        try:
+            mode = stat.S_IMODE(os.stat(destination).st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~umask
+        os.chmod(temp, mode)
+    except BaseException:
+        os.unlink(temp)
+        raise
+    return temp
+
+
 def _write_all(planned: dict[str, str]) -> list[str]:
-    """Write every file or none: all go to temporary files first, then each is renamed into place."""
+    """Write every file or none: each goes to a temporary file beside it, then all are renamed into place; if any
+    step fails, the files already replaced are put back and every temporary file is removed."""
     umask = os.umask(0)
     os.umask(umask)
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[str, str]] = []
+    backups: dict[str, str] = {}
+    replaced: list[str] = []
+    current = ""
     try:
         for destination, text in planned.items():
-            target = Path(destination)
-            if target.is_dir():
-                raise UsageError(f"cannot write {destination}: it is a directory")
-            try:
-                fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            except OSError as exc:
-                raise UsageError(f"cannot write {destination}: {exc.strerror}") from None
-            staged.append((temp, target))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask
-            os.chmod(temp, mode)
-    except BaseException:
-        for temp, _ in staged:
-            Path(temp).unlink(missing_ok=True)
+            current = destination
+            staged.append((_stage(destination, text, umask), destination))
+        for _, destination in staged:
+            current = destination
+            if os.path.lexists(destination):
+                backups[destination] = _backup(destination)
+        for temp, destination in staged:
+            current = destination
+            os.replace(temp, destination)
+            replaced.append(destination)
+    except BaseException as exc:
+        for destination in reversed(replaced):
+            if destination in backups:
+                _quietly(os.replace, backups.pop(destination), destination)
+            else:
+                _quietly(os.unlink, destination)
+        for path in [temp for temp, _ in staged] + list(backups.values()):
+            _quietly(os.unlink, path)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {shown(current)}: {exc.strerror}; no file was changed") from None
         raise
-    written = []
-    for temp, target in staged:
-        os.replace(temp, target)
-        written.append(str(target))
-    return written
+    for backup in backups.values():
+        _quietly(os.unlink, backup)
+    return [destination for _, destination in staged]
+
+
+def _quietly(action: Callable[..., None], *paths: str) -> None:
+    """Undo one step, going on with the others whatever happens (it is already the way out of an error)."""
+    with contextlib.suppress(OSError):
+        action(*paths)
 
 
 def _display_path(path: Path) -> Path:
@@ -205,15 +289,24 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
         if args.diff and not args.check:
             raise UsageError("--diff goes with --check")
         shipped = not _is_custom(args)
+        if args.output == "":
+            raise UsageError("-o: the path is empty: give a file name, or - for standard output")
+        if not shipped and args.templates_dir is not None:
+            raise UsageError("--templates-dir is where the shipped templates go; a custom template goes to -o PATH")
         if args.check and not shipped and args.output in (None, "-"):
             raise UsageError("--check compares files: give the custom template's -o PATH")
         templates_dir = args.templates_dir or _display_path((root or Path.cwd()) / "templates")
+        if shipped and templates_dir.exists() and not templates_dir.is_dir():
+            raise UsageError(f"--templates-dir {shown(templates_dir)}: not a directory")
         planned = _planned(args, templates_dir)
+        for destination in planned:
+            if destination != "-":
+                check_output_path(destination)
         for destination, text in planned.items():
             size = len(text.encode("utf-8"))
             if size > TEMPLATE_BODY_LIMIT and not args.check:
                 print(
-                    f"{prog}: warning: {destination} is {size:,} bytes, over the {TEMPLATE_BODY_LIMIT:,}-byte "
+                    f"{prog}: warning: {shown(destination)} is {size:,} bytes, over the {TEMPLATE_BODY_LIMIT:,}-byte "
                     "TemplateBody limit: deploying it needs an S3 bucket",
                     file=sys.stderr,
                 )
@@ -224,11 +317,11 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
             return 0
         unchanged = {d for d, text in planned.items() if _read(d) == text}
         for destination in _write_all({d: t for d, t in planned.items() if d not in unchanged}):
-            print(f"wrote {destination}")
+            print(f"wrote {shown(destination)}")
         for destination in sorted(unchanged):
-            print(f"unchanged {destination}")
+            print(f"unchanged {shown(destination)}")
         return 0
-    except (UsageError, SpecError) as exc:
+    except (UsageError, SpecError, InputError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
@@ -236,6 +329,6 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE_CLOSED
     except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{shown(exc.filename)}: " if exc.filename else ""
         print(f"{prog}: error: {where}{exc.strerror}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,7 +2,9 @@
 
     python -m dualstack.deploy --stack NAME --region R --template templates/dualstack-vpc.yaml [--force] [K=V ...]
 
-A new stack is deployed at once. For an existing one, its current parameters and
+First the parameters are checked offline as ``precheck.py`` checks them (bad input is
+one line, exit status 2, before any ``aws`` call), and the subnets they build printed.
+A new stack is then deployed at once. For an existing one, its current parameters and
 template are read (``aws cloudformation describe-stacks``, ``get-template``), the
 update is planned (``plan.py``; the parameters not given keep their current values,
 as ``aws cloudformation deploy`` keeps them), and the plan printed. Exports the update
@@ -17,41 +19,35 @@ input or an AWS CLI failure before deploying (one line on standard error).
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import cfn_flip
-import yaml
+from . import inputs, precheck
+from .inputs import InputError
+from .plan import Plan, plan_update
 
-from .evaluate import EvaluationError
-from .plan import Plan, PlanError, known_regions, plan_update
-from .precheck import load_template, parse_assignments
-
-#: CloudFormation's stack name rule (CreateStack, StackName).
-STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
 #: Stacks with nothing deployed to plan from: created by a change set never executed, or rolled back on creation.
 _NOTHING_DEPLOYED = ("REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE")
 
 
 class DeployError(Exception):
-    """Bad input, or an AWS CLI call that failed before anything was deployed; the message says which."""
+    """An AWS CLI call that failed before anything was deployed; the message says which."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise DeployError(message)
+def _aws_cli() -> str:
+    """The AWS CLI to run: ``make deploy AWS=/path/to/aws`` passes it as ``$AWS``; else ``aws`` on PATH."""
+    return os.environ.get("AWS") or "aws"
 
 
 def _aws(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    """Run ``aws`` with ``argv`` and capture what it prints."""
-    return subprocess.run(["aws", *argv], capture_output=True, text=True, check=False)
+    """Run the AWS CLI with ``argv`` (an argument list, never a shell line) and capture what it prints."""
+    return subprocess.run([_aws_cli(), *argv], capture_output=True, text=True, check=False)
 
 
 def _last_line(text: str) -> str:
@@ -99,14 +95,11 @@ def _current_template(stack: str, region: str) -> dict[str, Any]:
         raise DeployError(f"aws cloudformation get-template: {_last_line(result.stderr)}")
     body = _json(result, "aws cloudformation get-template").get("TemplateBody")
     # The CLI prints a JSON template as an object and a YAML one as a string.
-    if isinstance(body, str):
-        try:
-            body = json.loads(cfn_flip.to_json(body))
-        except (ValueError, yaml.YAMLError):
-            raise DeployError(f"the template of stack {stack} is neither JSON nor YAML") from None
-    if not isinstance(body, dict):
-        raise DeployError(f"aws cloudformation get-template returned no template for stack {stack}")
-    return body
+    text = body if isinstance(body, str) else json.dumps(body)
+    try:
+        return inputs.parse_template(text, f"the template of stack {stack}")
+    except InputError as exc:
+        raise DeployError(f"aws cloudformation get-template: {exc}") from None
 
 
 def imported_exports(plan: Plan, region: str) -> dict[str, list[str]]:
@@ -158,7 +151,7 @@ def deploy_command(template: Path, stack: str, region: str, overrides: Sequence[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(prog="deploy", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = inputs.Parser(prog="deploy", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--stack", required=True)
     parser.add_argument("--region", required=True)
     parser.add_argument("--template", type=Path, required=True)
@@ -166,24 +159,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("parameters", nargs="*", metavar="Key=Value")
     try:
         args = parser.parse_intermixed_args(argv)
-        if not STACK_NAME.fullmatch(args.stack):
-            raise DeployError(f"stack name {args.stack!r}: letters, digits and hyphens, starting with a letter")
-        if args.region not in known_regions():
-            raise DeployError(f"unknown region {args.region!r}")
-        overrides = parse_assignments(args.parameters)
-        try:
-            template = load_template(args.template)
-        except OSError as exc:
-            raise DeployError(f"cannot read {args.template}: {exc.strerror}") from None
-        except (ValueError, yaml.YAMLError):
-            raise DeployError(f"{args.template} is not a CloudFormation template") from None
-        if shutil.which("aws") is None:
-            raise DeployError("the AWS CLI (aws) is not on PATH: install it and configure credentials")
+        checked = precheck.check(args.template, args.parameters, region=args.region, stack=args.stack)
+        if shutil.which(_aws_cli()) is None:
+            raise InputError(f"the AWS CLI ({_aws_cli()}) is not on PATH: install it and configure credentials")
+    except InputError as exc:
+        print(f"deploy: error: {exc}", file=sys.stderr)
+        return 2
+    precheck.report(checked, args.template, args.region, "deploy")
+    try:
         stack = _current_stack(args.stack, args.region)
         if stack is None or stack.get("StackStatus") in _NOTHING_DEPLOYED:
             print(f"deploy: stack {args.stack} has nothing deployed yet: creating it, no update to plan")
         else:
-            plan, _, _ = plan_existing(stack, template, overrides, args.region)
+            plan, _, _ = plan_existing(stack, checked.template, checked.parameters, args.region)
             print(f"deploy: plan for stack {args.stack} ({args.region}):")
             print("\n".join(f"  {line}" for line in plan.lines()))
             refusal = plan.refusal
@@ -199,11 +187,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if refusal is not None and not args.force:
                 print("deploy: refused, nothing deployed; FORCE=1 deploys anyway", file=sys.stderr)
                 return 1
-    except (DeployError, PlanError, EvaluationError) as exc:
+    except (DeployError, InputError) as exc:
         print(f"deploy: error: {exc}", file=sys.stderr)
         return 2
     command = deploy_command(args.template, args.stack, args.region, args.parameters)
-    return subprocess.run(["aws", *command], check=False).returncode
+    return subprocess.run([_aws_cli(), *command], check=False).returncode
 
 
 if __name__ == "__main__":

@@ -6,18 +6,18 @@ replace the resource. ``tests/test_names.py`` pins them.
 
 from __future__ import annotations
 
-import string
-
 from troposphere import BaseAWSObject, Sub, Tags
 
-from .spec import TierKind
+from . import kinds
+from .kinds import Target, TierKind
+from .kinds import az_letter as az_letter
 
 # Resources that exist once per template.
 VPC = "Vpc"
 VPC_IPV6_CIDR_BLOCK = "VpcIpv6CidrBlock"
-INTERNET_GATEWAY = "InternetGateway"
+INTERNET_GATEWAY = Target.INTERNET_GATEWAY.value
 INTERNET_GATEWAY_ATTACHMENT = "InternetGatewayAttachment"
-EGRESS_ONLY_INTERNET_GATEWAY = "EgressOnlyInternetGateway"
+EGRESS_ONLY_INTERNET_GATEWAY = Target.EGRESS_ONLY_INTERNET_GATEWAY.value
 
 FLOW_LOG = "FlowLog"
 FLOW_LOG_GROUP = "FlowLogGroup"
@@ -41,8 +41,8 @@ SUBNET_PREFIX_LENGTH_PARAM = "SubnetPrefixLength"
 AZ_COUNT_PARAM = "AzCount"
 IPV6_SOURCE_PARAM = "Ipv6Source"
 IPV6_IPAM_POOL_ID_PARAM = "Ipv6IpamPoolId"
-PUBLIC_IPV6_ROUTING_PARAM = "PublicIpv6Routing"
-NAT_GATEWAYS_PARAM = "NatGateways"
+PUBLIC_IPV6_ROUTING_PARAM = kinds.PUBLIC_IPV6_ROUTING.parameter
+NAT_GATEWAYS_PARAM = kinds.NAT_GATEWAYS.parameter
 FLOW_LOGS_PARAM = "FlowLogs"
 FLOW_LOG_RETENTION_DAYS_PARAM = "FlowLogRetentionDays"
 FLOW_LOG_S3_BUCKET_ARN_PARAM = "FlowLogS3BucketArn"
@@ -77,22 +77,9 @@ SUBNET_SIZES_MAPPING = "SubnetSizes"
 IPV4_CIDR_BITS = "Ipv4CidrBits"
 
 
-def az_letter(az_index: int) -> str:
-    """``A`` for the first AZ of ``Fn::GetAZs``, ``B`` for the second, and so on."""
-    return string.ascii_uppercase[az_index]
-
-
-_TIER_PREFIXES = {
-    TierKind.PUBLIC: "Public",
-    TierKind.PRIVATE: "Private",
-    TierKind.IPV6ONLY: "Ipv6Only",
-    TierKind.ISOLATED: "Isolated",
-}
-
-
 def tier_prefix(tier: TierKind) -> str:
-    """``Public`` for the public tier: the first word of each of its logical IDs."""
-    return _TIER_PREFIXES[tier]
+    """``Public`` for the public tier: the first word of each of its logical IDs (from the table of kinds)."""
+    return tier.prefix
 
 
 def tier_resource(tier: TierKind, kind: str, az_index: int | None = None) -> str:
@@ -114,7 +101,7 @@ def logical_id(item: BaseAWSObject) -> str:
 
 
 def nat_gateway(az_index: int) -> str:
-    return f"NatGateway{az_letter(az_index)}"
+    return Target.NAT_GATEWAY.logical_id(az_index)
 
 
 def nat_gateway_eip(az_index: int) -> str:

@@ -38,7 +38,7 @@ def join_existing(values: Sequence[Any], conditions: Sequence[str | None]) -> AW
 
 def _add_tier(t: Template, tier: Tier) -> None:
     label = names.tier_prefix(tier.kind)
-    kind = tier.kind.value
+    kind = tier.kind.name
     for tier_subnet in tier.subnets:
         subnet = tier_subnet.subnet
         zone = names.az_letter(tier_subnet.az_index)

@@ -7,7 +7,7 @@ from typing import Any
 
 from troposphere import And, AWSHelperFn, Condition, Equals, FindInMap, Not, Or, Parameter, Select, Template
 
-from . import names
+from . import kinds, names
 from .spec import LARGEST_VPC_PREFIX, TemplateSpec
 
 #: One decimal octet of an IPv4 address, for AllowedPattern.
@@ -45,8 +45,9 @@ _ONE_OF = "must be one of the listed values"
 FIXED = " Fixed once deployed: an update cannot change it; deploy a new stack beside the old one instead."
 
 # Parameter values.
-EGRESS_ONLY, BIDIRECTIONAL = "EgressOnly", "Bidirectional"
-NAT_NONE, NAT_SINGLE, NAT_PER_AZ = "None", "Single", "PerAz"
+# The choices routing depends on are declared with the tier kinds.
+EGRESS_ONLY, BIDIRECTIONAL = kinds.PUBLIC_IPV6_ROUTING.values
+NAT_NONE, NAT_SINGLE, NAT_PER_AZ = kinds.NAT_GATEWAYS.values
 FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3 = "None", "CloudWatchLogs", "S3"
 IPV6_AMAZON, IPV6_IPAM = "Amazon", "Ipam"
 

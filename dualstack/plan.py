@@ -27,7 +27,7 @@ Exit status 0 safe, 1 refused, 2 bad input (one line on standard error).
 
 from __future__ import annotations
 
-import argparse
+import importlib.util
 import ipaddress
 import json
 import sys
@@ -35,12 +35,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import yaml
-
+from . import inputs
 from .evaluate import Deployment, EvaluationError, default_azs, evaluate
-from .precheck import load_template, parse_assignments
+from .inputs import InputError
 
 ADD, MODIFY, REPLACE, REMOVE = "add", "modify", "replace", "remove"
 _ORDER = {ADD: 0, MODIFY: 1, REPLACE: 2, REMOVE: 3}
@@ -59,7 +58,7 @@ BLOCK_IN_USE = "the VPC's IPv6 block is replaced while subnets use it"
 NEW_STACK = "deploy a new stack beside this one with the new value and move to it"
 
 
-class PlanError(Exception):
+class PlanError(InputError):
     """Bad input: a template, parameter or region the plan cannot use; the message names it."""
 
 
@@ -117,19 +116,15 @@ class Plan:
 # Create-only properties, from cfn-lint's schemas
 
 
-def known_regions() -> frozenset[str]:
-    try:
-        from cfnlint.helpers import REGIONS
-    except ImportError:
-        raise PlanError(
-            "cfn-lint is not installed: the plan reads its resource schemas (pip install cfn-lint)"
-        ) from None
-    return frozenset(REGIONS)
+def _require_cfn_lint() -> None:
+    if importlib.util.find_spec("cfnlint") is None:
+        raise PlanError("cfn-lint is not installed: the plan reads its resource schemas (pip install cfn-lint)")
 
 
 @cache
 def create_only(region: str, resource_type: str) -> tuple[tuple[str, ...], ...]:
     """The create-only property paths of ``resource_type`` (``("CidrBlock",)``), from the schema cfn-lint ships."""
+    _require_cfn_lint()
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError
 
     if resource_type.startswith("Custom::"):
@@ -346,8 +341,8 @@ def evaluate_before(
     template: Mapping[str, Any], parameters: Mapping[str, str], *, region: str, stack_name: str = "example"
 ) -> Deployment:
     """The side an update starts from, as ``plan_update`` sees it (``--from``)."""
-    if region not in known_regions():
-        raise PlanError(f"unknown region {region!r}")
+    _require_cfn_lint()
+    inputs.check_region(region)
     try:
         return evaluate(
             template,
@@ -371,7 +366,8 @@ def plan_update(
 ) -> Plan:
     """The plan of updating a stack of ``old_template`` with ``old_parameters`` to the new template and parameters.
 
-    Raises ``PlanError`` naming the side (``--from``/``--to``) when either cannot be evaluated."""
+    Raises ``PlanError`` naming the side (``--from``/``--to``) when either cannot be evaluated, ``InputError`` for an
+    unknown region."""
     old = evaluate_before(old_template, old_parameters, region=region, stack_name=stack_name)
     return plan_from(old, new_template, new_parameters, region=region, stack_name=stack_name)
 
@@ -452,29 +448,29 @@ def plan_from(
 # Command line
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise PlanError(message)
-
-
 def _load(path: Path, option: str) -> dict[str, Any]:
     try:
-        return load_template(path)
-    except OSError as exc:
-        raise PlanError(f"{option}: cannot read {path}: {exc.strerror}") from None
-    except (ValueError, yaml.YAMLError) as exc:
-        raise PlanError(f"{option}: {path} is not a CloudFormation template: {str(exc).splitlines()[0]}") from None
-
-
-def _assignments(items: Sequence[str], option: str) -> dict[str, str]:
-    try:
-        return parse_assignments(items)
-    except EvaluationError as exc:
+        return inputs.load_template(path)
+    except InputError as exc:
         raise PlanError(f"{option}: {exc}") from None
 
 
+def _side(
+    items: Sequence[str], option: str, template: Mapping[str, Any] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """The ``Key=Value`` words of ``--from`` or ``--to`` and their warnings, each naming the option; with
+    ``template`` (the side to deploy), also the mistakes CloudFormation would only report during the deploy."""
+    try:
+        parameters, warnings = inputs.parse_assignments(items)
+        if template is not None:
+            warnings += inputs.check_parameters(parameters, template)
+    except InputError as exc:
+        raise PlanError(f"{option}: {exc}") from None
+    return parameters, [f"{option}: {warning}" for warning in warnings]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(prog="plan", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = inputs.Parser(prog="plan", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("template", type=Path, nargs="?", help="the template to update to")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--from-template", type=Path, help="the template the stack runs now (default: TEMPLATE)")
@@ -491,19 +487,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.template is None:
             raise PlanError("the template to plan is missing: python -m dualstack.plan TEMPLATE --region R ...")
+        _require_cfn_lint()
+        inputs.check_region(args.region)
+        inputs.check_stack_name(args.stack_name)
         new_template = _load(args.template, "TEMPLATE")
         old_template = new_template if args.from_template is None else _load(args.from_template, "--from-template")
-        plan = plan_update(
-            old_template,
-            _assignments(args.before, "--from"),
-            new_template,
-            _assignments(args.after, "--to"),
-            region=args.region,
-            stack_name=args.stack_name,
-        )
-    except PlanError as exc:
+        before, warnings = _side(args.before, "--from")
+        after, to_warnings = _side(args.after, "--to", new_template)
+        plan = plan_update(old_template, before, new_template, after, region=args.region, stack_name=args.stack_name)
+    except InputError as exc:
         print(f"plan: error: {exc}", file=sys.stderr)
         return 2
+    for warning in warnings + to_warnings:
+        print(f"plan: warning: {warning}", file=sys.stderr)
     print("\n".join(plan.lines()))
     return 0 if plan.safe else 1
 

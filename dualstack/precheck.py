@@ -11,41 +11,44 @@ what is wrong (exit status 2).
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
-import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import cfn_flip
-
-from .evaluate import EXAMPLE_VPC_IPV6_BLOCK, EvaluationError, default_azs, evaluate
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise EvaluationError(message)
+from . import inputs
+from .evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, default_azs, evaluate
+from .inputs import InputError
 
 
-def load_template(path: Path) -> dict[str, Any]:
-    """A JSON or YAML (short or long form) template as a plain dict of long-form intrinsics."""
-    text = path.read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text if path.suffix == ".json" else cfn_flip.to_json(text))
-    return data
+@dataclass(frozen=True)
+class Checked:
+    """A parameter set that passed every offline check, with what the checks found."""
+
+    template: dict[str, Any]
+    parameters: dict[str, str]
+    #: Input that is valid but ignored or given twice: for standard error.
+    warnings: list[str]
+    deployment: Deployment
 
 
-def parse_assignments(items: Sequence[str]) -> dict[str, str]:
-    """``Key=Value`` words, as ``aws cloudformation deploy --parameter-overrides`` takes them."""
-    parameters = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise EvaluationError(f"parameter {item!r} is not Key=Value")
-        parameters[key] = value
-    return parameters
+def check(path: Path, items: Sequence[str], *, region: str, stack: str | None = None) -> Checked:
+    """Every offline check of a deploy of the template at ``path`` with ``Key=Value`` ``items``: raises
+    ``InputError`` naming the first problem."""
+    if stack is not None:
+        inputs.check_stack_name(stack)
+    inputs.check_region(region)
+    template = inputs.load_template(path)
+    parameters, warnings = inputs.parse_assignments(items)
+    warnings += inputs.check_parameters(parameters, template)
+    try:
+        deployment = evaluate(template, parameters, region=region, azs=default_azs(region))
+    except (EvaluationError, ValueError) as exc:
+        raise InputError(str(exc)) from None
+    return Checked(template, parameters, warnings, deployment)
 
 
 def region_azs(region: str) -> list[str] | None:
@@ -64,34 +67,23 @@ def _ipv6_slot(block: str) -> int:
     return (int(subnet.network_address) - int(vpc.network_address)) >> (128 - subnet.prefixlen)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(prog="precheck", description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("template", type=Path)
-    parser.add_argument("--region", default="us-east-1")
-    parser.add_argument("parameters", nargs="*", metavar="Key=Value")
-    try:
-        args = parser.parse_intermixed_args(argv)
-        template = load_template(args.template)
-        parameters = parse_assignments(args.parameters)
-        deployment = evaluate(template, parameters, region=args.region, azs=default_azs(args.region))
-    except OSError as exc:
-        print(f"precheck: error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 2
-    except (EvaluationError, ValueError) as exc:
-        print(f"precheck: error: {exc}", file=sys.stderr)
-        return 2
-    zones = region_azs(args.region)
+def report(checked: Checked, path: Path, region: str, prog: str) -> None:
+    """Print the warnings (standard error), then each subnet the parameter set builds and where its traffic goes."""
+    for warning in checked.warnings:
+        print(f"{prog}: warning: {warning}", file=sys.stderr)
+    template, parameters, deployment = checked.template, checked.parameters, checked.deployment
+    zones = region_azs(region)
     if zones is not None:
         try:
-            deployment = evaluate(template, parameters, region=args.region, azs=zones)
+            deployment = evaluate(template, parameters, region=region, azs=zones)
         except EvaluationError as exc:
             print(
-                f"precheck: warning: {args.region} has {len(zones)} Availability Zones in cfn-lint's data "
+                f"{prog}: warning: {region} has {len(zones)} Availability Zones in cfn-lint's data "
                 f"(accounts can differ): {exc}",
                 file=sys.stderr,
             )
     chosen = " ".join(f"{k}={v}" for k, v in parameters.items()) or "the defaults"
-    print(f"precheck: {args.template} with {chosen}: {len(deployment.resources)} resources")
+    print(f"{prog}: {inputs.shown(path)} with {chosen}: {len(deployment.resources)} resources")
     subnets = deployment.of_type("AWS::EC2::Subnet")
     for logical_id in sorted(subnets, key=lambda name: _ipv6_slot(subnets[name]["Properties"]["Ipv6CidrBlock"])):
         props = subnets[logical_id]["Properties"]
@@ -100,6 +92,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  {logical_id:<16} {props['AvailabilityZone']:<16} {props.get('CidrBlock', 'no IPv4'):<16} "
             f"/64 #{_ipv6_slot(props['Ipv6CidrBlock']):<3} {routes or 'no default routes'}"
         )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = inputs.Parser(prog="precheck", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("template", type=Path)
+    parser.add_argument("--region", default="us-east-1", help="the region to deploy to (default: us-east-1)")
+    parser.add_argument("--stack", help="the stack name to deploy as, checked against CloudFormation's pattern")
+    parser.add_argument("parameters", nargs="*", metavar="Key=Value")
+    try:
+        args = parser.parse_intermixed_args(argv)
+        checked = check(args.template, args.parameters, region=args.region, stack=args.stack)
+    except InputError as exc:
+        print(f"precheck: error: {exc}", file=sys.stderr)
+        return 2
+    report(checked, args.template, args.region, "precheck")
     return 0
 
 

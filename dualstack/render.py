@@ -1,26 +1,259 @@
-"""Template text: JSON and CloudFormation short-form YAML, byte-stable."""
+"""Template text: JSON and CloudFormation short-form YAML, byte-stable, in the order people write templates.
+
+``document(template)`` converts once and orders the sections as AWS's documentation and hand-written templates
+do; ``to_json`` and ``to_yaml`` write that one dict. The YAML is written here rather than through cfn_flip (a JSON
+round trip, then PyYAML's pure-Python emitter, most of a whole ``generate.py`` run): a template is a tree of
+mappings, sequences, strings, numbers and booleans plus the intrinsic functions, which is a small language to write.
+``tests/test_render.py`` parses every rendering back with cfn-lint's own decoder and compares it with the JSON.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Literal
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
-import cfn_flip
-from troposphere import Template
+if TYPE_CHECKING:
+    from troposphere import Template
 
 Format = Literal["yaml", "json"]
 FORMATS: tuple[Format, ...] = ("yaml", "json")
 
+#: Top-level sections in the order of the CloudFormation User Guide's "Template anatomy".
+SECTION_ORDER = (
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+)
+#: Leading keys of each resource, parameter, rule and output; any others follow, sorted.
+RESOURCE_ORDER = ("Type", "Condition", "DependsOn", "Properties")
+PARAMETER_ORDER = ("Type", "Description", "Default")
+RULE_ORDER = ("RuleCondition", "Assertions")
+OUTPUT_ORDER = ("Description", "Condition", "Value", "Export")
+
+#: Longest line a sequence is written on inline (``[a, b]``), indentation included.
+INLINE_WIDTH = 100
+
+
+def document(template: Template) -> dict[str, Any]:
+    """``template`` as one dict in the conventional order.
+
+    Sections come in ``SECTION_ORDER``. Within Parameters, Rules, Mappings, Conditions, Resources and Outputs the
+    entries keep the order the code adds them: for resources the VPC and its gateways, each tier's subnets, the NAT
+    gateways, each tier's route tables and routes, then the options (flow logs, test instance); for parameters the
+    console form's order. Each entry leads with its conventional keys (``RESOURCE_ORDER`` and the like). Everything
+    below that (properties, policies, tags) is sorted by key, so the text depends on nothing but the values.
+    """
+    raw = template.to_dict()
+    ordered: dict[str, Any] = {}
+    for section in (*SECTION_ORDER, *sorted(set(raw) - set(SECTION_ORDER))):
+        if section not in raw:
+            continue
+        value = raw[section]
+        if section == "Resources":
+            value = {name: _leading(body, RESOURCE_ORDER) for name, body in value.items()}
+        elif section == "Parameters":
+            value = {name: _leading(body, PARAMETER_ORDER) for name, body in value.items()}
+        elif section == "Rules":
+            value = {name: _leading(body, RULE_ORDER) for name, body in value.items()}
+        elif section == "Outputs":
+            value = {name: _leading(body, OUTPUT_ORDER) for name, body in value.items()}
+        elif section in ("Mappings", "Conditions"):
+            value = {name: _sorted(body) for name, body in value.items()}
+        else:
+            value = _sorted(value)
+        ordered[section] = value
+    return ordered
+
+
+def _leading(body: Mapping[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
+    keys = [k for k in first if k in body] + sorted(k for k in body if k not in first)
+    return {k: _sorted(body[k]) for k in keys}
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def to_json(doc: Mapping[str, Any]) -> str:
+    """Indented by one space: still one key per line for readable diffs, and about a fifth smaller than two, which
+    keeps every shipped template under the 51,200-byte limit for deploying without an S3 bucket."""
+    return json.dumps(doc, indent=1, separators=(",", ": "), ensure_ascii=False) + "\n"
+
+
+def to_yaml(doc: Mapping[str, Any]) -> str:
+    """CloudFormation YAML with the short forms of intrinsic functions (``!Ref``, ``!Sub``, ``!Cidr``)."""
+    return "\n".join(_mapping(doc, 0)) + "\n"
+
 
 def render(template: Template, fmt: Format) -> str:
-    """Sorted keys, fixed indent, no timestamps, exactly one trailing newline.
+    """The text of ``template`` in ``fmt``: fixed order and indentation, exactly one trailing newline."""
+    doc = document(template)
+    return to_json(doc) if fmt == "json" else to_yaml(doc)
 
-    JSON is indented by one space: still one key per line for readable diffs, and
-    about a fifth smaller than two, which keeps every shipped template under the
-    51,200-byte limit for deploying without an S3 bucket.
+
+# --- YAML -------------------------------------------------------------------------------------------------------
+
+
+def _tag(value: Any) -> tuple[str, Any] | None:
+    """``("!Name", argument)`` when ``value`` is an intrinsic function CloudFormation has a short form for."""
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return None
+    ((key, argument),) = value.items()
+    if key == "Ref" and isinstance(argument, str):
+        return "!Ref", argument
+    if key == "Condition" and isinstance(argument, str):
+        return "!Condition", argument
+    if key.startswith("Fn::") and key != "Fn::Transform":
+        if (
+            key == "Fn::GetAtt"
+            and isinstance(argument, list)
+            and len(argument) == 2
+            and all(isinstance(a, str) for a in argument)
+            and "." not in argument[0]
+        ):
+            return "!GetAtt", f"{argument[0]}.{argument[1]}"
+        return "!" + key.removeprefix("Fn::"), argument
+    return None
+
+
+def _inline(value: Any) -> str | None:
+    """``value`` on one line (a scalar, a short form of one, or a sequence of those), or ``None``."""
+    tag = _tag(value)
+    if tag is not None:
+        name, argument = tag
+        if _tag(argument) is not None:
+            return None  # a node has one tag: the outer function is written in its long form
+        inner = _inline(argument)
+        return None if inner is None else f"{name} {inner}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = [_inline(v) for v in value]
+        if any(i is None for i in items):
+            return None
+        return "[" + ", ".join(_flow(v, i) for v, i in zip(value, items, strict=True)) + "]"
+    if isinstance(value, Mapping):
+        return "{}" if not value else None
+    return _scalar(value)
+
+
+def _flow(value: Any, text: str | None) -> str:
+    """An item inside ``[...]``: strings that are plain in block context may need quotes there."""
+    assert text is not None
+    if isinstance(value, str) and text == value and _FLOW_INDICATORS.search(value):
+        return _quoted(value)
+    return text
+
+
+def _mapping(value: Mapping[str, Any], indent: int) -> list[str]:
+    lines = []
+    pad = " " * indent
+    for key, item in value.items():
+        head = f"{pad}{_scalar(key)}:"
+        inline = _inline(item)
+        if (inline is not None and len(head) + 1 + len(inline) <= INLINE_WIDTH) or _is_scalar(item):
+            lines.append(f"{head} {inline if inline is not None else _scalar(item)}")
+            continue
+        tag = _tag(item)
+        if tag is not None and _tag(tag[1]) is None:
+            name, argument = tag
+            if _is_scalar(argument):
+                lines.append(f"{head} {name} {_scalar(argument)}")
+            else:
+                lines.append(f"{head} {name}")
+                lines.extend(_block(argument, indent + 2))
+            continue
+        lines.append(head)
+        lines.extend(_block(item, indent + 2))
+    return lines
+
+
+def _block(value: Any, indent: int) -> list[str]:
+    if isinstance(value, Mapping):
+        return _mapping(value, indent)
+    return _sequence(value, indent)
+
+
+def _sequence(value: list[Any], indent: int) -> list[str]:
+    lines = []
+    pad = " " * indent
+    for item in value:
+        inline = _inline(item)
+        if (inline is not None and indent + 2 + len(inline) <= INLINE_WIDTH) or _is_scalar(item):
+            lines.append(f"{pad}- {inline if inline is not None else _scalar(item)}")
+            continue
+        tag = _tag(item)
+        if tag is not None and _tag(tag[1]) is None:
+            name, argument = tag
+            if _is_scalar(argument):
+                lines.append(f"{pad}- {name} {_scalar(argument)}")
+            else:
+                lines.append(f"{pad}- {name}")
+                lines.extend(_block(argument, indent + 2))
+            continue
+        nested = _block(item, indent + 2)
+        nested[0] = f"{pad}- {nested[0][indent + 2 :]}"
+        lines.extend(nested)
+    return lines
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, Mapping | list)
+
+
+# Plain (unquoted) scalars are written only where no YAML 1.1 reader (PyYAML, which cfn-lint and cfn_flip use)
+# could take them for anything but the same string. The patterns are PyYAML's implicit resolvers.
+_IMPLICIT = re.compile(
+    r"""(?x)
+    yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|y|Y|n|N
+    |~|null|Null|NULL|<<|=
+    |[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+    |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[\ \t]+)[0-9].*)?
     """
-    text = json.dumps(template.to_dict(), indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False)
-    if fmt == "yaml":
-        # cfn_flip keeps the (sorted) key order of the JSON and writes !Ref, !Cidr, ...
-        text = cfn_flip.to_yaml(text, clean_up=False, long_form=False)
-    return text.rstrip("\n") + "\n"
+)
+_PLAIN_FIRST = re.compile(r"[A-Za-z0-9_./$(^\\]")
+_NOT_PLAIN = re.compile(r": |:$| #|[\x00-\x1f\x7f\"'`{}\[\]&*!|>%@]|^[-?:,]")
+_FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
+
+
+def _scalar(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    text = str(value)
+    if (
+        text
+        and text == text.strip()
+        and _PLAIN_FIRST.match(text)
+        and not _NOT_PLAIN.search(text)
+        and not _IMPLICIT.fullmatch(text)
+    ):
+        return text
+    return _quoted(text)
+
+
+def _quoted(text: str) -> str:
+    if text.isprintable():
+        return "'" + text.replace("'", "''") + "'"
+    # JSON's escapes are a subset of YAML's double-quoted ones.
+    return json.dumps(text, ensure_ascii=False)

@@ -7,9 +7,11 @@ when the template is generated.
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass
+
+from . import kinds
+from .kinds import TierKind
 
 #: The largest AZ count a template can be built for (``generate.py --azs``).
 MAX_AZS_LIMIT = 6
@@ -28,38 +30,20 @@ class SpecError(ValueError):
     """A build request that cannot produce a valid template."""
 
 
-class TierKind(enum.Enum):
-    """A kind of subnet tier. Declaration order is the order of subnet indexes within a template."""
-
-    #: IPv4 public through the Internet Gateway; IPv6 per ``PublicIpv6Routing``.
-    PUBLIC = "public"
-    #: IPv4 through NAT gateways when there are any; IPv6 out through the egress-only gateway.
-    PRIVATE = "private"
-    #: No IPv4; IPv6 out through the egress-only gateway; NAT64 and DNS64 when there are NAT gateways.
-    IPV6ONLY = "ipv6only"
-    #: No default route in either family.
-    ISOLATED = "isolated"
-
-    @property
-    def has_ipv4(self) -> bool:
-        return self is not TierKind.IPV6ONLY
-
-    @property
-    def uses_nat(self) -> bool:
-        """Tiers whose traffic a NAT gateway carries (IPv4, or NAT64 for IPv6-only)."""
-        return self in (TierKind.PRIVATE, TierKind.IPV6ONLY)
-
-    @classmethod
-    def parse(cls, text: str) -> tuple[TierKind, ...]:
-        """``"public,private"`` to tiers in subnet-index order; unknown or repeated names are refused."""
-        words = [w.strip() for w in text.split(",") if w.strip()]
-        known = {kind.value: kind for kind in cls}
-        unknown = [w for w in words if w not in known]
-        if unknown:
-            raise SpecError(f"unknown tier {unknown[0]!r}: choose from {', '.join(known)}")
-        if len(set(words)) != len(words):
-            raise SpecError("each tier may appear only once")
-        return tuple(kind for kind in cls if kind.value in words)
+def parse_tiers(text: str) -> tuple[TierKind, ...]:
+    """``"public,private"`` to tiers in subnet-slot order; unknown or repeated names are refused."""
+    words = [w.strip() for w in text.split(",")]
+    known = {kind.name: kind for kind in kinds.KINDS}
+    if not any(words):
+        raise SpecError(f"no tiers in {text!r}: give a list such as public,private")
+    if not all(words):
+        raise SpecError(f"empty tier name in {text!r}: give a list such as public,private")
+    unknown = [w for w in words if w not in known]
+    if unknown:
+        raise SpecError(f"unknown tier {unknown[0]!r}: choose from {', '.join(known)}")
+    if len(set(words)) != len(words):
+        raise SpecError("each tier may appear only once")
+    return tuple(kind for kind in kinds.KINDS if kind.name in words)
 
 
 @dataclass(frozen=True)
@@ -81,8 +65,14 @@ class TemplateSpec:
             raise SpecError("the public tier is required: it holds the NAT gateways and the Internet Gateway's routes")
         if len(set(self.tiers)) != len(self.tiers):
             raise SpecError("each tier may appear only once")
-        if list(self.tiers) != sorted(self.tiers, key=list(TierKind).index):
-            raise SpecError(f"tiers go in subnet-index order: {', '.join(kind.value for kind in TierKind)}")
+        for field in ("name", "prefix"):
+            if len({getattr(kind, field) for kind in kinds.KINDS}) != len(kinds.KINDS):
+                raise SpecError(f"two tier kinds in the table share a {field}")
+        unknown = [kind.name for kind in self.tiers if kind not in kinds.KINDS]
+        if unknown:
+            raise SpecError(f"tier {unknown[0]!r} is not in the table of tier kinds (dualstack/kinds.py)")
+        if list(self.tiers) != sorted(self.tiers, key=kinds.KINDS.index):
+            raise SpecError(f"tiers go in subnet-index order: {', '.join(kind.name for kind in kinds.KINDS)}")
         if self.subnet_slots > FN_CIDR_MAX_COUNT:
             raise SpecError(f"{self.subnet_slots} subnets exceed the {FN_CIDR_MAX_COUNT} blocks Fn::Cidr returns")
         if self.smallest_vpc_prefix < LARGEST_VPC_PREFIX:
@@ -116,7 +106,7 @@ class TemplateSpec:
     @property
     def uses_nat(self) -> bool:
         """Whether any tier routes through NAT gateways, so the template offers them."""
-        return any(kind.uses_nat for kind in self.tiers)
+        return any(kind.uses_nat() for kind in self.tiers)
 
     def slot(self, tier: TierKind, az_index: int) -> int:
         """Index into Fn::Cidr for a tier's subnet in an AZ; independent of the deployed AZ count."""

@@ -7,11 +7,12 @@ from troposphere import Template
 from .bpa import add_block_public_access
 from .defaultsg import add_default_security_group
 from .flowlogs import add_flow_logs
+from .kinds import TierKind
 from .nat import add_nat_gateways
 from .network import add_network
 from .outputs import add_outputs
 from .parameters import add_parameters
-from .spec import TemplateSpec, TierKind
+from .spec import TemplateSpec
 from .testinstance import add_test_instance
 from .tiers import add_subnets, add_tier
 
@@ -19,7 +20,7 @@ from .tiers import add_subnets, add_tier
 def describe(spec: TemplateSpec) -> str:
     """The template's Description: what a stack built from it contains."""
     zones = "1 Availability Zone" if spec.max_azs == 1 else f"1 to {spec.max_azs} Availability Zones"
-    tiers = ", ".join(kind.value for kind in spec.tiers)
+    tiers = ", ".join(kind.name for kind in spec.tiers)
     return (
         "Dual-stack VPC: IPv4 public through an Internet Gateway, IPv6 outbound only through an "
         f"Egress-Only Internet Gateway. Subnet tiers: {tiers}; in {zones}. "

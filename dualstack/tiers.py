@@ -1,34 +1,49 @@
-"""Subnet tiers: a subnet per AZ, route tables, default routes and associations, per tier kind.
+"""Subnet tiers: a subnet per AZ, route tables, routes and associations, built from the table of tier kinds.
 
-| kind     | IPv4                                   | IPv6                                            |
-| -------- | -------------------------------------- | ----------------------------------------------- |
-| public   | 0.0.0.0/0 -> Internet Gateway          | ::/0 -> egress-only (or Internet Gateway)        |
-| private  | 0.0.0.0/0 -> NAT gateway, when any     | ::/0 -> egress-only                              |
-| ipv6only | none                                   | ::/0 -> egress-only; 64:ff9b::/96 -> NAT, DNS64  |
-| isolated | no default route                       | no default route                                 |
-
-Public and isolated tiers share one route table across AZs (nothing in them differs
-per AZ); private and IPv6-only tiers have one per AZ, so each AZ can route to its
-own NAT gateway, and switching ``NatGateways`` never re-associates a subnet.
+What each kind routes where, whether it has IPv4 and whether its route table is shared
+or per AZ is data in ``kinds.py``; this module turns a row of that table into
+resources. Public and isolated tiers share one route table across AZs (nothing in them
+differs per AZ); private and IPv6-only tiers have one per AZ, so each AZ can route to
+its own NAT gateway, and switching ``NatGateways`` never re-associates a subnet.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import Cidr, GetAZs, If, NoValue, Select, Template, ec2
+from troposphere import AWSHelperFn, Cidr, GetAZs, If, NoValue, Select, Template, ec2
 
-from . import names
+from . import kinds, names
+from .kinds import ROUTE_TARGET_PROPERTY, Route, Target, TierKind
 from .nat import NatGateways
 from .network import Network
-from .parameters import Parameters, when, when_az
-from .spec import SUBNET_IPV6_PREFIX, TemplateSpec, TierKind
+from .parameters import EGRESS_ONLY, NAT_PER_AZ, NAT_SINGLE, Parameters, when, when_az
+from .spec import SUBNET_IPV6_PREFIX, TemplateSpec
 
-IPV4_DEFAULT = "0.0.0.0/0"
-IPV6_DEFAULT = "::/0"
-#: The well-known prefix that DNS64 synthesises addresses in, and NAT64 translates.
-NAT64_PREFIX = "64:ff9b::/96"
+
+@dataclass(frozen=True)
+class ChoiceConditions:
+    """The template Conditions on a deploy-time choice that routing reads."""
+
+    #: The values under which the conditions hold.
+    holds_for: frozenset[str]
+    #: The condition anywhere in the template.
+    anywhere: str
+    #: The condition for a resource of one AZ (which holds only where that AZ is used).
+    in_az: Callable[[int], str]
+
+
+#: One entry per choice a route of ``kinds.py`` can depend on.
+CHOICE_CONDITIONS: dict[kinds.Choice, ChoiceConditions] = {
+    kinds.PUBLIC_IPV6_ROUTING: ChoiceConditions(
+        frozenset({EGRESS_ONLY}), names.PUBLIC_IPV6_EGRESS_ONLY, lambda az: names.PUBLIC_IPV6_EGRESS_ONLY
+    ),
+    kinds.NAT_GATEWAYS: ChoiceConditions(
+        frozenset({NAT_SINGLE, NAT_PER_AZ}), names.HAS_NAT_GATEWAYS, names.nat_route_condition
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -62,10 +77,6 @@ class Tier:
     associations: tuple[ec2.SubnetRouteTableAssociation, ...]
 
 
-def _shares_route_table(kind: TierKind) -> bool:
-    return not kind.uses_nat
-
-
 def add_subnets(
     t: Template, spec: TemplateSpec, params: Parameters, network: Network, kind: TierKind
 ) -> tuple[TierSubnet, ...]:
@@ -83,14 +94,15 @@ def add_subnets(
             )
         else:
             extra["Ipv6Native"] = True
-            # DNS64 synthesises 64:ff9b::/96 addresses for IPv4-only names: useful only when a
-            # NAT gateway translates them (the NAT64 route), harmful otherwise.
-            extra["EnableDns64"] = If(names.HAS_NAT_GATEWAYS, True, False)
             # Instances in IPv6-only subnets must be named after their ID.
             extra["PrivateDnsNameOptionsOnLaunch"] = ec2.PrivateDnsNameOptionsOnLaunch(
                 HostnameType="resource-name", EnableResourceNameDnsAAAARecord=True, EnableResourceNameDnsARecord=False
             )
-        if kind is TierKind.PUBLIC:
+        nat64 = kind.nat64_route()
+        if nat64 is not None:
+            # The DNS64 rule: on exactly where the NAT64 route exists (kinds.TierKind.dns64).
+            extra["EnableDns64"] = If(_conditions(nat64).anywhere, True, False)
+        if kind.maps_public_ipv4:
             extra["MapPublicIpOnLaunch"] = True
         subnet = t.add_resource(
             ec2.Subnet(
@@ -101,7 +113,7 @@ def add_subnets(
                 AvailabilityZone=Select(az, GetAZs("")),
                 Ipv6CidrBlock=Select(slot, Cidr(network.vpc_ipv6_block(), spec.subnet_slots, 128 - SUBNET_IPV6_PREFIX)),
                 AssignIpv6AddressOnCreation=True,
-                Tags=names.name_tags(f"{kind.value}-{names.az_letter(az).lower()}"),
+                Tags=names.name_tags(f"{kind.name}-{names.az_letter(az).lower()}"),
                 **extra,
                 **when_az(params, az),
             )
@@ -113,9 +125,9 @@ def add_subnets(
 def _route_tables(
     t: Template, params: Parameters, network: Network, kind: TierKind, azs: int
 ) -> tuple[TierRouteTable, ...]:
-    if _shares_route_table(kind):
+    if kind.shared_route_table:
         table = ec2.RouteTable(
-            names.tier_resource(kind, "RouteTable"), VpcId=network.vpc.ref(), Tags=names.name_tags(kind.value)
+            names.tier_resource(kind, "RouteTable"), VpcId=network.vpc.ref(), Tags=names.name_tags(kind.name)
         )
         return (TierRouteTable(t.add_resource(table), None, None),)
     tables = []
@@ -123,78 +135,91 @@ def _route_tables(
         table = ec2.RouteTable(
             names.tier_resource(kind, "RouteTable", az),
             VpcId=network.vpc.ref(),
-            Tags=names.name_tags(f"{kind.value}-{names.az_letter(az).lower()}"),
+            Tags=names.name_tags(f"{kind.name}-{names.az_letter(az).lower()}"),
             **when_az(params, az),
         )
         tables.append(TierRouteTable(t.add_resource(table), az, params.az_conditions[az]))
     return tuple(tables)
 
 
+def _conditions(route: Route) -> ChoiceConditions:
+    assert route.choice is not None, f"{route.name} depends on no choice"
+    return CHOICE_CONDITIONS[route.choice]
+
+
+def _target_ref(target: Target, network: Network, nat: NatGateways | None, az: int | None) -> AWSHelperFn:
+    if target is Target.INTERNET_GATEWAY:
+        return network.internet_gateway.ref()
+    if target is Target.EGRESS_ONLY_INTERNET_GATEWAY:
+        return network.egress_only_internet_gateway.ref()
+    assert nat is not None, "a tier that routes to NAT gateways makes the template offer them"
+    assert az is not None, "routes to NAT gateways are per AZ (kinds.TierKind checks it)"
+    return nat.target(az)
+
+
+def _target_properties(route: Route, network: Network, nat: NatGateways | None, az: int | None) -> dict[str, Any]:
+    """The target property (``ROUTE_TARGET_PROPERTY``) of each target the route may have.
+
+    A target that a choice switches is one route whose properties are ``Fn::If`` on that choice, not two
+    conditional routes: on a switch, CloudFormation would create the new route before deleting the old one
+    and fail on the duplicate destination.
+    """
+    targets = route.possible_targets()
+    if len(targets) == 1:
+        return {ROUTE_TARGET_PROPERTY[targets[0]]: _target_ref(targets[0], network, nat, az)}
+    conditions = _conditions(route)
+    properties = {}
+    for target in targets:
+        chosen_by = {value for value, t in route.targets if t is target}
+        ref = _target_ref(target, network, nat, az)
+        if chosen_by == conditions.holds_for:
+            properties[ROUTE_TARGET_PROPERTY[target]] = If(conditions.anywhere, ref, NoValue)
+        elif chosen_by == set(route.choice.values if route.choice else ()) - conditions.holds_for:
+            properties[ROUTE_TARGET_PROPERTY[target]] = If(conditions.anywhere, NoValue, ref)
+        else:
+            raise ValueError(f"{route.name}: no condition selects {target.value} alone")
+    return properties
+
+
 def _add_routes(
     t: Template, network: Network, kind: TierKind, table: TierRouteTable, nat: NatGateways | None
 ) -> list[ec2.Route]:
-    az = table.az_index
-    route_table_id = table.route_table.ref()
-    if kind is TierKind.PUBLIC:
-        ipv4 = t.add_resource(
-            ec2.Route(
-                names.tier_resource(kind, "Ipv4DefaultRoute"),
-                # A route to an Internet Gateway that is not yet attached fails to create.
-                DependsOn=[network.internet_gateway_attachment],
-                RouteTableId=route_table_id,
-                DestinationCidrBlock=IPV4_DEFAULT,
-                GatewayId=network.internet_gateway.ref(),
-            )
-        )
-        egress_only = names.PUBLIC_IPV6_EGRESS_ONLY
-        ipv6 = t.add_resource(
-            ec2.Route(
-                names.tier_resource(kind, "Ipv6DefaultRoute"),
-                # An IPv6 route is refused until the VPC has its IPv6 block; the Internet
-                # Gateway must be attached before a route can point at it.
-                DependsOn=[network.ipv6_cidr_block, network.internet_gateway_attachment],
-                RouteTableId=route_table_id,
-                DestinationIpv6CidrBlock=IPV6_DEFAULT,
-                EgressOnlyInternetGatewayId=If(egress_only, network.egress_only_internet_gateway.ref(), NoValue),
-                GatewayId=If(egress_only, NoValue, network.internet_gateway.ref()),
-                # One route whose target switches, not two conditional routes: on a switch,
-                # CloudFormation would create the new ::/0 route before deleting the old one
-                # and fail on the duplicate. troposphere's check counts both Fn::If targets as
-                # set; exactly one is for every parameter set (tests/test_tiers.py proves it).
-                validation=False,
-            )
-        )
-        return [ipv4, ipv6]
-    if kind is TierKind.ISOLATED:
-        return []
-    assert az is not None, "NAT tiers have a route table per AZ"
-    egress = t.add_resource(
-        ec2.Route(
-            names.tier_resource(kind, "Ipv6DefaultRoute", az),
-            DependsOn=[network.ipv6_cidr_block],
-            RouteTableId=route_table_id,
-            DestinationIpv6CidrBlock=IPV6_DEFAULT,
-            EgressOnlyInternetGatewayId=network.egress_only_internet_gateway.ref(),
-            **when(table.condition),
-        )
-    )
-    if nat is None:
-        return [egress]
-    via_nat: dict[str, Any] = (
-        {"DestinationCidrBlock": IPV4_DEFAULT}
-        if kind is TierKind.PRIVATE
-        else {"DestinationIpv6CidrBlock": NAT64_PREFIX, "DependsOn": [network.ipv6_cidr_block]}
-    )
-    through_nat = t.add_resource(
-        ec2.Route(
-            names.tier_resource(kind, "Ipv4DefaultRoute" if kind is TierKind.PRIVATE else "Nat64Route", az),
-            RouteTableId=route_table_id,
-            NatGatewayId=nat.target(az),
-            **via_nat,
-            **when(names.nat_route_condition(az)),
-        )
-    )
-    return [egress, through_nat]
+    added = []
+    for route in kind.routes:
+        if nat is None and route.choice == kinds.NAT_GATEWAYS:
+            # The template offers no NAT gateways, so the choice this route depends on does not exist.
+            continue
+        depends_on: list[Any] = []
+        if route.is_ipv6():
+            # An IPv6 route is refused until the VPC has its IPv6 block.
+            depends_on.append(network.ipv6_cidr_block)
+        if Target.INTERNET_GATEWAY in route.possible_targets():
+            # A route to an Internet Gateway that is not yet attached fails to create.
+            depends_on.append(network.internet_gateway_attachment)
+        destination = "DestinationIpv6CidrBlock" if route.is_ipv6() else "DestinationCidrBlock"
+        switches = len(route.possible_targets()) > 1
+        condition = table.condition
+        if route.optional():
+            # Holds where the choice asks for the route (and, for a table of one AZ, where that AZ is used).
+            conditions = _conditions(route)
+            if {value for value, target in route.targets if target is not None} != conditions.holds_for:
+                raise ValueError(f"{route.name}: no condition holds exactly where the route exists")
+            condition = conditions.anywhere if table.az_index is None else conditions.in_az(table.az_index)
+        properties: dict[str, Any] = {
+            "RouteTableId": table.route_table.ref(),
+            destination: route.destination,
+            **_target_properties(route, network, nat, table.az_index),
+            **when(condition),
+        }
+        if depends_on:
+            properties["DependsOn"] = depends_on
+        if switches:
+            # troposphere's check counts both Fn::If targets of a switched route as set; exactly one is
+            # for every parameter set (tests/test_tiers.py proves it).
+            properties["validation"] = False
+        resource = ec2.Route(names.tier_resource(kind, route.name, table.az_index), **properties)
+        added.append(t.add_resource(resource))
+    return added
 
 
 def add_tier(
@@ -212,7 +237,7 @@ def add_tier(
     associations = []
     for tier_subnet in subnets:
         az = tier_subnet.az_index
-        table = tables[0] if len(tables) == 1 else tables[az]
+        table = tables[0] if kind.shared_route_table else tables[az]
         association = ec2.SubnetRouteTableAssociation(
             names.tier_resource(kind, "SubnetRouteTableAssociation", az),
             SubnetId=tier_subnet.subnet.ref(),

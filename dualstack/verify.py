@@ -13,21 +13,24 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import os
 import re
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, NoReturn, Protocol
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ReadTimeoutError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.parsers import ResponseParserError
 
-from .tiers import IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX
+from . import inputs, kinds
+from .kinds import IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX, Target, TierKind
 
-#: Output-key prefixes of the tiers, as the templates name them.
-TIERS = ("Public", "Private", "Ipv6Only", "Isolated")
 REQUIRED_OUTPUTS = ("VpcId", "InternetGatewayId", "EgressOnlyInternetGatewayId", "PublicSubnetIds")
 
 #: What runs on the test instance: the seed's evidence (timesyncd's server) and an IPv6-only destination.
@@ -40,6 +43,36 @@ INSTANCE_SCRIPT = [
     "curl -6 -sS -o /dev/null -w '%{http_code} %{remote_ip}\\n' --max-time 15 https://ipv6.google.com/ 2>&1 || true",
 ]
 IPV6_ONLY_DESTINATION = "ipv6.google.com"
+
+
+#: Stack states whose resources are all in place (a rolled-back update is back where it was).
+CHECKABLE_STATUSES = frozenset(
+    {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
+)
+
+
+def _status_advice(status: str) -> str:
+    if status.endswith("_IN_PROGRESS"):
+        return "it is still changing; run verify again when it has finished"
+    if status in ("CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
+        return "its creation failed, so it holds no network to check; its events say why, then delete it"
+    return "it is not in a state whose resources can be checked"
+
+
+def _reason(described: dict[str, Any]) -> str:
+    reason = described.get("StackStatusReason")
+    return f" ({_one_line(str(reason))})" if reason else ""
+
+
+def _raised_in_botocore(exc: BaseException) -> bool:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and f"{os.sep}botocore{os.sep}" in frames[-1].filename
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """``text`` on one line and at most ``limit`` characters: replies can hold whole HTML pages."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class VerifyError(Exception):
@@ -99,11 +132,17 @@ class Stack:
 
 def load_stack(cfn: Any, name: str) -> Stack:
     try:
-        described = cfn.describe_stacks(StackName=name)["Stacks"][0]
+        stacks = cfn.describe_stacks(StackName=name).get("Stacks") or []
     except ClientError as exc:
-        if "does not exist" in exc.response["Error"].get("Message", ""):
+        if "does not exist" in exc.response.get("Error", {}).get("Message", ""):
             raise VerifyError(f"stack {name} does not exist in {cfn.meta.region_name}") from None
         raise
+    if not stacks:
+        raise VerifyError(f"the reply to DescribeStacks for {name} holds no stack")
+    described = stacks[0]
+    status = str(described.get("StackStatus", "unknown"))
+    if status not in CHECKABLE_STATUSES:
+        raise VerifyError(f"stack {name} is {status}: {_status_advice(status)}" + _reason(described))
     outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
     parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in described.get("Parameters", [])}
     missing = [key for key in REQUIRED_OUTPUTS if key not in outputs]
@@ -119,13 +158,62 @@ def _route_target(route: dict[str, Any]) -> str:
     return "unknown"
 
 
+def routed_destinations() -> frozenset[str]:
+    """The destinations whose routes are checked: the default routes, NAT64, and any other the table routes."""
+    return frozenset({IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX}) | {
+        route.destination for kind in kinds.KINDS for route in kind.routes
+    }
+
+
 def _default_routes(route_table: dict[str, Any]) -> dict[str, str]:
     routes = {}
-    for route in route_table.get("Routes", []):
+    checked = routed_destinations()
+    for route in route_table["Routes"]:
         destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
-        if destination in (IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX) and route.get("State", "active") == "active":
+        if destination in checked and route.get("State", "active") == "active":
             routes[destination] = _route_target(route)
     return routes
+
+
+def target_output(target: Target, az_index: int, parameters: dict[str, str]) -> str:
+    """The output key of the gateway a route of the AZ at ``az_index`` must go to (its own AZ's NAT gateway or
+    the first AZ's, as ``NatGateways`` says)."""
+    nat_az = kinds.nat_gateway_az(parameters, az_index)
+    return f"{target.logical_id(nat_az)}Id"
+
+
+def expected_routes(
+    kind: TierKind, az_index: int, parameters: dict[str, str], outputs: dict[str, str]
+) -> dict[str, str]:
+    """Destination -> the ID of the gateway it must go to, read from the table of tier kinds for the stack's
+    parameters. Where the stack lacks the gateway's output, a description that matches no route."""
+    expected = {}
+    for destination, target in kind.expected_routes(parameters).items():
+        key = target_output(target, az_index, parameters)
+        expected[destination] = outputs.get(key, f"the {key} output, which the stack lacks")
+    return expected
+
+
+def route_problems(actual: dict[str, str], expected: dict[str, str]) -> list[str]:
+    """Each destination routed other than expected: to another target, to nothing, or where no route belongs."""
+    wrong = []
+    for destination in sorted(set(actual) | set(expected)):
+        if destination not in expected:
+            wrong.append(f"{destination} -> {actual[destination]} (expected no route)")
+        elif actual.get(destination) != expected[destination]:
+            wrong.append(f"{destination} -> {actual.get(destination, 'nothing')} (expected {expected[destination]})")
+    return wrong
+
+
+def dns64_check(dns64: bool, actual: dict[str, str], expected_on: bool) -> tuple[bool, str]:
+    """The DNS64 rule on a deployed subnet: DNS64 on exactly where its NAT64 route to a NAT gateway is, and
+    both as the stack's parameters ask."""
+    nat64 = actual.get(NAT64_PREFIX, "").startswith("nat-")
+    evidence = (
+        f"DNS64 {'on' if dns64 else 'off'}, {NAT64_PREFIX} route to a NAT gateway {'present' if nat64 else 'absent'}"
+        f"; both expected {'on' if expected_on else 'off'}"
+    )
+    return dns64 == nat64 == expected_on, evidence
 
 
 def _ipv6_blocks(item: dict[str, Any]) -> list[str]:
@@ -151,12 +239,13 @@ class Verifier:
     def run(self) -> list[Check]:
         self.check_vpc()
         self.check_gateways()
-        nat_gateways = self._nat_gateways()
-        for tier in TIERS:
-            ids = [s for s in self.outputs.get(f"{tier}SubnetIds", "").split(",") if s]
+        for kind in kinds.KINDS:
+            ids = [s for s in self.outputs.get(f"{kind.prefix}SubnetIds", "").split(",") if s]
             if ids:
-                for subnet in self.ec2.describe_subnets(SubnetIds=ids)["Subnets"]:
-                    self.check_subnet(tier, subnet, nat_gateways)
+                found = {s["SubnetId"]: s for s in self.ec2.describe_subnets(SubnetIds=ids)["Subnets"]}
+                # The output lists a tier's subnets in AZ order, so the position is the AZ index.
+                for az_index, subnet_id in enumerate(ids):
+                    self.check_subnet(kind, az_index, found[subnet_id])
         if "TestInstanceId" in self.outputs:
             self.check_test_instance(self.outputs["TestInstanceId"])
         return self.checks
@@ -194,45 +283,23 @@ class Verifier:
             f"{self.eigw} belongs to {', '.join(attached) or 'no VPC'}",
         )
 
-    def _nat_gateways(self) -> dict[str, str]:
-        """NAT gateway ID -> its Availability Zone, for the stack's NAT gateways."""
-        ids = [v for k, v in self.outputs.items() if re.fullmatch(r"NatGateway[A-F]Id", k)]
-        if not ids:
-            return {}
-        found = self.ec2.describe_nat_gateways(NatGatewayIds=ids)["NatGateways"]
-        subnets = {g["SubnetId"] for g in found}
-        zones = {
-            s["SubnetId"]: s["AvailabilityZone"]
-            for s in self.ec2.describe_subnets(SubnetIds=sorted(subnets))["Subnets"]
-        }
-        return {g["NatGatewayId"]: zones.get(g["SubnetId"], "") for g in found}
-
-    def _expected_routes(self, tier: str, zone: str, nat_gateways: dict[str, str]) -> dict[str, set[str]]:
-        """Destination -> acceptable targets, per the templates' routing table."""
-        public_ipv6 = self.igw if self.stack.parameters.get("PublicIpv6Routing") == "Bidirectional" else self.eigw
-        nat = self.stack.parameters.get("NatGateways", "None")
-        same_zone = {g for g, z in nat_gateways.items() if z == zone} if nat == "PerAz" else set(nat_gateways)
-        if tier == "Public":
-            return {IPV4_DEFAULT: {self.igw}, IPV6_DEFAULT: {public_ipv6}}
-        if tier == "Private":
-            return {IPV6_DEFAULT: {self.eigw}} | ({IPV4_DEFAULT: same_zone} if nat != "None" else {})
-        if tier == "Ipv6Only":
-            return {IPV6_DEFAULT: {self.eigw}} | ({NAT64_PREFIX: same_zone} if nat != "None" else {})
-        return {}
-
-    def check_subnet(self, tier: str, subnet: dict[str, Any], nat_gateways: dict[str, str]) -> None:
+    def check_subnet(self, kind: TierKind, az_index: int, subnet: dict[str, Any]) -> None:
         subnet_id, zone = subnet["SubnetId"], subnet["AvailabilityZone"]
-        subject = f"{tier} {subnet_id} ({zone})"
+        subject = f"{kind.prefix} {subnet_id} ({zone})"
         blocks = [b for b in _ipv6_blocks(subnet) if b.endswith("/64")]
         problems = [] if blocks else ["no IPv6 /64"]
         if not subnet.get("AssignIpv6AddressOnCreation"):
             problems.append("does not assign IPv6 on launch")
-        if tier == "Public" and not subnet.get("MapPublicIpOnLaunch"):
-            problems.append("does not map public IPv4 on launch")
-        if tier == "Ipv6Only" and not subnet.get("Ipv6Native"):
-            problems.append("is not IPv6-native")
-        evidence = "; ".join(problems) or f"{', '.join(blocks)}, IPv6 on launch" + (
-            ", public IPv4 on launch" if tier == "Public" else ""
+        maps_public = bool(subnet.get("MapPublicIpOnLaunch"))
+        if maps_public != kind.maps_public_ipv4:
+            problems.append("maps public IPv4 on launch" if maps_public else "does not map public IPv4 on launch")
+        native = bool(subnet.get("Ipv6Native"))
+        if native == kind.has_ipv4:
+            problems.append("is IPv6-native" if native else "is not IPv6-native")
+        evidence = "; ".join(problems) or ", ".join(
+            [*blocks, "IPv6 on launch"]
+            + (["public IPv4 on launch"] if kind.maps_public_ipv4 else [])
+            + ([] if kind.has_ipv4 else ["IPv6-native"])
         )
         self.add("subnet-addresses", subject, not problems, evidence)
 
@@ -242,24 +309,12 @@ class Verifier:
             return
         table = tables["RouteTables"][0]
         actual = _default_routes(table)
-        expected = self._expected_routes(tier, zone, nat_gateways)
-        wrong = []
-        for destination in sorted(set(actual) | set(expected)):
-            if destination not in expected:
-                wrong.append(f"{destination} -> {actual[destination]} (expected no route)")
-            elif actual.get(destination) not in expected[destination]:
-                wanted = " or ".join(sorted(expected[destination])) or "a NAT gateway of this stack"
-                wrong.append(f"{destination} -> {actual.get(destination, 'nothing')} (expected {wanted})")
+        wrong = route_problems(actual, expected_routes(kind, az_index, self.stack.parameters, self.outputs))
         shown = ", ".join(f"{d} -> {t}" for d, t in sorted(actual.items())) or "no default routes"
         self.add("subnet-routes", subject, not wrong, f"{table['RouteTableId']}: " + ("; ".join(wrong) or shown))
-        if tier == "Ipv6Only":
-            dns64, nat64 = bool(subnet.get("EnableDns64")), NAT64_PREFIX in actual
-            self.add(
-                "dns64-with-nat64",
-                subject,
-                dns64 == nat64,
-                f"DNS64 {'on' if dns64 else 'off'}, {NAT64_PREFIX} route {'present' if nat64 else 'absent'}",
-            )
+        if kind.nat64_route() is not None:
+            dns64 = bool(subnet.get("EnableDns64"))
+            self.add("dns64-with-nat64", subject, *dns64_check(dns64, actual, kind.dns64(self.stack.parameters)))
 
     def check_test_instance(self, instance_id: str) -> None:
         reservations = self.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]
@@ -364,10 +419,21 @@ def verify(
     except NoRegionError:
         raise VerifyError("no region: pass --region (make verify REGION=...)") from None
     except ClientError as exc:
-        error = exc.response["Error"]
-        raise VerifyError(f"AWS refused {exc.operation_name}: {error.get('Code')}: {error.get('Message')}") from None
+        error = exc.response.get("Error", {})
+        message = _one_line(f"{error.get('Code')}: {error.get('Message')}")
+        raise VerifyError(f"AWS refused {exc.operation_name}: {message}") from None
+    except ResponseParserError as exc:
+        # Not a reply from AWS at all: typically a proxy's or captive portal's HTML page.
+        raise VerifyError(f"the endpoint for {region} sent a reply that is not AWS's: {_one_line(str(exc))}") from None
+    except KeyError as exc:
+        # botocore's parsers raise KeyError on well-formed XML (an HTML page) without the result element.
+        if not _raised_in_botocore(exc):
+            raise
+        raise VerifyError(f"the endpoint for {region} sent a reply that is not AWS's: no {exc.args[0]} in it") from None
+    except (BotoConnectionError, ReadTimeoutError) as exc:
+        raise VerifyError(f"cannot reach AWS in {region}: {_one_line(str(exc))}") from None
     except BotoCoreError as exc:
-        raise VerifyError(f"cannot reach AWS in {region}: {exc}") from None
+        raise VerifyError(f"AWS call failed in {region}: {_one_line(str(exc))}") from None
     return stack, checks
 
 
@@ -384,8 +450,10 @@ def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceSh
     parser.add_argument("--endpoint-url", help=argparse.SUPPRESS)
     try:
         args = parser.parse_args(argv)
+        inputs.check_stack_name(args.stack)
+        inputs.check_region(args.region)
         stack, checks = verify(args.stack, args.region, endpoint_url=args.endpoint_url, shell=shell)
-    except VerifyError as exc:
+    except (VerifyError, inputs.InputError) as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
         return 2
     failed = [c for c in checks if not c.ok]

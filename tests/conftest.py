@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from cfnlint.config import ManualArgs
+from cfnlint.config import ConfigMixIn
+from cfnlint.decode import decode_str
+from cfnlint.rules import Match
+from cfnlint.runner import Runner
 
-from dualstack import SHIPPED, TemplateSpec, TierKind, build_template
+from dualstack import SHIPPED, TemplateSpec, build_template
+from dualstack.kinds import KINDS
 from dualstack.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,9 +23,20 @@ TEMPLATES = ROOT / "templates"
 RULES_DIR = str(ROOT / "dualstack" / "lint_rules")
 
 
-def lint_config(**options: Any) -> ManualArgs:
-    """cfn-lint options; ``append_rules`` is accepted at run time though ``ManualArgs`` does not declare it."""
-    return cast(ManualArgs, options)
+@cache
+def _runner(options: tuple[tuple[str, tuple[str, ...]], ...]) -> Runner:
+    """A cfn-lint runner with its rules loaded, once per set of options (loading them takes longer than a lint)."""
+    config: dict[str, Any] = {name: list(values) for name, values in options}
+    return Runner(ConfigMixIn(**config))
+
+
+def lint(text: str, **options: list[str]) -> list[Match]:
+    """cfn-lint's findings on ``text``, in process, as ``cfnlint.api.lint(text, config=options)`` gives them."""
+    template, errors = decode_str(text)
+    if errors or template is None:
+        return errors
+    runner = _runner(tuple(sorted((name, tuple(values)) for name, values in options.items())))
+    return list(runner.validate_template(template))
 
 
 @cache
@@ -31,7 +46,7 @@ def rendered(spec: TemplateSpec) -> dict[str, Any]:
     return result
 
 
-ALL_TIERS = tuple(TierKind)
+ALL_TIERS = KINDS
 #: The largest template the CLI builds: six AZs, every tier.
 LARGEST = TemplateSpec(name="all-tiers", max_azs=6, tiers=ALL_TIERS)
 #: The shipped templates, the largest, and the public tier for each AZ maximum.
@@ -72,3 +87,43 @@ def az_params(spec: TemplateSpec, azs: int) -> dict[str, str]:
     """The AzCount parameter for ``azs`` zones; a one-AZ template has no such parameter."""
     assert 1 <= azs <= spec.max_azs
     return {} if spec.max_azs == 1 else {"AzCount": str(azs)}
+
+
+class _FileProgress:
+    """With pytest-xdist (``make test``): one line per test file as its last test finishes, instead of dots."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.left: dict[str, int] = {}
+        self.outcomes: dict[str, dict[str, int]] = {}
+        self.seconds: dict[str, float] = {}
+
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        if not self.left:
+            for nodeid in ids:
+                path = nodeid.split("::")[0]
+                self.left[path] = self.left.get(path, 0) + 1
+
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str] | None:
+        if report.passed and report.when == "call":
+            return "passed", "", "PASSED"
+        return None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        path = report.nodeid.split("::")[0]
+        self.seconds[path] = self.seconds.get(path, 0.0) + report.duration
+        if report.when == "call" or report.failed:
+            counts = self.outcomes.setdefault(path, {})
+            counts[report.outcome] = counts.get(report.outcome, 0) + 1
+        if report.when == "teardown" and path in self.left:
+            self.left[path] -= 1
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if self.left[path] == 0 and reporter is not None:
+                summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(self.outcomes.get(path, {}).items()))
+                reporter.write_line(f"{path:<32} {summary} ({self.seconds[path]:.1f} s of test time)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workers = getattr(config.option, "numprocesses", None)
+    if workers and not hasattr(config, "workerinput") and config.option.verbose <= 0:
+        config.pluginmanager.register(_FileProgress(config), "dualstack-file-progress")

@@ -15,7 +15,7 @@ from dualstack.render import render
 from .conftest import ROOT
 
 GENERATE = str(ROOT / "generate.py")
-SHIPPED_FILES = sorted(f"{spec.name}.{fmt}" for spec in SHIPPED for fmt in ("yaml", "json"))
+SHIPPED_FILES = sorted(f"{spec.name}.{ext}" for spec in SHIPPED for ext in ("yaml", "json", "md"))
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -54,15 +54,22 @@ def test_check_names_each_stale_missing_or_extra_file_and_writes_nothing(tmp_pat
     yaml_file.write_text(yaml_file.read_text().replace("10.0.0.0/16", "10.9.0.0/16"))
     (tmp_path / "dualstack-vpc.json").unlink()
     (tmp_path / "old-template.yaml").write_text("{}\n")
+    (tmp_path / "old-template.md").write_text("# old\n")
+    diagram = tmp_path / "dualstack-vpc-private.md"
+    diagram.write_text(diagram.read_text().replace("NatGatewayB", "NatGatewayX"))
     result = run("--check", "--diff", "--templates-dir", str(tmp_path))
     assert result.returncode == 1
     assert f"stale: {yaml_file} (differs" in result.stdout
+    assert f"stale: {diagram} (differs" in result.stdout
+    assert f"stale: {tmp_path / 'old-template.md'} (not generated" in result.stdout
     assert f"stale: {tmp_path / 'dualstack-vpc.json'} (missing)" in result.stdout
     assert f"stale: {tmp_path / 'old-template.yaml'} (not generated" in result.stdout
     diff = result.stdout.splitlines()
     assert "-    Default: 10.9.0.0/16" in diff
     assert "+    Default: 10.0.0.0/16" in diff
-    assert _files(tmp_path) == sorted([*(f for f in SHIPPED_FILES if f != "dualstack-vpc.json"), "old-template.yaml"])
+    assert _files(tmp_path) == sorted(
+        [*(f for f in SHIPPED_FILES if f != "dualstack-vpc.json"), "old-template.yaml", "old-template.md"]
+    )
 
 
 def test_custom_variant_to_standard_output_in_each_format() -> None:

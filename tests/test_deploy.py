@@ -111,7 +111,9 @@ def test_a_safe_update_prints_its_plan_and_deploys(aws: Aws, capsys: pytest.Capt
     aws.existing(_current(AzCount="2"), template)
     assert _deploy("AzCount=3") == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "deploy: plan for stack s (eu-west-1):"
+    # The offline check's subnet list comes first, as precheck prints it.
+    assert out[0] == f"deploy: {YAML} with AzCount=3: 17 resources"
+    assert out[4] == "deploy: plan for stack s (eu-west-1):"
     assert "  add      PublicSubnetC (AWS::EC2::Subnet)" in out
     assert out[-1] == "  safe"
     assert aws.subcommands() == ["describe-stacks", "get-template", "list-imports", "list-imports", "deploy"]
@@ -192,8 +194,8 @@ def test_bad_input_is_one_line_and_calls_no_aws(
 def test_an_unknown_parameter_for_an_existing_stack_is_bad_input(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
     aws.existing(_current(), YAML.read_text(encoding="utf-8"))
     assert _deploy("Nope=1") == 2
-    assert capsys.readouterr().err == "deploy: error: --to: unknown parameter Nope\n"
-    assert "deploy" not in aws.subcommands()
+    assert capsys.readouterr().err == "deploy: error: unknown parameter Nope\n"
+    assert aws.calls() == [], "checked offline, before any aws call"
 
 
 def test_an_aws_failure_before_deploying_is_one_line(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,3 +212,15 @@ def test_no_aws_cli_is_bad_input(
     monkeypatch.setenv("PATH", str(tmp_path))
     assert _deploy() == 2
     assert capsys.readouterr().err.startswith("deploy: error: the AWS CLI (aws) is not on PATH")
+
+
+def test_a_deployed_template_that_is_not_one_stops_before_deploying(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aws.existing(_current(), "Resources: [\n")
+    assert _deploy() == 2
+    err = capsys.readouterr().err
+    assert err.startswith("deploy: error: aws cloudformation get-template: the template of stack s: not a template")
+    assert "line 2" in err
+    assert err.count("\n") == 1
+    assert "deploy" not in aws.subcommands()

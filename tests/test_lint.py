@@ -2,44 +2,47 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, cast
+
 import pytest
-from cfnlint.api import lint
+from cfnlint.api import lint as api_lint
+from cfnlint.config import ManualArgs
 from cfnlint.helpers import REGIONS
 
-from dualstack import TemplateSpec, build_template
+from dualstack import SHIPPED, TemplateSpec, build_template
+from dualstack.lint import IGNORED_RULES
 from dualstack.render import FORMATS, Format, render
 
-from .conftest import ALL_SPECS, RULES_DIR, TEMPLATES, lint_config, spec_id
-
-#: Rules ignored for every template, each with its reason.
-IGNORED_RULES: dict[str, str] = {
-    "I9608": (
-        "informational by design: the templates offer PublicIpv6Routing=Bidirectional on purpose, and the rule "
-        "reports that choice (test_exposure_is_reported_only_for_the_bidirectional_choice pins exactly that)"
-    ),
-}
+from .conftest import ALL_SPECS, RULES_DIR, TEMPLATES, lint, spec_id
 
 
 def _findings(text: str, regions: list[str], ignore: bool = True) -> list[str]:
-    config = lint_config(
+    matches = lint(
+        text,
         regions=regions,
         include_checks=["I"],
         append_rules=[RULES_DIR],
         ignore_checks=list(IGNORED_RULES) if ignore else [],
     )
-    return [str(match) for match in lint(text, config=config)]
+    return [str(match) for match in matches]
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_shipped_templates_pass_cfn_lint_and_the_dualstack_rules_in_every_region(
-    shipped_spec: TemplateSpec, fmt: Format
-) -> None:
-    text = (TEMPLATES / f"{shipped_spec.name}.{fmt}").read_text(encoding="utf-8")
+def test_shipped_templates_pass_cfn_lint_and_the_dualstack_rules_in_every_region(shipped_spec: TemplateSpec) -> None:
+    text = (TEMPLATES / f"{shipped_spec.name}.yaml").read_text(encoding="utf-8")
     assert _findings(text, REGIONS) == []
 
 
-@pytest.mark.parametrize("spec", ALL_SPECS, ids=spec_id)
+def test_shipped_json_twins_pass_cfn_lint_and_the_dualstack_rules(shipped_spec: TemplateSpec) -> None:
+    """One region: the twin parses to the same template as the YAML, which is linted in every region
+    (test_render.py::test_committed_yaml_and_json_twins_parse_to_the_same_template)."""
+    text = (TEMPLATES / f"{shipped_spec.name}.json").read_text(encoding="utf-8")
+    assert _findings(text, ["us-east-1"]) == []
+
+
+@pytest.mark.parametrize("spec", [s for s in ALL_SPECS if s not in SHIPPED], ids=spec_id)
 def test_every_buildable_template_passes_cfn_lint_and_the_dualstack_rules(spec: TemplateSpec) -> None:
+    """The shipped ones are linted in every region above, and equal what the code builds (test_render.py)."""
     regions = ["us-east-1", "us-west-1", "eu-west-1", "ap-northeast-1", "cn-north-1", "us-gov-west-1"]
     assert _findings(render(build_template(spec), "yaml"), regions) == []
 
@@ -53,7 +56,22 @@ def test_exposure_is_reported_only_for_the_bidirectional_choice() -> None:
         assert "PublicIpv6EgressOnly=False" in finding
 
 
-def test_cfn_lint_would_report_a_broken_template() -> None:
-    """The harness itself: an invalid property value must produce a finding."""
-    text = render(build_template(TemplateSpec()), "yaml").replace("MapPublicIpOnLaunch: true", "MapPublicIpOnLaunch: 7")
-    assert _findings(text, ["us-east-1"]) != []
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cfn_lint_would_report_a_broken_template(fmt: Format) -> None:
+    """The harness itself: an invalid property value must produce a finding, in either format."""
+    text = render(build_template(TemplateSpec()), fmt)
+    broken = text.replace("MapPublicIpOnLaunch: true", "MapPublicIpOnLaunch: 7").replace(
+        '"MapPublicIpOnLaunch": true', '"MapPublicIpOnLaunch": 7'
+    )
+    assert broken != text
+    assert _findings(broken, ["us-east-1"]) != []
+
+
+def test_the_shared_runner_finds_what_cfn_lint_api_finds() -> None:
+    """The harness loads cfn-lint's rules once per set of options; cfn-lint's own API, loading them per call, agrees."""
+    text = (Path(__file__).parent / "lint_fixtures" / "E9602_bad_widdix_471_route_before_attachment.yaml").read_text()
+    options: dict[str, Any] = {"regions": ["us-east-1"], "include_checks": ["I"], "append_rules": [RULES_DIR]}
+    from_api = [str(m) for m in api_lint(text, config=cast(ManualArgs, options))]
+    assert from_api
+    assert [str(m) for m in lint(text, **options)] == from_api
+    assert [str(m) for m in lint(text, **options)] == from_api, "a second lint with the same runner finds the same"

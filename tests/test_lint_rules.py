@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from cfnlint.api import lint
 from cfnlint.rules import CloudFormationLintRule
 
 from dualstack.lint_rules import dualstack_rules
 
-from .conftest import RULES_DIR, lint_config
+from .conftest import RULES_DIR, lint
 
 FIXTURES = sorted((Path(__file__).parent / "lint_fixtures").glob("*.yaml"))
 CUSTOM = re.compile(r"^[EWI]96\d\d$")
@@ -26,8 +25,8 @@ RULE_CLASSES = [
 
 def custom_findings(text: str, regions: list[str] | None = None) -> list[str]:
     """IDs of this project's rules that fire on ``text``, sorted (stock rules' findings are not ours to judge)."""
-    config = lint_config(append_rules=[RULES_DIR], include_checks=["I"], regions=regions or ["us-east-1"])
-    return sorted(m.rule.id for m in lint(text, config=config) if CUSTOM.match(m.rule.id))
+    matches = lint(text, append_rules=[RULES_DIR], include_checks=["I"], regions=regions or ["us-east-1"])
+    return sorted(m.rule.id for m in matches if CUSTOM.match(m.rule.id))
 
 
 def _expected(fixture: Path) -> list[str]:
@@ -63,8 +62,7 @@ def test_rules_carry_a_custom_id_description_and_source() -> None:
 
 def test_messages_name_the_resource_and_property() -> None:
     text = (Path(__file__).parent / "lint_fixtures" / "E9602_bad_widdix_471_route_before_attachment.yaml").read_text()
-    config = lint_config(append_rules=[RULES_DIR], regions=["us-east-1"])
-    (match,) = [m for m in lint(text, config=config) if m.rule.id == "E9602"]
+    (match,) = [m for m in lint(text, append_rules=[RULES_DIR], regions=["us-east-1"]) if m.rule.id == "E9602"]
     gateway_line = text.splitlines().index("      GatewayId: !Ref InternetGateway") + 1
     assert match.linenumber == gateway_line
     assert "RouteTablePublicInternetRoute" in match.message

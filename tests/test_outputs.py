@@ -44,12 +44,12 @@ def test_subnet_and_route_table_outputs_exist_exactly_for_what_exists(any_spec: 
         assert per_resource & ({*subnets, *tables}) == {*subnets, *tables}
         for kind in any_spec.tiers:
             prefix = {"public": "Public", "private": "Private", "ipv6only": "Ipv6Only", "isolated": "Isolated"}[
-                kind.value
+                kind.name
             ]
             mine = sorted(s for s in subnets if s.startswith(f"{prefix}Subnet"))
             assert len(mine) == azs
             assert deployment.outputs[f"{prefix}SubnetIds"]["Value"] == ",".join(ref_id(s) for s in mine)
-            if kind.uses_nat:
+            if kind.name in ("private", "ipv6only"):
                 assert deployment.outputs[f"{prefix}RouteTableIds"]["Value"] == ",".join(
                     ref_id(f"{prefix}RouteTable{s[-1]}") for s in mine
                 )

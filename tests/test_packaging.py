@@ -1,32 +1,125 @@
-"""What a fresh clone relies on: exact pins, a lock that holds them, CI that runs the README's command."""
+"""What a fresh clone relies on: exact pins, locks that hold them, CI that runs the README's commands."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import tomllib
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
 
 from .conftest import ROOT
 
+RUNTIME_LOCK = ROOT / "requirements" / "runtime.lock"
+DEV_LOCK = ROOT / "requirements" / "dev.lock"
 
-def _lock() -> dict[str, str]:
+
+def _name(text: str) -> str:
+    return re.sub(r"[-_.]+", "-", text).lower()
+
+
+def _lock(*paths: Path) -> dict[str, str]:
+    """Name to version, from ``paths`` (default: both locks)."""
     pins = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, _, version = line.partition("==")
-            assert version, f"requirements.lock: {line!r} is not pinned exactly"
-            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for lock in paths or (RUNTIME_LOCK, DEV_LOCK):
+        for line in lock.read_text().splitlines():
+            if line and not line.startswith("#"):
+                name, _, version = line.partition("==")
+                assert version, f"{lock}: {line!r} is not pinned exactly"
+                assert _name(name) not in pins, f"{name} is pinned twice"
+                pins[_name(name)] = version
     return pins
 
 
-def test_every_dependency_is_pinned_exactly_and_the_lock_agrees() -> None:
+def _project() -> dict[str, list[str]]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    declared = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    return {"runtime": project["dependencies"], "dev": project["optional-dependencies"]["dev"]}
+
+
+def _closure(requirements: list[str]) -> set[str]:
+    """Every distribution ``requirements`` install here, read from the installed packages' own metadata."""
+    seen: set[tuple[str, frozenset[str]]] = set()
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        requirement = todo.pop()
+        key = (_name(requirement.name), frozenset(requirement.extras))
+        if key in seen:
+            continue
+        seen.add(key)
+        for line in metadata.requires(requirement.name) or []:
+            dependency = Requirement(line)
+            marker = dependency.marker
+            if marker is None or any(marker.evaluate({"extra": e}) for e in requirement.extras or {""}):
+                todo.append(dependency)
+    return {name for name, _ in seen}
+
+
+def test_every_dependency_is_pinned_exactly_and_the_lock_agrees() -> None:
     lock = _lock()
-    for requirement in declared:
+    for requirement in [*_project()["runtime"], *_project()["dev"]]:
         name, _, version = requirement.partition("==")
         name = name.split("[", 1)[0]
         assert version, f"{requirement} is not an exact pin"
-        assert lock.get(re.sub(r"[-_.]+", "-", name).lower()) == version, f"requirements.lock disagrees on {name}"
+        assert lock.get(_name(name)) == version, f"the locks disagree on {name}"
+
+
+def test_the_runtime_lock_holds_exactly_what_generating_needs() -> None:
+    runtime = _closure(_project()["runtime"])
+    assert set(_lock(RUNTIME_LOCK)) == runtime
+    assert "cfn-lint" not in runtime
+    assert "boto3" not in runtime
+
+
+def test_the_dev_lock_holds_the_rest_of_the_development_environment() -> None:
+    everything = _closure([*_project()["runtime"], *_project()["dev"]])
+    assert set(_lock(DEV_LOCK)) == everything - set(_lock(RUNTIME_LOCK))
+
+
+def test_generating_imports_only_the_standard_library_and_the_runtime_lock() -> None:
+    code = (
+        "import sys, json; from dualstack.cli import main; main(['--tiers', 'public,private,ipv6only,isolated']);"
+        "print(json.dumps(sorted({*sys.modules, *(m.split('.')[0] for m in sys.modules)})), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    # The last line: a build this large may warn first that it needs an S3 bucket to deploy.
+    imported = set(json.loads(result.stderr.splitlines()[-1])) - {"dualstack", "_distutils_hack"}  # setuptools' hook
+    distributions = metadata.packages_distributions()
+    third_party = {_name(d) for m in imported - set(sys.stdlib_module_names) for d in distributions.get(m, [])}
+    assert third_party, "the check must see troposphere at least"
+    assert third_party <= set(_lock(RUNTIME_LOCK)), third_party - set(_lock(RUNTIME_LOCK))
+    # troposphere imports cfn_flip, which dualstack defers: neither it nor PyYAML runs when generating; nor does
+    # troposphere.serverless, which troposphere's Template class imports only to name a type (dualstack/_firstuse.py).
+    assert "yaml" not in imported
+    assert "cfn_tools" not in imported
+    # (troposphere.awslambda is imported: the default security group's custom resource is a Lambda function.)
+    assert "troposphere.serverless" not in imported
+    assert "troposphere.apigateway" not in imported
+    assert "troposphere.dynamodb" not in imported
+    assert "troposphere.stepfunctions" not in imported
+
+
+def test_a_deferred_module_still_works_for_whoever_uses_it() -> None:
+    code = "import dualstack, cfn_flip; print(cfn_flip.to_json('A: !Ref B'), end='')"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == {"A": {"Ref": "B"}}
+
+
+def test_troposphere_serverless_still_works_after_dualstack_is_imported() -> None:
+    code = (
+        "import json, dualstack, troposphere; from troposphere import serverless as s;"
+        "t = troposphere.Template(); t.set_transform(s.SERVERLESS_TRANSFORM);"
+        "t.set_globals(s.Globals(Function=s.FunctionGlobals(Timeout=3)));"
+        "print(json.dumps([t.to_dict(), s.Globals is troposphere.Template.Globals]), end='')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    template, same_class = json.loads(result.stdout)
+    assert template["Globals"] == {"Function": {"Timeout": 3}}
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+    assert same_class is False, "Template.Globals is the stand-in: nothing in troposphere reads it at run time"
 
 
 def test_ci_runs_the_readme_commands() -> None:

@@ -279,7 +279,8 @@ def test_a_file_that_is_not_a_template_is_bad_input(tmp_path: Path, capsys: pyte
     broken.write_text("Resources: [\n", encoding="utf-8")
     status, out, err = _run(capsys, str(broken))
     assert (status, out) == (2, [])
-    assert err.startswith(f"plan: error: TEMPLATE: {broken} is not a CloudFormation template")
+    assert err.startswith(f"plan: error: TEMPLATE: {broken}: not a template: neither JSON nor YAML")
+    assert "at line 2" in err
     assert err.count("\n") == 1
 
 

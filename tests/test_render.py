@@ -8,13 +8,15 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
-import cfn_flip
 import pytest
+from cfnlint.decode import decode_str
 
 from dualstack import SHIPPED, TemplateSpec, build_template
+from dualstack.kinds import KINDS
 from dualstack.limits import TEMPLATE_BODY_LIMIT
-from dualstack.render import FORMATS, Format, render
+from dualstack.render import FORMATS, RESOURCE_ORDER, SECTION_ORDER, Format, document, render, to_json, to_yaml
 
 from .conftest import ROOT, TEMPLATES
 
@@ -33,8 +35,8 @@ def test_committed_templates_equal_what_the_code_generates(shipped_spec: Templat
         pytest.fail(f"{path.name} is stale; run `make template` and commit it:\n{diff}")
 
 
-def test_templates_directory_holds_only_shipped_templates() -> None:
-    expected = {f"{spec.name}.{fmt}" for spec in SHIPPED for fmt in FORMATS}
+def test_templates_directory_holds_only_shipped_templates_and_their_diagrams() -> None:
+    expected = {f"{spec.name}.{ext}" for spec in SHIPPED for ext in (*FORMATS, "md")}
     assert {p.name for p in TEMPLATES.iterdir()} == expected
 
 
@@ -50,10 +52,63 @@ def test_rendering_ends_with_exactly_one_newline_and_holds_no_absolute_path(
     assert " \n" not in text
 
 
-def test_yaml_and_json_describe_the_same_template(any_spec: TemplateSpec) -> None:
-    template = build_template(any_spec)
-    from_yaml = json.loads(cfn_flip.to_json(render(template, "yaml")))
-    assert from_yaml == json.loads(render(template, "json"))
+def _parsed(yaml_text: str) -> Any:
+    """What cfn-lint (and so CloudFormation's YAML reading) makes of ``yaml_text``, as plain JSON values."""
+    template, errors = decode_str(yaml_text)
+    assert not errors, errors
+    return json.loads(json.dumps(template))
+
+
+def test_yaml_and_json_describe_the_same_template_in_the_same_order(any_spec: TemplateSpec) -> None:
+    doc = document(build_template(any_spec))
+    from_yaml = _parsed(to_yaml(doc))
+    from_json = json.loads(to_json(doc))
+    assert from_yaml == from_json
+    # Same keys in the same order at every level, not only equal dicts.
+    assert json.dumps(from_yaml) == json.dumps(from_json)
+
+
+def test_committed_yaml_and_json_twins_parse_to_the_same_template(shipped_spec: TemplateSpec) -> None:
+    """Why cfn-lint runs on each JSON twin in one region only: as CloudFormation reads them, the twins are equal."""
+    yaml_text = (TEMPLATES / f"{shipped_spec.name}.yaml").read_text(encoding="utf-8")
+    json_text = (TEMPLATES / f"{shipped_spec.name}.json").read_text(encoding="utf-8")
+    from_json, errors = decode_str(json_text)
+    assert not errors
+    assert _parsed(yaml_text) == json.loads(json.dumps(from_json))
+
+
+def test_sections_come_in_the_conventional_order(any_spec: TemplateSpec) -> None:
+    doc = document(build_template(any_spec))
+    assert list(doc) == [s for s in SECTION_ORDER if s in doc]
+    assert list(doc)[:3] == ["AWSTemplateFormatVersion", "Description", "Metadata"]
+    assert list(doc)[-2:] == ["Resources", "Outputs"]
+    text = render(build_template(any_spec), "yaml")
+    top_level = [line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()]
+    assert top_level == list(doc)
+
+
+def test_each_resource_leads_with_type_condition_depends_on_and_properties(any_spec: TemplateSpec) -> None:
+    for name, body in document(build_template(any_spec))["Resources"].items():
+        keys = list(body)
+        leading = [k for k in RESOURCE_ORDER if k in body]
+        assert keys[: len(leading)] == leading, name
+        assert keys[len(leading) :] == sorted(keys[len(leading) :]), name
+
+
+def test_resources_read_from_the_vpc_through_gateways_to_the_tiers() -> None:
+    resources = list(document(build_template(TemplateSpec(tiers=KINDS)))["Resources"])
+    assert resources[:5] == [
+        "Vpc",
+        "VpcIpv6CidrBlock",
+        "InternetGateway",
+        "InternetGatewayAttachment",
+        "EgressOnlyInternetGateway",
+    ]
+    # Each tier's subnets come before its route tables, and tiers keep their order.
+    for tier in ("Public", "Private", "Ipv6Only", "Isolated"):
+        assert resources.index(f"{tier}SubnetA") < resources.index(f"{tier}SubnetC")
+    subnets = [r for r in resources if r.endswith("SubnetA")]
+    assert subnets == ["PublicSubnetA", "PrivateSubnetA", "Ipv6OnlySubnetA", "IsolatedSubnetA"]
 
 
 def test_yaml_uses_short_form_intrinsics() -> None:
@@ -61,8 +116,102 @@ def test_yaml_uses_short_form_intrinsics() -> None:
     assert "!Cidr" in text
     assert "!Ref" in text
     assert "!GetAZs" in text
+    assert "!GetAtt Vpc.Ipv6CidrBlocks" in text
     assert "Fn::" not in text
     assert "Ref:" not in text
+
+
+#: Strings a YAML 1.1 reader would take for something else if written bare, and other awkward values.
+AWKWARD: list[Any] = [
+    *["yes", "no", "Yes", "NO", "on", "Off", "true", "False", "y", "N", "~", "null", "NULL", "=", "<<"],
+    "",
+    " ",
+    "24",
+    "-1",
+    "+1",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "1e3",
+    "1.5",
+    ".5",
+    ".inf",
+    ".NaN",
+    "12:30",
+    "2010-09-09",
+    "2001-12-14t21:59:43.10-05:00",
+    "a: b",
+    "a:",
+    ":a",
+    "a #b",
+    "#a",
+    "- a",
+    "-a",
+    "? a",
+    "!Ref x",
+    "*a",
+    "&a",
+    "@a",
+    "%a",
+    "`a",
+    "|a",
+    ">a",
+    "'a'",
+    '"a"',
+    "a'b",
+    "[a]",
+    "{a}",
+    "a,b",
+    "${AWS::StackName}-vpc",
+    "::/0",
+    "64:ff9b::/96",
+    "arn:aws:s3:::bucket/*",
+    "tab\there",
+    "line\nbreak",
+    "two\nlines\n",
+    "trailing ",
+    " leading",
+    "non-ASCII: \u2192 \u00e9",
+    "\u2028",
+    "back\\slash",
+    0,
+    -7,
+    56,
+    True,
+    False,
+    None,
+    [],
+    {},
+    [[]],
+    [["a", "b"], {"c": "d"}],
+    [{"a": 1, "b": [1, 2]}],
+    {"Ref": "AWS::Region"},
+    {"Condition": "HasAzB"},
+    {"Fn::GetAZs": {"Ref": "AWS::Region"}},
+    {"Fn::Select": [0, {"Fn::GetAZs": {"Ref": "AWS::Region"}}]},
+    {"Fn::GetAtt": ["Vpc", "Ipv6CidrBlocks"]},
+    {"Fn::GetAtt": ["Nested.Stack", "Outputs.X"]},
+    {"Fn::GetAtt": ["Vpc", {"Ref": "Attribute"}]},
+    {"Fn::Sub": ["${A}-${B}", {"A": {"Ref": "X"}, "B": "y"}]},
+    {"Fn::If": ["C", {"Key": "Value"}, {"Ref": "AWS::NoValue"}]},
+    {"Fn::Join": [",", [{"Ref": "A"}, "b, c", "[d]"]]},
+    {"Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}},
+    {"Ref": "A", "Other": "B"},
+    {"Fn::Base64": {"Fn::Sub": "#!/bin/bash\necho ${AWS::Region}\n"}},
+    ["x" * 120, {"Ref": "y" * 120}],
+]
+
+
+@pytest.mark.parametrize("value", AWKWARD, ids=repr)
+def test_yaml_writes_awkward_values_so_cfn_lint_reads_them_back_unchanged(value: Any) -> None:
+    doc = {"Top": {"Key": value, "List": [value, value], "Nested": {"Deeper": [{"Item": value}]}}}
+    assert _parsed(to_yaml(doc)) == doc
+
+
+def test_yaml_quotes_only_what_needs_quotes() -> None:
+    text = to_yaml({"a": "EgressOnly", "b": "10.0.0.0/16", "c": "24", "d": "true", "e": "", "f": "a: b"})
+    assert text == "a: EgressOnly\nb: 10.0.0.0/16\nc: '24'\nd: 'true'\ne: ''\nf: 'a: b'\n"
 
 
 def _digest_in_subprocess(seed: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dualstack import SpecError, TemplateSpec, TierKind
+from dualstack.kinds import KINDS
+from dualstack.spec import parse_tiers
 
 
 @pytest.mark.parametrize("max_azs", [0, 7, -1])
@@ -25,15 +27,15 @@ def test_tiers_must_include_public_be_distinct_and_in_subnet_index_order() -> No
 
 
 def test_tier_lists_parse_into_subnet_index_order() -> None:
-    assert TierKind.parse("isolated, public,ipv6only") == (TierKind.PUBLIC, TierKind.IPV6ONLY, TierKind.ISOLATED)
+    assert parse_tiers("isolated, public,ipv6only") == (TierKind.PUBLIC, TierKind.IPV6ONLY, TierKind.ISOLATED)
     with pytest.raises(SpecError, match="unknown tier 'dmz'"):
-        TierKind.parse("public,dmz")
+        parse_tiers("public,dmz")
     with pytest.raises(SpecError, match="only once"):
-        TierKind.parse("public,private,public")
+        parse_tiers("public,private,public")
 
 
 def test_slot_index_is_tier_position_times_maximum_azs_plus_az() -> None:
-    spec = TemplateSpec(max_azs=4, tiers=tuple(TierKind))
+    spec = TemplateSpec(max_azs=4, tiers=KINDS)
     assert spec.subnet_slots == 16
     assert spec.slot(TierKind.PUBLIC, 3) == 3
     assert spec.slot(TierKind.PRIVATE, 0) == 4

@@ -13,7 +13,7 @@ from dualstack import SHIPPED, TemplateSpec, TierKind
 from dualstack.evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, evaluate
 from dualstack.spec import LARGEST_VPC_PREFIX
 
-from .conftest import ALL_SPECS, LARGEST, az_params, rendered, spec_id
+from .conftest import ALL_SPECS, ALL_TIERS, LARGEST, az_params, rendered, spec_id
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 LETTERS = "ABCDEF"
@@ -23,6 +23,8 @@ PREFIX = {
     TierKind.IPV6ONLY: "Ipv6Only",
     TierKind.ISOLATED: "Isolated",
 }
+#: The kinds whose traffic NAT gateways carry (IPv4, or NAT64), so that each AZ has its own route table.
+NAT_KINDS = (TierKind.PRIVATE, TierKind.IPV6ONLY)
 
 
 def _resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -46,9 +48,31 @@ def expected_routes(kind: TierKind, az: int, choices: dict[str, str]) -> dict[st
     return {}
 
 
+def generic_routing_problems(deployment: Deployment, choices: dict[str, str]) -> list[str]:
+    """What must hold for every subnet of every kind, known or new: each has its own route table association;
+    IPv6 reaches the Internet Gateway only from public subnets under ``Bidirectional``; no IPv4 route takes the
+    egress-only gateway; DNS64 is on exactly where a NAT64 route to a NAT gateway exists."""
+    problems = []
+    bidirectional = choices.get("PublicIpv6Routing") == "Bidirectional"
+    for name, subnet in deployment.of_type("AWS::EC2::Subnet").items():
+        if deployment.route_table_of(name) is None:
+            problems.append(f"{name}: no route table")
+        routes = deployment.routes_of(name)
+        for destination, target in routes.items():
+            ipv6 = ":" in destination
+            if ipv6 and target == "InternetGateway" and not (name.startswith("PublicSubnet") and bidirectional):
+                problems.append(f"{name}: {destination} -> InternetGateway")
+            if not ipv6 and target == "EgressOnlyInternetGateway":
+                problems.append(f"{name}: {destination} -> EgressOnlyInternetGateway")
+        dns64 = subnet["Properties"].get("EnableDns64", False)
+        if dns64 != routes.get("64:ff9b::/96", "").startswith("NatGateway"):
+            problems.append(f"{name}: DNS64 {dns64} with routes {routes}")
+    return problems
+
+
 def choice_sets(spec: TemplateSpec) -> Iterator[dict[str, str]]:
     """Every combination of the deploy-time choices and AZ counts the template offers."""
-    nat = ["None", "Single", "PerAz"] if spec.uses_nat else [None]
+    nat = ["None", "Single", "PerAz"] if any(kind in NAT_KINDS for kind in spec.tiers) else [None]
     for azs, routing, nat_gateways, flow_logs, ipv6_source in itertools.product(
         range(1, spec.max_azs + 1),
         ["EgressOnly", "Bidirectional"],
@@ -94,6 +118,12 @@ def test_every_subnet_routes_exactly_as_its_tier_requires_for_every_parameter_se
 
 
 @pytest.mark.parametrize("spec", ROUTING_SPECS, ids=spec_id)
+def test_no_subnet_breaks_the_generic_routing_rules_for_any_parameter_set(spec: TemplateSpec) -> None:
+    for choices in choice_sets(spec):
+        assert generic_routing_problems(evaluate(rendered(spec), choices), choices) == [], choices
+
+
+@pytest.mark.parametrize("spec", ROUTING_SPECS, ids=spec_id)
 def test_dns64_is_on_exactly_where_a_nat64_route_exists(spec: TemplateSpec) -> None:
     for choices in choice_sets(spec):
         deployment = evaluate(rendered(spec), choices)
@@ -117,7 +147,7 @@ def test_resources_exist_exactly_when_a_choice_needs_them(spec: TemplateSpec) ->
         assert types.count("AWS::Logs::LogGroup") == (flow_logs == "CloudWatchLogs"), choices
         assert ("FlowLogRole" in deployment.resources) == (flow_logs == "CloudWatchLogs"), choices
         # A route table per tier, or per tier and AZ where NAT routing can differ by AZ.
-        tables = sum(_azs(choices) if kind.uses_nat else 1 for kind in spec.tiers)
+        tables = sum(_azs(choices) if kind in NAT_KINDS else 1 for kind in spec.tiers)
         assert types.count("AWS::EC2::RouteTable") == tables, choices
         for name in deployment.of_type("AWS::EC2::Subnet"):
             assert deployment.route_table_of(name) is not None, name
@@ -162,7 +192,7 @@ def test_routes_and_subnets_reading_ipv6_depend_on_the_vpc_ipv6_block(any_spec: 
             assert "VpcIpv6CidrBlock" in resource["DependsOn"], name
 
 
-@pytest.mark.parametrize("kind", list(TierKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", ALL_TIERS, ids=str)
 def test_subnet_properties_follow_the_tier_kind(kind: TierKind) -> None:
     subnets = _resources_of(rendered(LARGEST), "AWS::EC2::Subnet")
     mine = {k: v["Properties"] for k, v in subnets.items() if k.startswith(f"{PREFIX[kind]}Subnet")}

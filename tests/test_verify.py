@@ -8,10 +8,12 @@ recorded output: moto does not run commands.
 
 from __future__ import annotations
 
+import http.server
 import ipaddress
 import json
 import os
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -375,3 +377,122 @@ def test_an_instance_ssm_cannot_reach_fails_both_evidence_checks(aws: None, caps
     assert status == 1
     assert _failed(out) == {"ntp-over-ipv6", "ipv6-only-destination"}
     assert "could not run commands on the instance: Session Manager agent is not registered" in out
+
+
+# Stacks that cannot be checked, and replies that are not AWS's.
+
+
+FAILED_ADVICE = "its creation failed, so it holds no network to check; its events say why, then delete it"
+
+
+@pytest.mark.parametrize(
+    ("status", "advice"),
+    [
+        (
+            "ROLLBACK_COMPLETE",
+            "its creation failed, so it holds no network to check; its events say why, then delete it",
+        ),
+        ("CREATE_FAILED", "its creation failed, so it holds no network to check; its events say why, then delete it"),
+        ("ROLLBACK_IN_PROGRESS", "it is still changing; run verify again when it has finished"),
+        ("UPDATE_IN_PROGRESS", "it is still changing; run verify again when it has finished"),
+        ("DELETE_FAILED", "it is not in a state whose resources can be checked"),
+        ("UPDATE_ROLLBACK_FAILED", "it is not in a state whose resources can be checked"),
+    ],
+)
+def test_a_stack_that_failed_or_is_changing_is_reported_by_its_status(
+    aws: None, capsys: pytest.CaptureFixture[str], status: str, advice: str
+) -> None:
+    from moto.cloudformation.models import cloudformation_backends
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    build(with_instance=False)
+    stack: Any
+    (stack,) = cloudformation_backends[DEFAULT_ACCOUNT_ID][REGION].stacks.values()
+    stack.status = status
+    stack.status_reason = "The following resource(s) failed to create: [PublicSubnetA]. \nRollback requested."
+    code, out, err = run(capsys)
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"verify: error: stack {STACK} is {status}: {advice} "
+        "(The following resource(s) failed to create: [PublicSubnetA]. Rollback requested.)\n"
+    )
+
+
+class _Replies(http.server.BaseHTTPRequestHandler):
+    """An endpoint that answers every request with ``body``, as a proxy's error page would."""
+
+    body = b""
+    status = 200
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def endpoint() -> Iterator[Callable[[int, bytes], str]]:
+    servers = []
+
+    def serve(status: int, body: bytes) -> str:
+        handler = type("Handler", (_Replies,), {"status": status, "body": body})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+PROXY_PAGE = b"<html><head><title>Proxy</title></head>\n<body><p>Access denied<br>\nby policy</body></html>\n"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "message"),
+    [
+        (200, PROXY_PAGE, "verify: error: the endpoint for eu-west-1 sent a reply that is not AWS's: "),
+        (
+            200,
+            b"<html><body>Sign in to the network</body></html>",
+            "verify: error: the endpoint for eu-west-1 sent a reply that is not AWS's: no DescribeStacksResult in it",
+        ),
+        (502, PROXY_PAGE, "verify: error: AWS refused DescribeStacks: 502: "),
+    ],
+    ids=["html-page", "well-formed-html", "gateway-error-page"],
+)
+def test_a_reply_that_is_not_from_aws_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], endpoint: Callable[[int, bytes], str], status: int, body: bytes, message: str
+) -> None:
+    code, out, err = run(capsys, "--endpoint-url", endpoint(status, body))
+    assert code == 2
+    assert out == ""
+    assert err.startswith(message), err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_any_other_botocore_failure_is_one_line_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from botocore.exceptions import ParamValidationError
+
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise ParamValidationError(report="Invalid length for parameter StackName\nvalue: 0")
+
+    monkeypatch.setattr("botocore.client.BaseClient._make_api_call", refuse)
+    code, _, err = run(capsys)
+    assert code == 2
+    assert err == (
+        f"verify: error: AWS call failed in {REGION}: Parameter validation failed: "
+        "Invalid length for parameter StackName value: 0\n"
+    )

@@ -1,0 +1,53 @@
+"""Modules imported on first use: ``import dualstack`` runs this before anything imports troposphere."""
+
+import importlib
+import sys
+import types
+from typing import Any
+
+
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module until one of its attributes is read, then imports the real one and hands it over."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
+
+
+def _import_on_first_use(name: str) -> None:
+    """Let ``import name`` succeed without running the module until something uses it.
+
+    troposphere imports cfn_flip (and with it PyYAML) for ``Template.to_yaml``, which dualstack does not call:
+    running them would be a fifth of a ``generate.py`` run. ``importlib.util.LazyLoader`` cannot do this on Python
+    3.11, whose import statement reads the module's ``__spec__`` and so loads it at once.
+    """
+    if name not in sys.modules:
+        sys.modules[name] = _OnFirstUse(name)
+
+
+_import_on_first_use("cfn_flip")
+
+
+def _import_troposphere_without_serverless() -> None:
+    """Import troposphere without the modules it loads only to name a type dualstack never uses.
+
+    The body of troposphere's ``Template`` class runs ``from troposphere.serverless import Globals`` to annotate
+    ``Template.globals`` (SAM's ``Globals`` section); that module imports the S3, Lambda, API Gateway, DynamoDB,
+    EventBridge and Step Functions modules, a fifth of what ``generate.py`` imports. A stand-in answers that one
+    import and is removed at once, so ``import troposphere.serverless`` afterwards gets the real module, and
+    ``Template.set_transform`` and ``set_globals``, which import it when called, work as before.
+    """
+    if "troposphere" in sys.modules or "troposphere.serverless" in sys.modules:
+        return
+    stand_in = types.ModuleType("troposphere.serverless")
+    stand_in.Globals = type("Globals", (), {"__module__": "troposphere.serverless"})  # type: ignore[attr-defined]
+    sys.modules["troposphere.serverless"] = stand_in
+    try:
+        importlib.import_module("troposphere")
+    finally:
+        if sys.modules.get("troposphere.serverless") is stand_in:
+            del sys.modules["troposphere.serverless"]
+
+
+_import_troposphere_without_serverless()

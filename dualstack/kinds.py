@@ -1,0 +1,262 @@
+"""The tier kinds, as one table: what each kind of subnet tier is and where its traffic goes.
+
+Everything that builds, checks or documents routing reads this table: ``tiers.py``
+builds subnets, route tables and routes from it, ``verify.py`` derives what a
+deployed stack must route where from it and the stack's parameters, and the
+command line's ``--tiers`` list and the logical-ID prefixes come from it. It
+imports neither troposphere nor boto3, so each of them can read it.
+
+A route is data: a destination, the kind of target it goes to, and the
+deploy-time choice (a template Parameter) it depends on, if any. One map turns a
+target kind into the property of ``AWS::EC2::Route`` that names it, as AWS CDK's
+``routerTypeToPropName`` does in ``aws-ec2/lib/vpc.ts``.
+
+Adding a kind: declare it in ``_declare`` below (see ``docs/extending.md``).
+
+What is derived from a row is a plain method, not a property, and the rows are declared inside
+a function: ``make mutate`` (mutmut) mutates only undecorated function bodies.
+"""
+
+from __future__ import annotations
+
+import enum
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+IPV4_DEFAULT = "0.0.0.0/0"
+IPV6_DEFAULT = "::/0"
+#: The well-known prefix that DNS64 synthesises addresses in, and NAT64 translates (RFC 6052).
+NAT64_PREFIX = "64:ff9b::/96"
+
+
+class Target(enum.Enum):
+    """What a route can send traffic to. The value is the logical ID of the resource (per AZ for NAT gateways)."""
+
+    INTERNET_GATEWAY = "InternetGateway"
+    EGRESS_ONLY_INTERNET_GATEWAY = "EgressOnlyInternetGateway"
+    NAT_GATEWAY = "NatGateway"
+
+    def logical_id(self, az_index: int) -> str:
+        """The target an AZ's route goes to: ``InternetGateway``, or ``NatGatewayB`` for AZ B's NAT gateway."""
+        return f"{self.value}{az_letter(az_index)}" if self is Target.NAT_GATEWAY else self.value
+
+
+#: The ``AWS::EC2::Route`` property that names each kind of target (CDK's ``routerTypeToPropName``).
+ROUTE_TARGET_PROPERTY: Mapping[Target, str] = {
+    Target.INTERNET_GATEWAY: "GatewayId",
+    Target.EGRESS_ONLY_INTERNET_GATEWAY: "EgressOnlyInternetGatewayId",
+    Target.NAT_GATEWAY: "NatGatewayId",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A deploy-time choice that routing depends on: a template Parameter and its allowed values, default first."""
+
+    parameter: str
+    values: tuple[str, ...]
+
+    def default(self) -> str:
+        return self.values[0]
+
+
+PUBLIC_IPV6_ROUTING = Choice("PublicIpv6Routing", ("EgressOnly", "Bidirectional"))
+NAT_GATEWAYS = Choice("NatGateways", ("None", "Single", "PerAz"))
+#: With ``NatGateways=Single`` every AZ routes to the first AZ's NAT gateway; with ``PerAz`` each AZ to its own.
+NAT_GATEWAY_PER_AZ = "PerAz"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of a tier's route tables.
+
+    ``targets`` maps each value of ``choice`` to where the route goes under it, ``None`` meaning
+    no route. Without a choice the route always goes to ``targets[None]``.
+    """
+
+    #: The route's word in its logical ID: ``PublicIpv6DefaultRoute``, ``PrivateIpv4DefaultRouteB``.
+    name: str
+    destination: str
+    targets: tuple[tuple[str | None, Target | None], ...]
+    choice: Choice | None = None
+
+    def __post_init__(self) -> None:
+        expected: tuple[str | None, ...] = (None,) if self.choice is None else self.choice.values
+        if tuple(value for value, _ in self.targets) != expected:
+            raise ValueError(f"{self.name}: give a target for each of {expected}, in that order")
+        if all(target is None for _, target in self.targets):
+            raise ValueError(f"{self.name}: a route that never exists")
+        if Target.NAT_GATEWAY in self.possible_targets() and self.choice != NAT_GATEWAYS:
+            raise ValueError(f"{self.name}: NAT gateways exist only through the {NAT_GATEWAYS.parameter} choice")
+        if self.is_ipv6() and self.destination != NAT64_PREFIX and Target.NAT_GATEWAY in self.possible_targets():
+            raise ValueError(f"{self.name}: a NAT gateway translates only {NAT64_PREFIX} of IPv6 (NAT64)")
+        if not self.is_ipv6() and Target.EGRESS_ONLY_INTERNET_GATEWAY in self.possible_targets():
+            raise ValueError(f"{self.name}: an egress-only gateway carries only IPv6")
+
+    def is_ipv6(self) -> bool:
+        return ":" in self.destination
+
+    def possible_targets(self) -> tuple[Target, ...]:
+        """Every target the route may have, in the order of the choice's values, without repeats."""
+        return tuple(dict.fromkeys(target for _, target in self.targets if target is not None))
+
+    def optional(self) -> bool:
+        """Whether some value of the choice leaves the route out."""
+        return any(target is None for _, target in self.targets)
+
+    def target(self, choices: Mapping[str, str]) -> Target | None:
+        """Where the route goes for a deployed stack's parameter values (defaults where one is missing)."""
+        if self.choice is None:
+            return self.targets[0][1]
+        chosen = choices.get(self.choice.parameter, self.choice.default())
+        return dict(self.targets).get(chosen)
+
+
+def always(name: str, destination: str, target: Target) -> Route:
+    """A route that every stack has, to the same target."""
+    return Route(name, destination, ((None, target),))
+
+
+def by_choice(name: str, destination: str, choice: Choice, targets: Mapping[str, Target | None]) -> Route:
+    """A route whose target (or whose existence) a deploy-time choice decides."""
+    return Route(name, destination, tuple((value, targets[value]) for value in choice.values), choice)
+
+
+@dataclass(frozen=True)
+class TierKind:
+    """A kind of subnet tier: one row of the table.
+
+    The order of ``KINDS`` is the order of subnet slots within a template.
+    """
+
+    #: How ``--tiers`` and tags name the kind.
+    name: str
+    #: The first word of each of its logical IDs and output keys.
+    prefix: str
+    #: Whether its subnets have an IPv4 block; without one they are IPv6-native.
+    has_ipv4: bool
+    #: Whether its subnets give each instance a public IPv4 address.
+    maps_public_ipv4: bool
+    #: One route table every AZ shares, or one per AZ (needed to route each AZ to its own NAT gateway).
+    shared_route_table: bool
+    routes: tuple[Route, ...]
+
+    PUBLIC: ClassVar[TierKind]
+    PRIVATE: ClassVar[TierKind]
+    IPV6ONLY: ClassVar[TierKind]
+    ISOLATED: ClassVar[TierKind]
+
+    def __post_init__(self) -> None:
+        if not (self.prefix[:1].isupper() and self.prefix.isalnum()):
+            raise ValueError(f"{self.name}: the prefix must be a capitalised word, such as Public")
+        if self.shared_route_table and self.uses_nat():
+            raise ValueError(f"{self.name}: routes to NAT gateways need a route table per AZ")
+        if self.maps_public_ipv4 and not self.has_ipv4:
+            raise ValueError(f"{self.name}: mapping public IPv4 needs an IPv4 block")
+        destinations = [route.destination for route in self.routes]
+        if len(set(destinations)) != len(destinations):
+            raise ValueError(f"{self.name}: each destination may have one route")
+        if any(not route.is_ipv6() for route in self.routes) and not self.has_ipv4:
+            raise ValueError(f"{self.name}: an IPv4 route in a tier without IPv4")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def uses_nat(self) -> bool:
+        """Whether a NAT gateway carries some of its traffic (IPv4, or NAT64)."""
+        return any(Target.NAT_GATEWAY in route.possible_targets() for route in self.routes)
+
+    def nat64_route(self) -> Route | None:
+        """The route of the NAT64 prefix to a NAT gateway, if the kind has one."""
+        for route in self.routes:
+            if route.destination == NAT64_PREFIX and Target.NAT_GATEWAY in route.possible_targets():
+                return route
+        return None
+
+    def dns64(self, choices: Mapping[str, str]) -> bool:
+        """The DNS64 rule: on exactly where the NAT64 route exists. DNS64 hands out ``64:ff9b::/96``
+        addresses for IPv4-only names; without a NAT gateway to translate them they lead nowhere."""
+        route = self.nat64_route()
+        return route is not None and route.target(choices) is Target.NAT_GATEWAY
+
+    def expected_routes(self, choices: Mapping[str, str]) -> dict[str, Target]:
+        """``{destination: target}`` of this kind's route tables for a stack's parameter values."""
+        expected = {}
+        for route in self.routes:
+            target = route.target(choices)
+            if target is not None:
+                expected[route.destination] = target
+        return expected
+
+
+def nat_gateway_az(choices: Mapping[str, str], az_index: int) -> int:
+    """The AZ whose NAT gateway an AZ's subnets route to: their own with ``PerAz``, else the first AZ's."""
+    return az_index if choices.get(NAT_GATEWAYS.parameter) == NAT_GATEWAY_PER_AZ else 0
+
+
+def az_letter(az_index: int) -> str:
+    """``A`` for the first AZ of ``Fn::GetAZs``, ``B`` for the second, and so on."""
+    return string.ascii_uppercase[az_index]
+
+
+def _declare() -> tuple[TierKind, ...]:
+    """The table. Declared in a function so that ``make mutate`` reaches its rows: mutmut mutates only the
+    bodies of functions."""
+    igw, eigw, nat = Target.INTERNET_GATEWAY, Target.EGRESS_ONLY_INTERNET_GATEWAY, Target.NAT_GATEWAY
+    via_nat = {"None": None, "Single": nat, "PerAz": nat}
+    public = TierKind(
+        # IPv4 public through the Internet Gateway; IPv6 per PublicIpv6Routing.
+        name="public",
+        prefix="Public",
+        has_ipv4=True,
+        maps_public_ipv4=True,
+        shared_route_table=True,
+        routes=(
+            always("Ipv4DefaultRoute", IPV4_DEFAULT, igw),
+            # One route whose target switches, never two conditional ones: see tiers.py.
+            by_choice(
+                "Ipv6DefaultRoute", IPV6_DEFAULT, PUBLIC_IPV6_ROUTING, {"EgressOnly": eigw, "Bidirectional": igw}
+            ),
+        ),
+    )
+    private = TierKind(
+        # IPv4 out through NAT gateways when there are any; IPv6 out through the egress-only gateway.
+        name="private",
+        prefix="Private",
+        has_ipv4=True,
+        maps_public_ipv4=False,
+        shared_route_table=False,
+        routes=(
+            always("Ipv6DefaultRoute", IPV6_DEFAULT, eigw),
+            by_choice("Ipv4DefaultRoute", IPV4_DEFAULT, NAT_GATEWAYS, via_nat),
+        ),
+    )
+    ipv6only = TierKind(
+        # No IPv4; IPv6 out through the egress-only gateway; NAT64 (and DNS64) when there are NAT gateways.
+        name="ipv6only",
+        prefix="Ipv6Only",
+        has_ipv4=False,
+        maps_public_ipv4=False,
+        shared_route_table=False,
+        routes=(
+            always("Ipv6DefaultRoute", IPV6_DEFAULT, eigw),
+            by_choice("Nat64Route", NAT64_PREFIX, NAT_GATEWAYS, via_nat),
+        ),
+    )
+    isolated = TierKind(
+        # No default route in either family: the VPC only.
+        name="isolated",
+        prefix="Isolated",
+        has_ipv4=True,
+        maps_public_ipv4=False,
+        shared_route_table=True,
+        routes=(),
+    )
+    return public, private, ipv6only, isolated
+
+
+#: Every tier kind, in subnet-slot order.
+KINDS: tuple[TierKind, ...] = _declare()
+TierKind.PUBLIC, TierKind.PRIVATE, TierKind.IPV6ONLY, TierKind.ISOLATED = KINDS

@@ -1,0 +1,719 @@
+"""Bad input at every entry point: one line on standard error naming the input and the problem, exit status 2,
+nothing written or changed, never a traceback; valid but ignored input is a warning with exit status 0.
+
+One table, one row per case. Commands run in process (``main(argv)``) where they can, and as subprocesses only
+where the point is the process itself: ``make`` recipes and a strict UTF-8 standard output. ``make deploy`` and
+``deploy`` find a fake ``aws`` first on PATH that records its arguments and answers that the stack does not exist
+yet, so nothing reaches AWS. Each case gets a fresh workspace (see ``_workspace``);
+``{tmp}`` in an argument is its path. Add a case by adding a row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from dualstack import cli, deploy, lint, plan, precheck, verify
+
+from .conftest import ROOT, TEMPLATES
+
+SHIPPED_YAML = TEMPLATES / "dualstack-vpc.yaml"
+ARM64_AMI = "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id"
+NAME_249 = "a" * 244 + ".yaml"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One command and what must come of it."""
+
+    id: str
+    #: generate, precheck, plan, deploy, verify, lint (in process), make or generate-process (subprocesses).
+    entry: str
+    argv: tuple[str, ...]
+    status: int = 2
+    #: Words the error line (or, with status 0, standard error) must contain.
+    words: tuple[str, ...] = ()
+    #: Files (relative to the workspace or absolute) that must not exist afterwards.
+    absent: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    #: ``rename:N`` makes the N-th rename of a temporary file into place fail (a full disk, a race).
+    fault: str | None = None
+    #: Further checks of the workspace after a successful run.
+    then: Callable[[Path], None] | None = None
+
+
+def _is_json(name: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        assert isinstance(json.loads((tmp / name).read_text(encoding="utf-8")), dict)
+
+    return check
+
+
+def _written_alone(name: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        assert (tmp / name).is_file()
+        assert not [p.name for p in tmp.iterdir() if p.name.startswith(".dualstack-")], "a temporary file was left"
+
+    return check
+
+
+def _aws_ran_with(*words: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        called = (tmp / "aws.log").read_text(encoding="utf-8")
+        for word in words:
+            assert word in called
+
+    return check
+
+
+G, P, V, L, M = "generate", "precheck", "verify", "lint", "make"
+PL, D = "plan", "deploy"
+YAML = "vpc.yaml"
+#: deploy's arguments up to the parameters: the template is the workspace's copy unless a case names another.
+STACK = ("--stack", "edge-vpc", "--region", "eu-west-1")
+INSTANCE = ("CreateTestInstance=true", "SshIngressCidr=203.0.113.7/32")
+DEPLOY = ("deploy", "STACK=edge-vpc", "REGION=eu-west-1")
+
+CASES = [
+    # --- generate.py: output files -------------------------------------------------------------------------------
+    Case("symlink-refused", G, ("-o", "LINK.yaml"), words=("LINK.yaml", "symbolic link", "existing.yaml")),
+    Case("dev-null-refused", G, ("-o", "/dev/null"), words=("/dev/null", "character device")),
+    Case("proc-fd-refused", G, ("-o", "/proc/self/fd/1"), words=("/proc/self/fd/1", "symbolic link")),
+    Case("fifo-refused", G, ("-o", "fifo"), words=("fifo", "FIFO")),
+    Case("directory-refused", G, ("-o", "dir"), words=("cannot write dir", "directory")),
+    Case("empty-output", G, ("-o", ""), words=("-o", "empty")),
+    Case("missing-directory", G, ("-o", "missing/dir/vpc.yaml"), words=("missing/dir/vpc.yaml", "No such file")),
+    Case("file-as-directory", G, ("-o", "file/vpc.yaml"), words=("file/vpc.yaml", "Not a directory")),
+    Case("yaml-into-json-name", G, ("--format", "yaml", "-o", "x.json"), words=("yaml", "x.json"), absent=("x.json",)),
+    Case("json-into-yaml-name", G, ("--format", "json", "-o", "x.YAML"), words=("json", "x.YAML"), absent=("x.YAML",)),
+    Case("yaml-into-upper-json", G, ("--format", "yaml", "-o", "x.JSON"), words=("x.JSON",), absent=("x.JSON",)),
+    Case("upper-json-infers-json", G, ("-o", "x.JSON"), status=0, then=_is_json("x.JSON")),
+    Case("yml-infers-yaml", G, ("-o", "x.yml", "--format", "yaml"), status=0, then=_written_alone("x.yml")),
+    Case("legal-249-byte-name", G, ("-o", NAME_249), status=0, then=_written_alone(NAME_249)),
+    Case("too-long-name", G, ("-o", "a" * 252 + ".yaml"), words=("File name too long",)),
+    Case("templates-dir-custom", G, ("--azs", "2", "--templates-dir", "out"), words=("--templates-dir", "-o PATH")),
+    Case("templates-dir-file", G, ("--templates-dir", "file"), words=("--templates-dir", "file", "not a directory")),
+    Case("check-directory", G, ("--check", "-o", "dir"), words=("dir", "directory")),
+    Case("check-fifo", G, ("--check", "-o", "fifo"), words=("fifo", "FIFO")),
+    Case("check-templates-dir-file", G, ("--check", "--templates-dir", "file"), words=("file", "not a directory")),
+    Case(
+        "all-or-none-rename",
+        G,
+        (),
+        fault="rename:4",
+        words=("cannot write templates/dualstack-vpc-private.yaml", "no file was changed"),
+    ),
+    Case("all-or-none-last-rename", G, (), fault="rename:9", words=("cannot write templates/", "no file was changed")),
+    Case("all-or-none-first-rename", G, (), fault="rename:1", words=("cannot write templates/", "no file was changed")),
+    # --- generate.py: options -------------------------------------------------------------------------------------
+    Case("tiers-empty", G, ("--tiers", ""), words=("--tiers", "no tiers")),
+    Case("tiers-comma", G, ("--tiers", ","), words=("--tiers", "no tiers")),
+    Case("tiers-trailing-comma", G, ("--tiers", "public,"), words=("--tiers", "empty tier name")),
+    Case("tiers-unknown", G, ("--tiers", "public,dmz"), words=("--tiers", "unknown tier 'dmz'")),
+    Case("tiers-no-public", G, ("--tiers", "private"), words=("public tier is required",)),
+    Case("tiers-repeated", G, ("--tiers", "public,private,public"), words=("only once",)),
+    Case("unknown-option", G, ("--bogus",), words=("unrecognized arguments: --bogus",)),
+    Case("azs-zero", G, ("--azs", "0"), words=("--azs", "from 1 to 6")),
+    Case("azs-too-many", G, ("--azs", "99"), words=("--azs", "got 99")),
+    Case("azs-word", G, ("--azs", "two"), words=("--azs", "whole number")),
+    Case("format-unknown", G, ("--format", "xml"), words=("invalid choice: 'xml'",)),
+    Case("diff-alone", G, ("--diff",), words=("--diff goes with --check",)),
+    Case("check-stdout", G, ("--check", "--azs", "4"), words=("-o PATH",)),
+    Case("output-missing-value", G, ("-o",), words=("-o", "expected one argument")),
+    # --- generate.py: the process (file names that are not UTF-8, strict UTF-8 output) ----------------------------
+    Case(
+        "non-utf8-name-strict-stdout",
+        "generate-process",
+        ("-o", os.fsdecode(b"\xfc.yaml")),
+        status=0,
+        words=(),
+        env={"PYTHONIOENCODING": "utf-8:strict"},
+        then=_written_alone(os.fsdecode(b"\xfc.yaml")),
+    ),
+    Case(
+        "non-utf8-name-mismatch",
+        "generate-process",
+        ("--format", "yaml", "-o", os.fsdecode(b"\xfc.json")),
+        words=("\\xfc.json",),
+        env={"PYTHONIOENCODING": "utf-8:strict"},
+        absent=(os.fsdecode(b"\xfc.json"),),
+    ),
+    # --- precheck: the template file ------------------------------------------------------------------------------
+    Case("json-list", P, ("list.json",), words=("list.json", "not a template", "list")),
+    Case("empty-mapping", P, ("empty.json",), words=("empty.json", "no Resources")),
+    Case("non-template-text", P, ("notes.txt",), words=("notes.txt", "not a template")),
+    Case("markdown", P, ("readme.md",), words=("readme.md", "neither JSON nor YAML")),
+    Case("broken-yaml", P, ("broken.yaml",), words=("broken.yaml", "line 2")),
+    Case("not-utf8", P, ("latin1.yaml",), words=("latin1.yaml", "not UTF-8")),
+    Case("template-directory", P, ("dir",), words=("dir", "a directory")),
+    Case("template-fifo", P, ("fifo",), words=("fifo", "a FIFO")),
+    Case("template-missing", P, ("no-such.yaml",), words=("cannot read no-such.yaml", "No such file")),
+    Case("yaml-named-json", P, ("yaml-inside.json",), status=0, words=()),
+    # --- precheck: stack name and region --------------------------------------------------------------------------
+    Case("region-typo", P, (YAML, "--region", "eu-west1"), words=("eu-west1", "did you mean eu-west-1")),
+    Case("region-unknown", P, (YAML, "--region", "mars-east-1"), words=("unknown region 'mars-east-1'",)),
+    Case("region-injection", P, (YAML, "--region", "eu-west-1;touch pwned"), words=("unknown region",)),
+    Case("region-empty", P, (YAML, "--region", ""), words=("unknown region ''",)),
+    Case("stack-space", P, (YAML, "--stack", "edge vpc"), words=("stack name 'edge vpc'",)),
+    Case("stack-digit-first", P, (YAML, "--stack", "1vpc"), words=("stack name '1vpc'",)),
+    Case("stack-underscore", P, (YAML, "--stack", "edge_vpc"), words=("edge_vpc", "letters, digits and hyphens")),
+    Case("stack-empty", P, (YAML, "--stack", ""), words=("stack name is empty",)),
+    Case("stack-129", P, (YAML, "--stack", "a" * 129), words=("129 characters", "at most 128")),
+    Case("stack-128-ok", P, (YAML, "--stack", "a" * 128), status=0),
+    Case("stack-unicode", P, (YAML, "--stack", "vpc-ü"), words=("vpc-ü",)),
+    # --- precheck: mistakes that would only fail during a deploy --------------------------------------------------
+    Case("ssh-world-ipv4", P, (YAML, "SshIngressCidr=0.0.0.0/0"), words=("SshIngressCidr=0.0.0.0/0", "whole internet")),
+    Case("ssh-world-ipv6", P, (YAML, "SshIngressCidr=::/0"), words=("SshIngressCidr=::/0", "whole internet")),
+    Case("ssh-host-bits", P, (YAML, "SshIngressCidr=203.0.113.7/24"), words=("203.0.113.7/24", "host bits", "/32")),
+    Case("ssh-ipv6", P, (YAML, "SshIngressCidr=2001:db8::/64"), words=("2001:db8::/64", "IPv4 only")),
+    Case("ssh-garbage", P, (YAML, "SshIngressCidr=my-home"), words=("SshIngressCidr=my-home", "not an IPv4 CIDR")),
+    Case(
+        "ssh-host-bits-with-instance",
+        P,
+        (YAML, "CreateTestInstance=true", "SshIngressCidr=10.1.2.3/8"),
+        words=("host bits",),
+    ),
+    Case("arm64-t4g", P, (YAML, *INSTANCE, "TestInstanceType=t4g.micro"), words=("t4g.micro", "arm64", "amd64")),
+    Case("arm64-m7g", P, (YAML, *INSTANCE, "TestInstanceType=m7g.large"), words=("m7g.large", "arm64")),
+    Case("arm64-c6gn", P, (YAML, *INSTANCE, "TestInstanceType=c6gn.xlarge"), words=("c6gn.xlarge", "arm64")),
+    Case("arm64-a1", P, (YAML, *INSTANCE, "TestInstanceType=a1.medium"), words=("a1.medium", "arm64")),
+    Case(
+        "arm64-with-arm64-ami-ok",
+        P,
+        (YAML, *INSTANCE, "TestInstanceType=t4g.micro", f"TestInstanceImageId={ARM64_AMI}"),
+        status=0,
+    ),
+    Case("amd64-g4dn-ok", P, (YAML, *INSTANCE, "TestInstanceType=g4dn.xlarge"), status=0),
+    Case(
+        "ami-id-not-ssm-path",
+        P,
+        (YAML, *INSTANCE, "TestInstanceImageId=ami-0123456789abcdef0"),
+        words=("ami-0123456789abcdef0", "SSM parameter"),
+    ),
+    Case(
+        "s3-prefix-awslogs",
+        P,
+        (YAML, "FlowLogs=S3", "FlowLogS3BucketArn=arn:aws:s3:::my-logs/AWSLogs"),
+        words=("FlowLogS3BucketArn", "AWSLogs"),
+    ),
+    Case(
+        "s3-prefix-awslogs-deeper",
+        P,
+        (YAML, "FlowLogs=S3", "FlowLogS3BucketArn=arn:aws:s3:::my-logs/AWSLogs/vpc"),
+        words=("AWSLogs",),
+    ),
+    Case("s3-prefix-ok", P, (YAML, "FlowLogs=S3", "FlowLogS3BucketArn=arn:aws:s3:::my-logs/vpc"), status=0),
+    Case("s3-without-bucket", P, (YAML, "FlowLogs=S3"), words=("set FlowLogS3BucketArn",)),
+    # No SSH source: the test instance is reached through Session Manager only, and its security group admits nothing.
+    Case("instance-without-ssh-source-ok", P, (YAML, "CreateTestInstance=true"), status=0),
+    Case("vpc-too-small", P, (YAML, "VpcCidrBlock=10.0.0.0/23"), words=("10.0.0.0/23 holds 2 blocks of /24",)),
+    Case("vpc-host-bits", P, (YAML, "VpcCidrBlock=10.0.1.0/16"), words=("host bits",)),
+    Case("az-count-too-many", P, (YAML, "AzCount=4"), words=("AzCount='4' is not one of 1, 2, 3",)),
+    Case("unknown-parameter", P, (YAML, "VpcCidr=10.0.0.0/16"), words=("unknown parameter VpcCidr",)),
+    Case("not-key-value", P, (YAML, "AzCount"), words=("'AzCount' is not Key=Value",)),
+    Case("empty-key", P, (YAML, "=3"), words=("'=3' is not Key=Value",)),
+    Case("precheck-unknown-option", P, (YAML, "--bogus"), words=("--bogus",)),
+    Case("precheck-no-template", P, (), words=("template",)),
+    # --- precheck: valid but ignored input is a warning, exit 0 ---------------------------------------------------
+    Case(
+        "keyname-without-instance",
+        P,
+        (YAML, "KeyName=my-key"),
+        status=0,
+        words=("warning: KeyName=my-key is ignored", "CreateTestInstance"),
+    ),
+    Case(
+        "ssh-without-instance",
+        P,
+        (YAML, "SshIngressCidr=203.0.113.7/32"),
+        status=0,
+        words=("SshIngressCidr", "ignored"),
+    ),
+    Case(
+        "bucket-without-s3",
+        P,
+        (YAML, "FlowLogS3BucketArn=arn:aws:s3:::my-logs"),
+        status=0,
+        words=("FlowLogS3BucketArn", "ignored", "FlowLogs is None"),
+    ),
+    Case(
+        "bucket-with-cloudwatch",
+        P,
+        (YAML, "FlowLogs=CloudWatchLogs", "FlowLogS3BucketArn=arn:aws:s3:::my-logs"),
+        status=0,
+        words=("ignored", "CloudWatchLogs, not S3"),
+    ),
+    Case(
+        "retention-without-cloudwatch",
+        P,
+        (YAML, "FlowLogRetentionDays=30"),
+        status=0,
+        words=("FlowLogRetentionDays=30 is ignored",),
+    ),
+    Case(
+        "pool-with-amazon",
+        P,
+        (YAML, "Ipv6IpamPoolId=ipam-pool-0123456789abcdef0"),
+        status=0,
+        words=("Ipv6IpamPoolId", "ignored", "Amazon"),
+    ),
+    Case("parameter-twice", P, (YAML, "AzCount=2", "AzCount=3"), status=0, words=("AzCount is given twice", "'3'")),
+    Case("parameter-twice-same", P, (YAML, "AzCount=2", "AzCount=2"), status=0, words=("AzCount=2 is given twice",)),
+    # --- plan: the templates ---------------------------------------------------------------------------------------
+    Case(
+        "plan-template-missing", PL, ("no-such.yaml",), words=("TEMPLATE", "cannot read no-such.yaml", "No such file")
+    ),
+    Case("plan-template-directory", PL, ("dir",), words=("TEMPLATE", "dir", "a directory")),
+    Case("plan-template-fifo", PL, ("fifo",), words=("fifo", "a FIFO")),
+    Case("plan-non-template", PL, ("notes.txt",), words=("TEMPLATE", "notes.txt", "not a template")),
+    Case("plan-json-list", PL, ("list.json",), words=("list.json", "not a template", "list")),
+    Case("plan-empty-mapping", PL, ("empty.json",), words=("empty.json", "no Resources")),
+    Case("plan-broken-yaml", PL, ("broken.yaml",), words=("broken.yaml", "line 2")),
+    Case("plan-non-utf8-name", PL, (os.fsdecode(b"\xfc.yaml"),), words=("\\xfc.yaml", "No such file")),
+    Case("plan-no-template", PL, (), words=("template to plan is missing",)),
+    Case(
+        "plan-from-template-missing",
+        PL,
+        (YAML, "--from-template", "old.json"),
+        words=("--from-template", "cannot read old.json", "No such file"),
+    ),
+    Case("plan-from-template-list", PL, (YAML, "--from-template", "list.json"), words=("--from-template", "list.json")),
+    Case("plan-from-template-directory", PL, (YAML, "--from-template", "dir"), words=("--from-template", "directory")),
+    Case("plan-from-template-markdown", PL, (YAML, "--from-template", "readme.md"), words=("--from-template", "YAML")),
+    # --- plan: region, names, options -----------------------------------------------------------------------------
+    Case("plan-region-unknown", PL, (YAML, "--region", "mars-east-1"), words=("unknown region 'mars-east-1'",)),
+    Case("plan-region-typo", PL, (YAML, "--region", "eu-west1"), words=("eu-west1", "did you mean eu-west-1")),
+    Case("plan-region-injection", PL, (YAML, "--region", "eu-west-1;touch pwned"), words=("unknown region",)),
+    Case("plan-stack-name-space", PL, (YAML, "--stack-name", "edge vpc"), words=("stack name 'edge vpc'",)),
+    Case("plan-unknown-option", PL, (YAML, "--bogus"), words=("unrecognized arguments: --bogus",)),
+    Case("plan-to-without-value", PL, (YAML, "--to"), words=("--to", "expected at least one argument")),
+    # --- plan: parameters of either side --------------------------------------------------------------------------
+    Case(
+        "plan-unknown-parameter", PL, (YAML, "--to", "VpcCidr=10.0.0.0/16"), words=("--to", "unknown parameter VpcCidr")
+    ),
+    Case("plan-from-unknown-parameter", PL, (YAML, "--from", "Nope=1"), words=("--from", "unknown parameter Nope")),
+    Case("plan-disallowed-value", PL, (YAML, "--to", "AzCount=4"), words=("--to", "AzCount='4' is not one of 1, 2, 3")),
+    Case(
+        "plan-from-disallowed", PL, (YAML, "--from", "FlowLogs=Yes"), words=("--from", "FlowLogs='Yes' is not one of")
+    ),
+    Case("plan-not-key-value", PL, (YAML, "--to", "AzCount"), words=("--to", "'AzCount' is not Key=Value")),
+    Case("plan-from-empty-key", PL, (YAML, "--from", "=3"), words=("--from", "'=3' is not Key=Value")),
+    Case("plan-vpc-too-small", PL, (YAML, "--to", "VpcCidrBlock=10.0.0.0/23"), words=("--to", "2 blocks of /24")),
+    Case(
+        "plan-ssh-world",
+        PL,
+        (YAML, "--to", "CreateTestInstance=true", "SshIngressCidr=0.0.0.0/0"),
+        words=("--to", "SshIngressCidr=0.0.0.0/0", "whole internet"),
+    ),
+    Case(
+        "plan-parameter-twice",
+        PL,
+        (YAML, "--to", "AzCount=2", "AzCount=3"),
+        status=0,
+        words=("plan: warning: --to: AzCount is given twice", "'3'"),
+    ),
+    Case(
+        "plan-from-parameter-twice",
+        PL,
+        (YAML, "--from", "AzCount=2", "AzCount=2"),
+        status=0,
+        words=("plan: warning: --from: AzCount=2 is given twice",),
+    ),
+    Case("plan-keyname-ignored", PL, (YAML, "--to", "KeyName=k"), status=0, words=("--to: KeyName=k is ignored",)),
+    # --- deploy (python -m dualstack.deploy): checked before any aws call -----------------------------------------
+    Case(
+        "deploy-unknown-parameter", D, (*STACK, "--template", YAML, "VpcCidr=1"), words=("unknown parameter VpcCidr",)
+    ),
+    Case("deploy-disallowed-value", D, (*STACK, "--template", YAML, "AzCount=4"), words=("AzCount='4' is not one of",)),
+    Case("deploy-not-key-value", D, (*STACK, "--template", YAML, "AzCount"), words=("'AzCount' is not Key=Value",)),
+    Case(
+        "deploy-ssh-world",
+        D,
+        (*STACK, "--template", YAML, "SshIngressCidr=::/0"),
+        words=("SshIngressCidr=::/0", "whole internet"),
+    ),
+    Case("deploy-template-missing", D, (*STACK, "--template", "no-such.yaml"), words=("cannot read no-such.yaml",)),
+    Case("deploy-template-directory", D, (*STACK, "--template", "dir"), words=("dir", "a directory")),
+    Case("deploy-non-template", D, (*STACK, "--template", "notes.txt"), words=("notes.txt", "not a template")),
+    Case("deploy-json-list", D, (*STACK, "--template", "list.json"), words=("list.json", "not a template", "list")),
+    Case(
+        "deploy-region-typo",
+        D,
+        ("--stack", "edge-vpc", "--region", "eu-west1", "--template", YAML),
+        words=("did you mean eu-west-1",),
+    ),
+    Case(
+        "deploy-region-unknown",
+        D,
+        ("--stack", "edge-vpc", "--region", "mars-east-1", "--template", YAML),
+        words=("unknown region 'mars-east-1'",),
+    ),
+    Case(
+        "deploy-stack-injection",
+        D,
+        ("--stack", "x;touch pwned", "--region", "eu-west-1", "--template", YAML),
+        words=("stack name 'x;touch pwned'",),
+        absent=("pwned",),
+    ),
+    Case(
+        "deploy-stack-129",
+        D,
+        ("--stack", "a" * 129, "--region", "eu-west-1", "--template", YAML),
+        words=("129 characters",),
+    ),
+    Case("deploy-no-stack", D, ("--region", "eu-west-1", "--template", YAML), words=("required: --stack",)),
+    Case(
+        "deploy-no-aws",
+        D,
+        (*STACK, "--template", YAML),
+        env={"AWS": "no-such-aws-cli"},
+        words=("AWS CLI (no-such-aws-cli)", "not on PATH"),
+    ),
+    Case(
+        "deploy-parameter-twice",
+        D,
+        (*STACK, "--template", YAML, "AzCount=2", "AzCount=3"),
+        status=0,
+        words=("deploy: warning: AzCount is given twice",),
+        then=_aws_ran_with("deploy --template-file vpc.yaml", "--parameter-overrides AzCount=2 AzCount=3"),
+    ),
+    Case(
+        "deploy-keyname-ignored",
+        D,
+        (*STACK, "--template", YAML, "KeyName=k"),
+        status=0,
+        words=("deploy: warning: KeyName=k is ignored",),
+        then=_aws_ran_with("--parameter-overrides KeyName=k"),
+    ),
+    # --- verify: arguments, checked before any AWS call -----------------------------------------------------------
+    Case("verify-stack-space", V, ("--stack", "edge vpc", "--region", "eu-west-1"), words=("stack name 'edge vpc'",)),
+    Case("verify-stack-injection", V, ("--stack", "x;touch pwned", "--region", "eu-west-1"), words=("stack name",)),
+    Case("verify-stack-empty", V, ("--stack", "", "--region", "eu-west-1"), words=("stack name is empty",)),
+    Case("verify-stack-long", V, ("--stack", "v" * 200, "--region", "eu-west-1"), words=("200 characters",)),
+    Case("verify-region-typo", V, ("--stack", "edge-vpc", "--region", "euwest-1"), words=("did you mean eu-west-1",)),
+    Case("verify-region-unknown", V, ("--stack", "edge-vpc", "--region", "moon-1"), words=("unknown region 'moon-1'",)),
+    Case("verify-no-stack", V, ("--region", "eu-west-1"), words=("--stack",)),
+    Case("verify-no-region", V, ("--stack", "edge-vpc"), words=("--region",)),
+    # --- lint-template's wrapper -----------------------------------------------------------------------------------
+    Case("lint-missing", L, ("no-such.yaml",), words=("cannot read no-such.yaml", "No such file")),
+    Case("lint-directory", L, ("dir",), words=("dir", "a directory")),
+    Case("lint-fifo", L, ("fifo",), words=("fifo", "a FIFO")),
+    Case("lint-markdown", L, ("readme.md",), words=("readme.md", "not a template")),
+    Case("lint-json-list", L, ("list.json",), words=("list.json", "not a template")),
+    Case("lint-empty-mapping", L, ("empty.json",), words=("empty.json", "no Resources")),
+    Case("lint-region-typo", L, (YAML, "--regions", "us-east1"), words=("us-east1", "did you mean us-east-1")),
+    Case("lint-no-file", L, (), words=("template",)),
+    Case("lint-unknown-cfn-lint-option", L, (YAML, "--", "--bogus"), words=("--bogus", "unrecognized arguments")),
+    Case("lint-non-utf8-name", L, (os.fsdecode(b"\xfc.yaml"),), words=("\\xfc.yaml", "No such file")),
+    Case("precheck-non-utf8-name", P, (os.fsdecode(b"\xfc.yaml"),), words=("\\xfc.yaml", "No such file")),
+    Case("generate-non-utf8-directory", G, ("-o", os.fsdecode(b"\xfc/vpc.yaml")), words=("\\xfc/vpc.yaml",)),
+    # --- make: recipes (subprocesses, a fake aws) ------------------------------------------------------------------
+    Case(
+        "make-region-injection",
+        M,
+        ("deploy", "STACK=x", "REGION=eu-west-1;touch pwned"),
+        words=("unknown region",),
+        absent=("pwned", "aws.log"),
+    ),
+    Case(
+        "make-region-make-function",
+        M,
+        ("deploy", "STACK=x", "REGION=$(shell touch pwned)"),
+        words=("unknown region",),
+        absent=("pwned", "aws.log"),
+    ),
+    Case(
+        "make-stack-backticks",
+        M,
+        ("deploy", "STACK=`touch pwned`", "REGION=eu-west-1"),
+        words=("stack name",),
+        absent=("pwned", "aws.log"),
+    ),
+    Case(
+        "make-stack-space",
+        M,
+        ("deploy", "STACK=edge vpc", "REGION=eu-west-1"),
+        words=("stack name 'edge vpc'",),
+        absent=("aws.log",),
+    ),
+    Case(
+        "make-region-typo",
+        M,
+        ("deploy", "STACK=x", "REGION=eu-west1"),
+        words=("did you mean eu-west-1",),
+        absent=("aws.log",),
+    ),
+    Case(
+        "make-params-substitution",
+        M,
+        (*DEPLOY, "PARAMS=$(touch pwned)"),
+        words=("not Key=Value",),
+        absent=("pwned", "aws.log"),
+    ),
+    Case(
+        "make-params-ssh-world",
+        M,
+        (*DEPLOY, "PARAMS=SshIngressCidr=0.0.0.0/0"),
+        words=("whole internet",),
+        absent=("aws.log",),
+    ),
+    Case(
+        "make-template-traversal",
+        M,
+        (*DEPLOY, "TEMPLATE=../nothing"),
+        words=("cannot read templates/../nothing.yaml",),
+        absent=("aws.log",),
+    ),
+    Case(
+        "make-plan-region-injection",
+        M,
+        ("plan", "REGION=eu-west-1;touch pwned", "TO=AzCount=2"),
+        words=("unknown region",),
+        absent=("pwned",),
+    ),
+    Case(
+        "make-plan-to-substitution",
+        M,
+        ("plan", "TO=$(touch pwned)"),
+        words=("--to", "not Key=Value"),
+        absent=("pwned",),
+    ),
+    Case(
+        "make-plan-from-template-missing", M, ("plan", "FROM_TEMPLATE=old.yaml"), words=("--from-template", "old.yaml")
+    ),
+    Case("make-plan-twice", M, ("plan", "TO=AzCount=2 AzCount=3"), status=0, words=("--to: AzCount is given twice",)),
+    Case("make-deploy-no-stack", M, ("deploy", "REGION=eu-west-1"), words=("set STACK",), absent=("aws.log",)),
+    Case("make-deploy-no-region", M, ("deploy", "STACK=x"), words=("set REGION",), absent=("aws.log",)),
+    Case("make-deploy-no-aws", M, (*DEPLOY, "AWS=no-such-aws-cli"), words=("AWS CLI", "not on PATH")),
+    Case(
+        "make-deploy-runs-aws-quoted",
+        M,
+        (*DEPLOY, "PARAMS=AzCount=3 FlowLogs=None"),
+        status=0,
+        then=_aws_ran_with("--stack-name edge-vpc --region eu-west-1", "--parameter-overrides AzCount=3 FlowLogs=None"),
+    ),
+    Case(
+        "make-deploy-warns",
+        M,
+        (*DEPLOY, "PARAMS=KeyName=k"),
+        status=0,
+        words=("KeyName=k is ignored",),
+        then=_aws_ran_with("KeyName=k"),
+    ),
+    Case(
+        "make-verify-stack-injection",
+        M,
+        ("verify", "STACK=x;touch pwned", "REGION=eu-west-1"),
+        words=("stack name",),
+        absent=("pwned",),
+    ),
+    Case("make-verify-region-typo", M, ("verify", "STACK=x", "REGION=eu-west1"), words=("did you mean eu-west-1",)),
+    Case("make-verify-no-stack", M, ("verify", "REGION=eu-west-1"), words=("set STACK",)),
+    Case("make-lint-missing", M, ("lint-template", "FILE=no-such.yaml"), words=("cannot read no-such.yaml",)),
+    Case("make-lint-non-template", M, ("lint-template", "FILE=README.md"), words=("README.md", "not a template")),
+    Case("make-lint-no-file", M, ("lint-template",), words=("set FILE",)),
+    Case("make-lint-bad-option", M, ("lint-template", f"FILE={SHIPPED_YAML}", "LINT_ARGS=--bogus"), words=("--bogus",)),
+    Case(
+        "make-lint-file-injection",
+        M,
+        ("lint-template", "FILE=x.yaml;touch pwned"),
+        words=("cannot read",),
+        absent=("pwned",),
+    ),
+    Case(
+        "make-lint-readme-example",
+        M,
+        (
+            "lint-template",
+            "FILE=templates/dualstack-vpc.yaml",
+            "LINT_ARGS=--include-checks I",
+        ),
+        status=0,
+    ),
+    Case(
+        "make-template-old-python", M, ("template", "PYTHON={tmp}/python3.10"), words=("Python 3.11 or later", "3.10")
+    ),
+    Case(
+        "make-template-no-python", M, ("template", "PYTHON=no-such-python"), words=("no-such-python not found", "3.11")
+    ),
+    Case("make-test-old-python", M, ("test", "PYTHON={tmp}/python3.10"), words=("Python 3.11 or later",)),
+    Case(
+        "make-deploy-old-python",
+        M,
+        (*DEPLOY, "PYTHON={tmp}/python3.10"),
+        words=("Python 3.11 or later",),
+        absent=("aws.log",),
+    ),
+]
+
+
+def _workspace(tmp: Path) -> None:
+    """Files for the cases to name: templates, non-templates, a link, a FIFO, a directory; a fake aws and Python."""
+    (tmp / YAML).write_bytes(SHIPPED_YAML.read_bytes())
+    (tmp / "list.json").write_text("[1]\n")
+    (tmp / "empty.json").write_text("{}\n")
+    (tmp / "notes.txt").write_text("just some notes\n")
+    (tmp / "readme.md").write_text("# Notes\n\nA *dual-stack* VPC: one line, then: another.\n- a\nb: c\n")
+    (tmp / "broken.yaml").write_text("Resources: [1\n")
+    (tmp / "latin1.yaml").write_bytes("Description: caf\u00e9\n".encode("latin-1"))
+    (tmp / "yaml-inside.json").write_bytes(SHIPPED_YAML.read_bytes())
+    (tmp / "existing.yaml").write_text("a file a link points to\n")
+    (tmp / "LINK.yaml").symlink_to("existing.yaml")
+    (tmp / "file").write_text("a file, not a directory\n")
+    (tmp / "dir").mkdir()
+    os.mkfifo(tmp / "fifo")
+    templates = tmp / "templates"
+    templates.mkdir()
+    for name in ("dualstack-vpc.yaml", "dualstack-vpc-private.json", "dualstack-vpc-ipv6only.yaml"):
+        (templates / name).write_text(f"an older {name}\n")
+    bin_dir = tmp / "bin"
+    bin_dir.mkdir()
+    fake_aws = bin_dir / "aws"
+    # Records its arguments; answers describe-stacks as the real CLI does for a stack that does not exist yet.
+    fake_aws.write_text(
+        f'#!/bin/sh\necho "$*" >> "{tmp}/aws.log"\n'
+        'case "$*" in *describe-stacks*)'
+        ' echo "An error occurred (ValidationError): Stack with id x does not exist" >&2; exit 254;; esac\n'
+    )
+    fake_python = tmp / "python3.10"
+    fake_python.write_text('#!/bin/sh\n[ "$1" = -V ] && echo "Python 3.10.12" && exit 0\nexit 2\n')
+    for script in (fake_aws, fake_python):
+        script.chmod(0o755)
+
+
+def _snapshot(*directories: Path) -> dict[str, object]:
+    """Every entry below the directories: a link's target, a file's bytes and mode, or the kind of entry."""
+    state: dict[str, object] = {}
+    for directory in directories:
+        for dirpath, dirnames, filenames in os.walk(directory):
+            for name in [*dirnames, *filenames]:
+                path = os.path.join(dirpath, name)
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode):
+                    state[path] = ("link", os.readlink(path))
+                elif stat.S_ISREG(mode):
+                    state[path] = ("file", Path(path).read_bytes(), stat.S_IMODE(mode))
+                else:
+                    state[path] = ("other", stat.S_IFMT(mode))
+    return state
+
+
+def _fail_rename(monkeypatch: pytest.MonkeyPatch, nth: int) -> None:
+    """Make the ``nth`` rename of a temporary file into place fail, as a full or read-only disk would."""
+    real = os.replace
+    calls = 0
+
+    def replace(src: str, dst: str) -> None:
+        nonlocal calls
+        if str(src).endswith(".tmp"):
+            calls += 1
+            if calls == nth:
+                raise OSError(28, "No space left on device", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+@cache
+def _make_would_rebuild_venv() -> bool:
+    """Whether ``make`` would (re)install .venv first: the make cases must not do that under a running test."""
+    dry = subprocess.run(["make", "-n", "lint-template", "FILE=x"], cwd=ROOT, capture_output=True, text=True)
+    return "pip install" in dry.stdout or "rm -rf" in dry.stdout
+
+
+def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    argv = [a.replace("{tmp}", str(tmp)) for a in case.argv]
+    if case.entry == M:
+        if _make_would_rebuild_venv():
+            pytest.skip("make would rebuild .venv first; run `make venv`")
+        # A make of its own, as a user's shell starts it, even when the tests run under `make test`.
+        outer = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+        env = {**outer, "PATH": f"{tmp / 'bin'}{os.pathsep}{os.environ['PATH']}", **case.env}
+        argv = ["make", "-s", "--no-print-directory", "AWS=aws", *argv]
+        # Recipes run in the repository (-C): a command smuggled into a value (touch pwned) would leave its file there.
+        result = subprocess.run([*argv, "-C", str(ROOT)], cwd=tmp, env=env, capture_output=True, text=True)
+        return result.returncode, result.stdout, result.stderr
+    if case.entry == "generate-process":
+        env = {**os.environ, **case.env}
+        command = [sys.executable, str(ROOT / "generate.py"), *argv]
+        raw = subprocess.run(command, cwd=tmp, env=env, capture_output=True)
+        return raw.returncode, raw.stdout.decode("utf-8", "replace"), raw.stderr.decode("utf-8", "replace")
+    mains: dict[str, Callable[[list[str]], int]] = {
+        G: lambda args: cli.main(args, root=tmp),
+        P: precheck.main,
+        PL: plan.main,
+        D: deploy.main,
+        V: verify.main,
+        L: lint.main,
+    }
+    status = mains[case.entry](argv)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _workspace(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    if case.fault is not None:
+        _fail_rename(monkeypatch, int(case.fault.removeprefix("rename:")))
+    if case.entry == D:
+        # The fake aws, whatever AWS=... the tests run under: nothing may reach a real AWS CLI.
+        monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+        monkeypatch.setenv("AWS", "aws")
+    if case.entry in (G, P, PL, D, V, L):
+        for name, value in case.env.items():
+            monkeypatch.setenv(name, value)
+    before = _snapshot(tmp_path, TEMPLATES)
+
+    status, out, err = _run(case, tmp_path, capsys)
+
+    assert "Traceback" not in err, err
+    # make adds its own "make: *** [Makefile:N: target] Error 2" after a failed recipe.
+    lines = [line for line in err.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\* ", line)]
+    assert status == case.status, f"exit {status}\nstdout: {out}\nstderr: {err}"
+    if case.status == 2:
+        assert len(lines) == 1, err
+        assert "error" in lines[0] or lines[0].startswith("make"), lines[0]
+        for word in case.words:
+            assert word in lines[0], lines[0]
+        if case.entry != M:
+            assert out == ""
+        after = _snapshot(tmp_path, TEMPLATES)
+        assert after == before, "files changed: " + ", ".join(sorted(set(after) ^ set(before)) or ["contents"])
+    else:
+        assert all(" error" not in line for line in lines), err
+        for word in case.words:
+            assert word in err, err
+        assert _snapshot(TEMPLATES) == {k: v for k, v in before.items() if k.startswith(str(TEMPLATES))}
+        if case.then is not None:
+            case.then(tmp_path)
+    for name in case.absent:
+        assert not (tmp_path / name).exists(), f"{name} exists"
+        assert not (ROOT / name).exists(), f"{name} exists"
+
+
+def test_the_table_covers_every_entry_point_with_at_least_100_cases() -> None:
+    assert len(CASES) >= 100
+    assert len({case.id for case in CASES}) == len(CASES)
+    assert {case.entry for case in CASES} == {G, P, PL, D, V, L, M, "generate-process"}
+
+
+def test_the_documented_lint_example_is_a_case() -> None:
+    readme = (ROOT / "docs" / "lint-rules.md").read_text(encoding="utf-8")
+    assert 'make lint-template FILE=templates/dualstack-vpc.yaml LINT_ARGS="--include-checks I"' in readme
+    case = next(case for case in CASES if case.id == "make-lint-readme-example")
+    assert case.argv == ("lint-template", "FILE=templates/dualstack-vpc.yaml", "LINT_ARGS=--include-checks I")
+    assert case.status == 0

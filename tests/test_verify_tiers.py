@@ -1,0 +1,618 @@
+"""make verify on every tier kind, NAT mode and IPv6 routing choice, against networks built in moto.
+
+Each network is built through the EC2 API as the templates build it, written out here by
+hand (not read from ``dualstack/kinds.py``, so a wrong row there fails these tests): public,
+private, IPv6-only and isolated tiers in two AZs, NAT gateways per ``NatGateways``, the public
+``::/0`` per ``PublicIpv6Routing``. The correct network passes every check; each single
+deviation fails exactly the check that names it, for exactly the subnets it touches.
+
+moto's CloudFormation cannot deploy the templates (no ``Fn::Cidr``, no egress-only gateway),
+so the stack here only carries the parameters and the outputs that point at the network.
+moto accepts ``EnableDns64`` in ``ModifySubnetAttribute`` but ignores it, so ``dns64`` below
+sets the attribute on moto's own subnet record, which ``DescribeSubnets`` then reports; a subnet's
+``Ipv6Native`` cannot change once it exists, so the deviations of it set it there too.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from moto import mock_aws
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ec2.models import ec2_backends
+
+from dualstack import verify as verify_module
+from dualstack.verify import main
+
+REGION = "eu-west-1"
+ZONES = (f"{REGION}a", f"{REGION}b")
+LETTERS = "AB"
+NAT_MODES = ("None", "Single", "PerAz")
+ROUTINGS = ("EgressOnly", "Bidirectional")
+#: Output-key and subject prefixes of the four tiers, and their position in the VPC (subnet slots).
+TIERS = ("Public", "Private", "Ipv6Only", "Isolated")
+
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+#: Credential sources that would reach for the network, on a machine that happens to set them.
+UNSET = (
+    "AWS_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ENDPOINT_URL",
+)
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[None]:
+    """One moto account for the module: every network gets its own VPC and stack.
+
+    Each run of verify opens its own boto3 session, which would read the EC2 service model
+    (megabytes of JSON) again; here the sessions share one botocore session, and its loader.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in ENVIRONMENT.items():
+            patch.setenv(name, value)
+        for name in UNSET:
+            patch.delenv(name, raising=False)
+        shared = botocore.session.Session()
+        patch.setattr(boto3.session, "Session", functools.partial(boto3.session.Session, botocore_session=shared))
+        with mock_aws():
+            yield
+
+
+@dataclass
+class Net:
+    """A built network: its stack's name and outputs, and the IDs a deviation needs."""
+
+    stack: str
+    nat: str
+    routing: str
+    outputs: dict[str, str]
+    vpc: str = ""
+    igw: str = ""
+    eigw: str = ""
+    #: ``PrivateSubnetB`` -> subnet ID, and the same for route tables (``PublicRouteTable``, ``PrivateRouteTableB``).
+    subnets: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)
+    nat_gateways: list[str] = field(default_factory=list)
+
+    def subject(self, subnet: str) -> str:
+        tier = subnet.removesuffix("A").removesuffix("B").removesuffix("Subnet")
+        return f"{tier} {self.subnets[subnet]} ({ZONES[LETTERS.index(subnet[-1])]})"
+
+
+_stacks = itertools.count(1)
+
+
+def _ec2() -> Any:
+    return boto3.session.Session().client("ec2", region_name=REGION)
+
+
+def dns64(subnet_id: str, on: bool) -> None:
+    """What ``ModifySubnetAttribute EnableDns64`` does in AWS (moto ignores it)."""
+    subnet: Any = ec2_backends[DEFAULT_ACCOUNT_ID][REGION].get_subnet(subnet_id)
+    subnet.enable_dns64 = on
+
+
+def build(nat: str, routing: str, *, instance: bool = False) -> Net:
+    """The network a template with all four tiers builds for ``NatGateways`` and ``PublicIpv6Routing``."""
+    ec2 = _ec2()
+    net = Net(f"net-{next(_stacks)}", nat, routing, {})
+    net.vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    association = ec2.associate_vpc_cidr_block(VpcId=net.vpc, AmazonProvidedIpv6CidrBlock=True)
+    block = ipaddress.IPv6Network(association["Ipv6CidrBlockAssociation"]["Ipv6CidrBlock"])
+    ipv6 = list(block.subnets(new_prefix=64))
+    net.igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=net.igw, VpcId=net.vpc)
+    egress_only = ec2.create_egress_only_internet_gateway(VpcId=net.vpc)
+    net.eigw = egress_only["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
+
+    def table(name: str) -> str:
+        net.tables[name] = ec2.create_route_table(VpcId=net.vpc)["RouteTable"]["RouteTableId"]
+        return net.tables[name]
+
+    def subnet(tier: str, az: int, table_id: str, **extra: Any) -> str:
+        slot = TIERS.index(tier) * len(ZONES) + az
+        if tier != "Ipv6Only":
+            extra["CidrBlock"] = f"10.0.{slot}.0/24"
+        made = ec2.create_subnet(VpcId=net.vpc, AvailabilityZone=ZONES[az], Ipv6CidrBlock=str(ipv6[slot]), **extra)
+        subnet_id: str = made["Subnet"]["SubnetId"]
+        ec2.modify_subnet_attribute(SubnetId=subnet_id, AssignIpv6AddressOnCreation={"Value": True})
+        ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet_id)
+        net.subnets[f"{tier}Subnet{LETTERS[az]}"] = subnet_id
+        return subnet_id
+
+    # Public: one table; 0.0.0.0/0 to the Internet Gateway, ::/0 as PublicIpv6Routing says.
+    public = table("PublicRouteTable")
+    ec2.create_route(RouteTableId=public, DestinationCidrBlock="0.0.0.0/0", GatewayId=net.igw)
+    if routing == "EgressOnly":
+        ec2.create_route(RouteTableId=public, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=net.eigw)
+    else:
+        ec2.create_route(RouteTableId=public, DestinationIpv6CidrBlock="::/0", GatewayId=net.igw)
+    for az in range(len(ZONES)):
+        public_subnet = subnet("Public", az, public)
+        ec2.modify_subnet_attribute(SubnetId=public_subnet, MapPublicIpOnLaunch={"Value": True})
+        # NAT gateways: the first AZ's with Single, each AZ's own with PerAz.
+        if nat == "PerAz" or (nat == "Single" and az == 0):
+            allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+            gateway = ec2.create_nat_gateway(SubnetId=public_subnet, AllocationId=allocation)["NatGateway"]
+            net.nat_gateways.append(gateway["NatGatewayId"])
+            net.outputs[f"NatGateway{LETTERS[az]}Id"] = gateway["NatGatewayId"]
+
+    for az in range(len(ZONES)):
+        via_nat = net.nat_gateways[az if nat == "PerAz" else 0] if nat != "None" else None
+        # Private: a table per AZ; ::/0 to the egress-only gateway, 0.0.0.0/0 to the AZ's NAT gateway.
+        private = table(f"PrivateRouteTable{LETTERS[az]}")
+        ec2.create_route(RouteTableId=private, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=net.eigw)
+        if via_nat:
+            ec2.create_route(RouteTableId=private, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=via_nat)
+        subnet("Private", az, private)
+        # IPv6-only: a table per AZ; ::/0 to the egress-only gateway; NAT64 and DNS64 with NAT gateways.
+        ipv6_only = table(f"Ipv6OnlyRouteTable{LETTERS[az]}")
+        ec2.create_route(RouteTableId=ipv6_only, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=net.eigw)
+        if via_nat:
+            ec2.create_route(RouteTableId=ipv6_only, DestinationIpv6CidrBlock="64:ff9b::/96", NatGatewayId=via_nat)
+        dns64(subnet("Ipv6Only", az, ipv6_only, Ipv6Native=True), via_nat is not None)
+    # Isolated: one table, no route out in either family.
+    isolated = table("IsolatedRouteTable")
+    for az in range(len(ZONES)):
+        subnet("Isolated", az, isolated)
+
+    net.outputs |= {
+        "VpcId": net.vpc,
+        "InternetGatewayId": net.igw,
+        "EgressOnlyInternetGatewayId": net.eigw,
+        **{f"{tier}SubnetIds": ",".join(net.subnets[f"{tier}Subnet{z}"] for z in LETTERS) for tier in TIERS},
+    }
+    if instance:
+        group = ec2.create_security_group(GroupName=f"{net.stack}-test", Description="test", VpcId=net.vpc)["GroupId"]
+        interface = {"DeviceIndex": 0, "SubnetId": net.subnets["PublicSubnetA"], "Groups": [group]}
+        made = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, NetworkInterfaces=[interface])
+        eni = made["Instances"][0]["NetworkInterfaces"][0]["NetworkInterfaceId"]
+        ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6Addresses=[str(ipv6[0].network_address + 0x10)])
+        net.outputs["TestInstanceId"] = made["Instances"][0]["InstanceId"]
+        net.outputs["TestInstanceSecurityGroupId"] = group
+    _stack(net, boto3.session.Session().client("cloudformation", region_name=REGION).create_stack)
+    return net
+
+
+def _stack(net: Net, call: Callable[..., Any]) -> None:
+    """Create or update the network's stack: its parameters, and outputs pointing at the network."""
+    parameters = {"PublicIpv6Routing": net.routing, "NatGateways": net.nat}
+    template = {
+        "Parameters": {key: {"Type": "String"} for key in parameters},
+        "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {key: {"Value": value} for key, value in net.outputs.items()},
+    }
+    call(
+        StackName=net.stack,
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+    )
+
+
+class RecordedShell:
+    """What the test instance printed in a good run (moto runs no commands)."""
+
+    def run(self, instance_id: str, commands: Any) -> str:
+        return "== timesync\n Server: 2620:2d:4000:1::41\n== journal\n== ipv6-only\n200 2a00:1450:4009:81f::200e\n"
+
+
+def verify(net: Net, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, Any]]]:
+    """Run ``make verify`` on the network's stack: exit status and every check."""
+    capsys.readouterr()
+    status = main(["--stack", net.stack, "--region", REGION, "--json"], shell=lambda ssm: RecordedShell())
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    checks: list[dict[str, Any]] = json.loads(captured.out)["checks"]
+    return status, checks
+
+
+def failed(checks: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    return {(c["check"], c["subject"]) for c in checks if not c["ok"]}
+
+
+# The correct networks: built once, for every NAT mode and routing choice.
+
+_correct: dict[tuple[str, str], tuple[Net, int, list[dict[str, Any]]]] = {}
+
+
+def correct(nat: str, routing: str, capsys: pytest.CaptureFixture[str]) -> tuple[Net, int, list[dict[str, Any]]]:
+    if (nat, routing) not in _correct:
+        net = build(nat, routing)
+        _correct[nat, routing] = (net, *verify(net, capsys))
+    return _correct[nat, routing]
+
+
+#: Where each tier's routes must go, written out by hand: (destination, target) per tier and AZ.
+def expected_routes(net: Net, tier: str, az: int) -> dict[str, str]:
+    nat = {
+        "None": None,
+        "Single": net.outputs.get("NatGatewayAId"),
+        "PerAz": net.outputs.get(f"NatGateway{'AB'[az]}Id"),
+    }
+    via_nat = nat[net.nat]
+    if tier == "Public":
+        return {"0.0.0.0/0": net.igw, "::/0": net.eigw if net.routing == "EgressOnly" else net.igw}
+    if tier == "Private":
+        return {"::/0": net.eigw} | ({"0.0.0.0/0": via_nat} if via_nat else {})
+    if tier == "Ipv6Only":
+        return {"::/0": net.eigw} | ({"64:ff9b::/96": via_nat} if via_nat else {})
+    return {}
+
+
+@pytest.mark.parametrize("routing", ROUTINGS)
+@pytest.mark.parametrize("nat", NAT_MODES)
+@pytest.mark.parametrize("tier", TIERS)
+def test_the_correct_network_passes_every_check_of_every_tier(
+    aws: None, capsys: pytest.CaptureFixture[str], tier: str, nat: str, routing: str
+) -> None:
+    net, status, checks = correct(nat, routing, capsys)
+    assert status == 0, failed(checks)
+    for az, letter in enumerate(LETTERS):
+        subject = net.subject(f"{tier}Subnet{letter}")
+        mine = {c["check"]: c for c in checks if c["subject"] == subject}
+        wanted = {"subnet-addresses", "subnet-routes"} | ({"dns64-with-nat64"} if tier == "Ipv6Only" else set())
+        assert set(mine) == wanted
+        assert all(c["ok"] for c in mine.values())
+        # The evidence lists the routes found, which are the ones expected.
+        routes = expected_routes(net, tier, az)
+        shown = ", ".join(f"{d} -> {t}" for d, t in sorted(routes.items())) or "no default routes"
+        table = net.tables[f"{tier}RouteTable" + ("" if tier in ("Public", "Isolated") else letter)]
+        assert mine["subnet-routes"]["evidence"] == f"{table}: {shown}"
+
+
+# Each deviation: the NAT modes and routings to try it under, what to break, and what must fail.
+
+
+def _replace(table: str, destination: str, **target: str) -> Callable[[Net, Any], None]:
+    key = "DestinationIpv6CidrBlock" if ":" in destination else "DestinationCidrBlock"
+
+    def apply(net: Net, ec2: Any) -> None:
+        routes = ec2.describe_route_tables(RouteTableIds=[net.tables[table]])["RouteTables"][0]["Routes"]
+        exists = any(r.get(key) == destination for r in routes)
+        call = ec2.replace_route if exists else ec2.create_route
+        call(RouteTableId=net.tables[table], **{key: destination}, **{k: getattr(net, v) for k, v in target.items()})
+
+    return apply
+
+
+def _delete(table: str, destination: str) -> Callable[[Net, Any], None]:
+    key = "DestinationIpv6CidrBlock" if ":" in destination else "DestinationCidrBlock"
+    return lambda net, ec2: ec2.delete_route(RouteTableId=net.tables[table], **{key: destination})
+
+
+def _nat_route_to_first_az(table: str, destination: str) -> Callable[[Net, Any], None]:
+    key = "DestinationIpv6CidrBlock" if ":" in destination else "DestinationCidrBlock"
+    return lambda net, ec2: ec2.replace_route(
+        RouteTableId=net.tables[table], **{key: destination}, NatGatewayId=net.outputs["NatGatewayAId"]
+    )
+
+
+def _isolated_nat64(net: Net, ec2: Any) -> None:
+    ec2.create_route(
+        RouteTableId=net.tables["IsolatedRouteTable"],
+        DestinationIpv6CidrBlock="64:ff9b::/96",
+        NatGatewayId=net.nat_gateways[0],
+    )
+
+
+def _without_ipv6(subnet: str) -> Callable[[Net, Any], None]:
+    def apply(net: Net, ec2: Any) -> None:
+        described = ec2.describe_subnets(SubnetIds=[net.subnets[subnet]])["Subnets"][0]
+        for association in described["Ipv6CidrBlockAssociationSet"]:
+            ec2.disassociate_subnet_cidr_block(AssociationId=association["AssociationId"])
+
+    return apply
+
+
+def _ipv6_ingress(net: Net, ec2: Any) -> None:
+    ec2.authorize_security_group_ingress(
+        GroupId=net.outputs["TestInstanceSecurityGroupId"],
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}],
+    )
+
+
+def _without_output(key: str) -> Callable[[Net, Any], None]:
+    def apply(net: Net, ec2: Any) -> None:
+        del net.outputs[key]
+        _stack(net, boto3.session.Session().client("cloudformation", region_name=REGION).update_stack)
+
+    return apply
+
+
+def _ipv6_native(subnet: str, native: bool) -> Callable[[Net, Any], None]:
+    """What creating the subnet with or without ``Ipv6Native`` would have done (it cannot change afterwards)."""
+
+    def apply(net: Net, ec2: Any) -> None:
+        record: Any = ec2_backends[DEFAULT_ACCOUNT_ID][REGION].get_subnet(net.subnets[subnet])
+        record.ipv6_native = native
+
+    return apply
+
+
+def _attribute(subnet: str, **attribute: bool) -> Callable[[Net, Any], None]:
+    ((name, value),) = attribute.items()
+    return lambda net, ec2: ec2.modify_subnet_attribute(SubnetId=net.subnets[subnet], **{name: {"Value": value}})
+
+
+@dataclass(frozen=True)
+class Deviation:
+    name: str
+    apply: Callable[[Net, Any], None]
+    #: (check, subnet logical name) pairs that must fail, and nothing else.
+    fails: tuple[tuple[str, str], ...]
+    nat: tuple[str, ...] = NAT_MODES
+    routing: tuple[str, ...] = ("EgressOnly",)
+    instance: bool = False
+
+
+ROUTES = "subnet-routes"
+ADDRESSES = "subnet-addresses"
+DNS64 = "dns64-with-nat64"
+DEVIATIONS = (
+    Deviation(
+        "private-ipv6-to-internet-gateway",
+        _replace("PrivateRouteTableA", "::/0", GatewayId="igw"),
+        ((ROUTES, "PrivateSubnetA"),),
+    ),
+    Deviation(
+        "private-ipv4-to-internet-gateway",
+        _replace("PrivateRouteTableB", "0.0.0.0/0", GatewayId="igw"),
+        ((ROUTES, "PrivateSubnetB"),),
+    ),
+    Deviation(
+        "private-ipv4-nat-route-missing",
+        _delete("PrivateRouteTableA", "0.0.0.0/0"),
+        ((ROUTES, "PrivateSubnetA"),),
+        nat=("Single", "PerAz"),
+    ),
+    Deviation(
+        "ipv6only-dns64-on-without-nat64",
+        lambda net, ec2: dns64(net.subnets["Ipv6OnlySubnetB"], True),
+        ((DNS64, "Ipv6OnlySubnetB"),),
+        nat=("None",),
+    ),
+    Deviation(
+        "ipv6only-dns64-off-with-nat64",
+        lambda net, ec2: dns64(net.subnets["Ipv6OnlySubnetA"], False),
+        ((DNS64, "Ipv6OnlySubnetA"),),
+        nat=("Single", "PerAz"),
+    ),
+    Deviation(
+        "nat64-route-missing-with-nat-gateways",
+        _delete("Ipv6OnlyRouteTableA", "64:ff9b::/96"),
+        ((ROUTES, "Ipv6OnlySubnetA"), (DNS64, "Ipv6OnlySubnetA")),
+        nat=("Single", "PerAz"),
+    ),
+    Deviation(
+        "ipv6only-ipv6-to-internet-gateway",
+        _replace("Ipv6OnlyRouteTableB", "::/0", GatewayId="igw"),
+        ((ROUTES, "Ipv6OnlySubnetB"),),
+        nat=("None", "PerAz"),
+    ),
+    Deviation(
+        "isolated-ipv4-default-route",
+        _replace("IsolatedRouteTable", "0.0.0.0/0", GatewayId="igw"),
+        ((ROUTES, "IsolatedSubnetA"), (ROUTES, "IsolatedSubnetB")),
+        nat=("Single",),
+    ),
+    Deviation(
+        "isolated-ipv6-default-route",
+        _replace("IsolatedRouteTable", "::/0", EgressOnlyInternetGatewayId="eigw"),
+        ((ROUTES, "IsolatedSubnetA"), (ROUTES, "IsolatedSubnetB")),
+        nat=("None",),
+    ),
+    Deviation(
+        "isolated-nat64-route",
+        _isolated_nat64,
+        ((ROUTES, "IsolatedSubnetA"), (ROUTES, "IsolatedSubnetB")),
+        nat=("Single",),
+    ),
+    Deviation(
+        "public-ipv6-to-internet-gateway-under-egress-only",
+        _replace("PublicRouteTable", "::/0", GatewayId="igw"),
+        ((ROUTES, "PublicSubnetA"), (ROUTES, "PublicSubnetB")),
+        nat=("None", "PerAz"),
+    ),
+    Deviation(
+        "public-ipv6-to-egress-only-under-bidirectional",
+        _replace("PublicRouteTable", "::/0", EgressOnlyInternetGatewayId="eigw"),
+        ((ROUTES, "PublicSubnetA"), (ROUTES, "PublicSubnetB")),
+        nat=("None",),
+        routing=("Bidirectional",),
+    ),
+    Deviation(
+        "public-ipv4-missing",
+        _delete("PublicRouteTable", "0.0.0.0/0"),
+        ((ROUTES, "PublicSubnetA"), (ROUTES, "PublicSubnetB")),
+        nat=("None",),
+        routing=ROUTINGS,
+    ),
+    Deviation(
+        "per-az-private-route-to-another-az-nat-gateway",
+        _nat_route_to_first_az("PrivateRouteTableB", "0.0.0.0/0"),
+        ((ROUTES, "PrivateSubnetB"),),
+        nat=("PerAz",),
+    ),
+    Deviation(
+        "per-az-nat64-route-to-another-az-nat-gateway",
+        _nat_route_to_first_az("Ipv6OnlyRouteTableB", "64:ff9b::/96"),
+        ((ROUTES, "Ipv6OnlySubnetB"),),
+        nat=("PerAz",),
+    ),
+    Deviation(
+        "per-az-nat-gateway-output-missing",
+        _without_output("NatGatewayBId"),
+        ((ROUTES, "PrivateSubnetB"), (ROUTES, "Ipv6OnlySubnetB")),
+        nat=("PerAz",),
+    ),
+    Deviation(
+        "subnet-without-ipv6", _without_ipv6("PrivateSubnetB"), ((ADDRESSES, "PrivateSubnetB"),), nat=("Single",)
+    ),
+    Deviation(
+        "ipv6only-subnet-not-ipv6-native",
+        _ipv6_native("Ipv6OnlySubnetB", False),
+        ((ADDRESSES, "Ipv6OnlySubnetB"),),
+        nat=("Single",),
+    ),
+    Deviation(
+        "private-subnet-ipv6-native",
+        _ipv6_native("PrivateSubnetA", True),
+        ((ADDRESSES, "PrivateSubnetA"),),
+        nat=("None",),
+    ),
+    Deviation(
+        "private-subnet-maps-public-ipv4",
+        _attribute("PrivateSubnetA", MapPublicIpOnLaunch=True),
+        ((ADDRESSES, "PrivateSubnetA"),),
+        nat=("None",),
+    ),
+    Deviation(
+        "public-subnet-maps-no-public-ipv4",
+        _attribute("PublicSubnetB", MapPublicIpOnLaunch=False),
+        ((ADDRESSES, "PublicSubnetB"),),
+        nat=("None",),
+    ),
+    Deviation(
+        "isolated-subnet-not-assigning-ipv6",
+        _attribute("IsolatedSubnetA", AssignIpv6AddressOnCreation=False),
+        ((ADDRESSES, "IsolatedSubnetA"),),
+        nat=("None",),
+    ),
+    Deviation(
+        "ipv6-ingress-rule", _ipv6_ingress, (("test-instance-no-ipv6-ingress", ""),), nat=("None",), instance=True
+    ),
+)
+
+
+CASES = [
+    pytest.param(deviation, nat, routing, id=f"{deviation.name}-{nat}-{routing}")
+    for deviation in DEVIATIONS
+    for nat, routing in itertools.product(deviation.nat, deviation.routing)
+]
+
+
+@pytest.mark.parametrize(("deviation", "nat", "routing"), CASES)
+def test_each_single_deviation_fails_naming_the_check_and_the_subnet(
+    aws: None, capsys: pytest.CaptureFixture[str], deviation: Deviation, nat: str, routing: str
+) -> None:
+    net = build(nat, routing, instance=deviation.instance)
+    deviation.apply(net, _ec2())
+    status, checks = verify(net, capsys)
+    subjects = {
+        (check, net.subject(subnet) if subnet else net.outputs["TestInstanceId"]) for check, subnet in deviation.fails
+    }
+    assert status == 1
+    assert failed(checks) == subjects
+
+
+# The pure parts of the comparison, on route tables as DescribeRouteTables returns them.
+
+
+def test_only_active_default_and_nat64_routes_are_compared() -> None:
+    table = {
+        "Routes": [
+            {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"},
+            {"DestinationIpv6CidrBlock": "2001:db8::/56", "GatewayId": "local", "State": "active"},
+            {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1", "State": "blackhole"},
+            {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"},
+            {"DestinationIpv6CidrBlock": "64:ff9b::/96", "NatGatewayId": "nat-2", "State": "active"},
+            {"DestinationCidrBlock": "192.0.2.0/24", "TransitGatewayId": "tgw-1", "State": "active"},
+        ]
+    }
+    assert verify_module._default_routes(table) == {"::/0": "eigw-1", "64:ff9b::/96": "nat-2"}
+
+
+@pytest.mark.parametrize(
+    ("route", "target"),
+    [
+        ({"GatewayId": "igw-1"}, "igw-1"),
+        ({"EgressOnlyInternetGatewayId": "eigw-1"}, "eigw-1"),
+        ({"NatGatewayId": "nat-1"}, "nat-1"),
+        ({"TransitGatewayId": "tgw-1"}, "tgw-1"),
+        ({"NetworkInterfaceId": "eni-1", "InstanceId": "i-1"}, "eni-1"),
+        ({"VpcPeeringConnectionId": "pcx-1"}, "unknown"),
+    ],
+)
+def test_the_target_of_a_route_is_read_from_whichever_property_names_it(route: dict[str, str], target: str) -> None:
+    assert verify_module._route_target({"DestinationCidrBlock": "0.0.0.0/0", **route}) == target
+
+
+def test_destinations_a_new_kind_routes_are_compared_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dualstack import kinds
+
+    assert verify_module.routed_destinations() == {"0.0.0.0/0", "::/0", "64:ff9b::/96"}
+    extra = kinds.TierKind(
+        name="global6",
+        prefix="Global6",
+        has_ipv4=True,
+        maps_public_ipv4=False,
+        shared_route_table=True,
+        routes=(kinds.always("GlobalUnicastRoute", "2000::/3", kinds.Target.EGRESS_ONLY_INTERNET_GATEWAY),),
+    )
+    monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, extra))
+    assert verify_module.routed_destinations() == {"0.0.0.0/0", "::/0", "64:ff9b::/96", "2000::/3"}
+
+
+def test_route_problems_name_each_destination_routed_otherwise() -> None:
+    expected = {"0.0.0.0/0": "nat-b", "::/0": "eigw-1"}
+    assert verify_module.route_problems({"0.0.0.0/0": "nat-b", "::/0": "eigw-1"}, expected) == []
+    assert verify_module.route_problems({"0.0.0.0/0": "nat-a", "64:ff9b::/96": "nat-a"}, expected) == [
+        "0.0.0.0/0 -> nat-a (expected nat-b)",
+        "64:ff9b::/96 -> nat-a (expected no route)",
+        "::/0 -> nothing (expected eigw-1)",
+    ]
+
+
+def test_a_gateway_without_an_output_matches_no_route() -> None:
+    from dualstack.kinds import TierKind
+
+    parameters = {"NatGateways": "PerAz"}
+    outputs = {"EgressOnlyInternetGatewayId": "eigw-1", "NatGatewayAId": "nat-a"}
+    assert verify_module.expected_routes(TierKind.PRIVATE, 1, parameters, outputs) == {
+        "::/0": "eigw-1",
+        "0.0.0.0/0": "the NatGatewayBId output, which the stack lacks",
+    }
+    assert verify_module.expected_routes(TierKind.PRIVATE, 1, {"NatGateways": "Single"}, outputs) == {
+        "::/0": "eigw-1",
+        "0.0.0.0/0": "nat-a",
+    }
+
+
+@pytest.mark.parametrize(("dns64", "nat64", "expected_on"), list(itertools.product([False, True], repeat=3)))
+def test_dns64_holds_only_together_with_its_nat64_route_and_as_the_parameters_ask(
+    dns64: bool, nat64: bool, expected_on: bool
+) -> None:
+    actual = {"::/0": "eigw-1"} | ({"64:ff9b::/96": "nat-0123"} if nat64 else {})
+    ok, evidence = verify_module.dns64_check(dns64, actual, expected_on)
+    assert ok is (dns64 == nat64 == expected_on)
+    on = {True: "on", False: "off"}
+    assert evidence == (
+        f"DNS64 {on[dns64]}, 64:ff9b::/96 route to a NAT gateway {'present' if nat64 else 'absent'}; "
+        f"both expected {on[expected_on]}"
+    )
+
+
+def test_a_nat64_route_to_anything_but_a_nat_gateway_does_not_count() -> None:
+    ok, _ = verify_module.dns64_check(True, {"64:ff9b::/96": "igw-1"}, True)
+    assert not ok

@@ -233,11 +233,10 @@ def test_output_is_byte_identical_across_runs_and_hash_seeds() -> None:
     assert {_digest_in_subprocess(seed) for seed in ("0", "1", "12345", "random")} == {expected}
 
 
-def test_shipped_yaml_templates_fit_the_inline_template_body_limit(shipped_spec: TemplateSpec) -> None:
-    # The YAML is what make deploy and the README's console steps use; the indented JSON twins of the larger
-    # templates are over the limit (generate.py warns) and need an S3 bucket.
-    size = len((TEMPLATES / f"{shipped_spec.name}.yaml").read_bytes())
-    assert size <= TEMPLATE_BODY_LIMIT, f"{shipped_spec.name}.yaml: {size} bytes needs an S3 bucket to deploy"
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_shipped_templates_fit_the_inline_template_body_limit(shipped_spec: TemplateSpec, fmt: Format) -> None:
+    size = len((TEMPLATES / f"{shipped_spec.name}.{fmt}").read_bytes())
+    assert size <= TEMPLATE_BODY_LIMIT, f"{shipped_spec.name}.{fmt}: {size} bytes needs an S3 bucket to deploy"
 
 
 def test_public_templates_fit_the_inline_limit_up_to_six_azs() -> None:

@@ -1,5 +1,8 @@
 """The VPC's default security group, left with no rules at all when ``RestrictDefaultSecurityGroup=true``.
 
+The default is ``false``: a stack updated to a template that has this option keeps EC2's default rules, which
+workloads launched without a security group of their own may rely on, until its owner chooses ``true``.
+
 EC2 gives every VPC a default security group that admits all traffic from itself and lets
 everything out (to ``::/0`` as well, once the VPC has an IPv6 block); CloudFormation cannot
 change its rules. AWS Security Hub control EC2.2 and CIS AWS Foundations 5.4 want them gone.
@@ -116,13 +119,13 @@ def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
         Parameter(
             names.RESTRICT_DEFAULT_SECURITY_GROUP_PARAM,
             Type="String",
-            Default="true",
-            AllowedValues=["true", "false"],
+            Default="false",
+            AllowedValues=["false", "true"],
             ConstraintDescription="must be true or false",
             Description=(
-                "true: the VPC's default security group admits nothing and lets nothing out (IPv4 and IPv6), "
-                "through a small Lambda-backed custom resource. false: EC2's default rules; switching to false "
-                "puts them back."
+                "false: EC2's default rules (all traffic among the group's members, all outbound). true: the VPC's "
+                "default security group admits nothing and lets nothing out (IPv4 and IPv6), through a small "
+                "Lambda-backed custom resource; switching back to false puts the default rules back."
             ),
         ),
     )

@@ -148,6 +148,10 @@ def updates_doc() -> str:
         "With the test instance on, any update may replace it: its AMI comes from an SSM parameter that",
         "CloudFormation reads again on every update. That replacement is safe (the instance has no fixed address).",
         "",
+        "A stack created from an earlier version of these templates and updated to this one with the same parameters",
+        "keeps its VPC's default security group as it is: `RestrictDefaultSecurityGroup` is `false` unless you pass",
+        "`true` ([what that changes](default-security-group.md)).",
+        "",
     ]
     for spec in SHIPPED:
         template = load(spec.name)

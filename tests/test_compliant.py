@@ -86,6 +86,14 @@ def test_each_rule_fails_when_its_part_of_the_set_is_left_out(change: dict[str, 
     assert rule(template) != []
 
 
+def test_the_set_restricts_the_default_security_group_which_the_defaults_do_not() -> None:
+    # Security Hub EC2.2 has no offline rule here: what the set must do is make the custom resource that empties it.
+    compliant = render_compliant(rendered(SHIPPED[0]))
+    assert compliant["Resources"]["DefaultSecurityGroupRules"]["Type"] == "Custom::DefaultSecurityGroupRules"
+    without = {k: v for k, v in COMPLIANT.items() if k != "RestrictDefaultSecurityGroup"}
+    assert "DefaultSecurityGroupRules" not in render_compliant(rendered(SHIPPED[0]), without)["Resources"]
+
+
 def test_unrendered_templates_fail_the_rules_a_deploy_time_hook_would_pass() -> None:
     """Why make scan renders literals: the rules cannot evaluate Ref or Fn::If."""
     raw = rendered(SHIPPED[0])

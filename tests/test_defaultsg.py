@@ -205,27 +205,33 @@ def test_the_handler_needs_only_the_standard_library_and_the_lambda_runtimes_bot
 # The resources
 
 
+RESTRICTED = {"RestrictDefaultSecurityGroup": "true"}
+
+
 def _deploy(choices: dict[str, str], spec: TemplateSpec = SHIPPED[0]) -> Any:
     return evaluate(rendered(spec), choices, region="eu-west-1")
 
 
 def test_the_inline_code_is_the_tested_module_byte_for_byte() -> None:
     for spec in SHIPPED:
-        code = _deploy({}, spec).resources["DefaultSecurityGroupFunction"]["Properties"]["Code"]
+        code = _deploy(RESTRICTED, spec).resources["DefaultSecurityGroupFunction"]["Properties"]["Code"]
         assert code == {"ZipFile": (ROOT / "dualstack" / "default_sg_handler.py").read_text(encoding="utf-8")}
     # CloudFormation's inline code limit as long documented for ZipFile (4,096 characters): stay under it.
     assert len(handler_source()) < 4096
 
 
-def test_restricted_by_default_and_nothing_made_when_turned_off() -> None:
-    parameter = rendered(SHIPPED[0])["Parameters"]["RestrictDefaultSecurityGroup"]
-    assert (parameter["Default"], parameter["AllowedValues"]) == ("true", ["true", "false"])
-    assert set(_deploy({}).resources) >= RESOURCES
-    assert not RESOURCES & set(_deploy({"RestrictDefaultSecurityGroup": "false"}).resources)
+def test_left_alone_by_default_and_restricted_only_when_chosen() -> None:
+    # An existing stack updated to this template keeps EC2's default rules unless its owner passes true.
+    for spec in SHIPPED:
+        parameter = rendered(spec)["Parameters"]["RestrictDefaultSecurityGroup"]
+        assert (parameter["Default"], parameter["AllowedValues"]) == ("false", ["false", "true"])
+        assert not RESOURCES & set(_deploy({}, spec).resources)
+        assert not RESOURCES & set(_deploy({"RestrictDefaultSecurityGroup": "false"}, spec).resources)
+        assert set(_deploy(RESTRICTED, spec).resources) >= RESOURCES
 
 
 def test_custom_resource_names_the_vpcs_default_group_and_waits_for_the_ipv6_block() -> None:
-    rules = _deploy({}).resources["DefaultSecurityGroupRules"]
+    rules = _deploy(RESTRICTED).resources["DefaultSecurityGroupRules"]
     assert rules["Type"] == "Custom::DefaultSecurityGroupRules"
     assert rules["Properties"] == {
         "ServiceToken": "<DefaultSecurityGroupFunction.Arn>",
@@ -238,7 +244,7 @@ def test_custom_resource_names_the_vpcs_default_group_and_waits_for_the_ipv6_blo
 
 
 def test_function_runs_the_inline_handler_within_the_custom_resource_timeout() -> None:
-    props = _deploy({}).resources["DefaultSecurityGroupFunction"]["Properties"]
+    props = _deploy(RESTRICTED).resources["DefaultSecurityGroupFunction"]["Properties"]
     assert props["Handler"] == "index.handler"
     assert props["Runtime"].startswith("python3.")
     assert props["Role"] == "<DefaultSecurityGroupRole.Arn>"
@@ -246,7 +252,7 @@ def test_function_runs_the_inline_handler_within_the_custom_resource_timeout() -
 
 
 def test_role_may_only_change_rules_of_the_default_group_and_trusts_only_lambda() -> None:
-    role = _deploy({}).resources["DefaultSecurityGroupRole"]["Properties"]
+    role = _deploy(RESTRICTED).resources["DefaultSecurityGroupRole"]["Properties"]
     (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert trust["Action"] == ["sts:AssumeRole"]

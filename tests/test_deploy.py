@@ -112,7 +112,7 @@ def test_a_safe_update_prints_its_plan_and_deploys(aws: Aws, capsys: pytest.Capt
     assert _deploy("AzCount=3") == 0
     out = capsys.readouterr().out.splitlines()
     # The offline check's subnet list comes first, as precheck prints it.
-    assert out[0] == f"deploy: {YAML} with AzCount=3: 17 resources"
+    assert out[0] == f"deploy: {YAML} with AzCount=3: 14 resources"
     assert out[4] == "deploy: plan for stack s (eu-west-1):"
     assert "  add      PublicSubnetC (AWS::EC2::Subnet)" in out
     assert out[-1] == "  safe"

@@ -130,13 +130,26 @@ def test_upgrading_a_stack_with_the_test_instance_to_this_template_replaces_it_s
         "TestInstance": REPLACE,
         "TestInstanceSecurityGroup": MODIFY,
         "TestInstanceSshIngress": ADD,
-        # The default security group is restricted by default, so the upgrade adds what does that.
+    }
+    assert plan.safe
+    assert [e.name for e in plan.exports if e.removed] == ["example-TestInstanceIpv6Address"]
+
+
+def test_upgrading_a_released_stack_leaves_its_default_security_group_alone_until_asked() -> None:
+    # Workloads launched without a security group of their own may rely on the default group's rules: an upgrade
+    # with the stack's parameters as they were must not empty it.
+    plan = plan_update(_before(), {}, rendered(SHIPPED[0]), {}, region="eu-west-1")
+    assert plan.safe
+    assert _actions(plan) == {}
+    restricted = plan_update(
+        _before(), {}, rendered(SHIPPED[0]), {"RestrictDefaultSecurityGroup": "true"}, region="eu-west-1"
+    )
+    assert restricted.safe
+    assert _actions(restricted) == {
         "DefaultSecurityGroupRules": ADD,
         "DefaultSecurityGroupFunction": ADD,
         "DefaultSecurityGroupRole": ADD,
     }
-    assert plan.safe
-    assert [e.name for e in plan.exports if e.removed] == ["example-TestInstanceIpv6Address"]
 
 
 @pytest.mark.parametrize("template", [None, "before"])
@@ -163,7 +176,7 @@ def _references(node: Any, name: str) -> bool:
 
 
 def test_changing_the_vpc_cidr_replaces_the_vpc_and_everything_that_references_it() -> None:
-    everything = {**INSTANCE, "AzCount": "3", "FlowLogs": "CloudWatchLogs"}
+    everything = {**INSTANCE, "AzCount": "3", "FlowLogs": "CloudWatchLogs", "RestrictDefaultSecurityGroup": "true"}
     t = rendered(SHIPPED[1])
     everything["NatGateways"] = "PerAz"
     plan = _plan(everything, {**everything, "VpcCidrBlock": "10.9.0.0/16"}, t)

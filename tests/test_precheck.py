@@ -18,7 +18,7 @@ egress = "0.0.0.0/0 -> InternetGateway, ::/0 -> EgressOnlyInternetGateway"
 def test_prints_the_subnets_a_parameter_set_builds(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([YAML, "--region", "eu-west-1", "AzCount=3", "VpcCidrBlock=10.20.0.0/16", "SubnetPrefixLength=20"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == (f"precheck: {YAML} with AzCount=3 VpcCidrBlock=10.20.0.0/16 SubnetPrefixLength=20: 17 resources")
+    assert out[0] == (f"precheck: {YAML} with AzCount=3 VpcCidrBlock=10.20.0.0/16 SubnetPrefixLength=20: 14 resources")
     assert [line.split(maxsplit=5) for line in out[1:]] == [
         ["PublicSubnetA", "eu-west-1a", "10.20.0.0/20", "/64", "#0", egress],
         ["PublicSubnetB", "eu-west-1b", "10.20.16.0/20", "/64", "#1", egress],

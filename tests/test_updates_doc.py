@@ -36,6 +36,7 @@ CONTEXTS = {
         "BlockPublicAccessExclusion": "AllowBidirectional",
         "FlowLogKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         "FlowLogAggregationSeconds": "60",
+        "RestrictDefaultSecurityGroup": "true",
     },
 }
 SPECS = (*SHIPPED, LARGEST)

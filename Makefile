@@ -179,7 +179,7 @@ scan: $(RUNTIME) $(SCAN_STAMP) ## checkov over every shipped template rendered f
 	$(PY) -m dualstack.compliant build/scan
 	$(SCAN_VENV)/bin/checkov --config-file scan/checkov.yaml --directory build/scan
 
-scan-lock: ## Re-pin requirements/scan.lock from the checkov pin below (needs the package registry)
+scan-lock: ## Re-pin requirements/scan.lock from its checkov pin (needs the package registry)
 	rm -rf $(SCAN_VENV).lock && $(PYTHON) -m venv $(SCAN_VENV).lock
 	$(SCAN_VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore checkov==3.3.30
 	{ echo "# Every package of make scan's environment ($(SCAN_VENV)), pinned: checkov and what it needs, apart from"; \

@@ -145,8 +145,8 @@ lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the packag
 	mv $(RUNTIME_LOCK).new $(RUNTIME_LOCK)
 	rm -rf $(VENV).lock build dualstack.egg-info
 
-clean: ## Remove .venv and caches
-	rm -rf $(VENV) $(MUTATE_VENV) mutants .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove .venv, .venv-mutate, .venv-scan and caches
+	rm -rf $(VENV) $(MUTATE_VENV) $(SCAN_VENV) mutants .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Mutation testing: mutmut, pinned in requirements/mutate.lock, in its own venv; not part of make test.
@@ -173,3 +173,29 @@ mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table and verify's 
 	$(MUTATE_VENV)/bin/mutmut results --all true | grep -v ': not checked$$' > mutants/results.txt
 	grep -v ': killed$$' mutants/results.txt || true
 	awk -F': ' '{n[$$2]++} END {for (s in n) printf "%s: %d\n", s, n[s]}' mutants/results.txt
+
+# make scan: checkov, pinned in requirements/scan.lock, in its own venv; not part of make test.
+SCAN_LOCK := requirements/scan.lock
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cksum < $(SCAN_LOCK) | cut -d' ' -f1)
+
+$(SCAN_STAMP): $(SCAN_LOCK) | python-version
+	rm -rf $(SCAN_VENV)
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps -r $(SCAN_LOCK)
+	$(SCAN_VENV)/bin/pip check --disable-pip-version-check >/dev/null
+	touch $@
+
+.PHONY: scan scan-lock
+scan: $(RUNTIME) $(SCAN_STAMP) ## checkov over every shipped template rendered for the compliant parameter set (own venv)
+	rm -rf build/scan
+	$(PY) -m dualstack.compliant build/scan
+	$(SCAN_VENV)/bin/checkov --config-file scan/checkov.yaml --directory build/scan
+
+scan-lock: ## Re-pin requirements/scan.lock from its checkov pin (needs the package registry)
+	rm -rf $(SCAN_VENV).lock && $(PYTHON) -m venv $(SCAN_VENV).lock
+	$(SCAN_VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore checkov==3.3.30
+	{ echo "# Every package of make scan's environment ($(SCAN_VENV)), pinned: checkov and what it needs, apart from"; \
+	  echo "# the development environment. Regenerate after changing the checkov pin: make scan-lock"; \
+	  $(SCAN_VENV).lock/bin/pip freeze | grep -v '^pip=='; } > $(SCAN_LOCK)
+	rm -rf $(SCAN_VENV).lock

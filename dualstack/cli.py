@@ -87,6 +87,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help=f"subnet tiers, comma-separated, from {_names(kinds.KINDS)} (default: {_names(TemplateSpec().tiers)})",
     )
     custom.add_argument(
+        "--tier-sizes",
+        action="store_true",
+        default=None,
+        help="a parameter per tier for its own subnet size ({Tier}SubnetPrefixLength; not in the shipped templates)",
+    )
+    custom.add_argument(
         "--format",
         choices=FORMATS,
         help=(
@@ -124,7 +130,7 @@ def _format_for(path: str | None, explicit: Format | None) -> Format:
 
 
 def _is_custom(args: argparse.Namespace) -> bool:
-    return any(value is not None for value in (args.azs, args.tiers, args.format, args.output))
+    return any(value is not None for value in (args.azs, args.tiers, args.tier_sizes, args.format, args.output))
 
 
 def _render_checked(spec: TemplateSpec, formats: Sequence[Format]) -> tuple[dict[str, Any], dict[Format, str]]:
@@ -150,7 +156,12 @@ def _planned(args: argparse.Namespace, templates_dir: Path) -> dict[str, str]:
             planned[str(templates_dir / f"{spec.name}.md")] = markdown(doc, f"{spec.name}.yaml")
         return planned
     default = TemplateSpec()
-    spec = TemplateSpec(name="custom", max_azs=args.azs or default.max_azs, tiers=args.tiers or default.tiers)
+    spec = TemplateSpec(
+        name="custom",
+        max_azs=args.azs or default.max_azs,
+        tiers=args.tiers or default.tiers,
+        tier_sizes=bool(args.tier_sizes),
+    )
     fmt = _format_for(args.output, args.format)
     return {args.output or "-": _render_checked(spec, [fmt])[1][fmt]}
 

@@ -1,4 +1,16 @@
-"""VPC flow logs: to a retained CloudWatch Logs group (with a least-privilege role) or to an existing S3 bucket."""
+"""VPC flow logs: to a retained CloudWatch Logs group (with a least-privilege role) or to an existing S3 bucket.
+
+Records carry the version-5 fields as well as the default ones: ``type`` (IPv4 or
+IPv6), ``flow-direction``, ``traffic-path`` (for egress: 1 within the VPC, which
+includes traffic to a NAT gateway; 2 or 8 through an internet gateway or a gateway
+endpoint) and the AWS services at either end ("Flow log records", Amazon VPC User
+Guide: https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html).
+Every property of ``AWS::EC2::FlowLog`` is create-only, so changing the format or
+the aggregation interval replaces the flow log; its records keep going to the same
+group or bucket.
+
+With CloudWatch Logs, two saved Logs Insights queries come with the group.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +26,56 @@ from .network import Network
 from .parameters import Parameters, when
 
 FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
+#: The record's fields, in order: the default (version 2) ones, then those of versions 3 to 5.
+LOG_FORMAT_FIELDS = (
+    "version",
+    "account-id",
+    "interface-id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "end",
+    "action",
+    "log-status",
+    "vpc-id",
+    "subnet-id",
+    "instance-id",
+    "tcp-flags",
+    "type",
+    "pkt-srcaddr",
+    "pkt-dstaddr",
+    "az-id",
+    "flow-direction",
+    "traffic-path",
+    "pkt-src-aws-service",
+    "pkt-dst-aws-service",
+)
+LOG_FORMAT = " ".join(f"${{{name}}}" for name in LOG_FORMAT_FIELDS)
+#: Logs Insights parses a custom format itself: one glob per field, named with underscores.
+PARSE = f'parse @message "{" ".join("*" for _ in LOG_FORMAT_FIELDS)}" as ' + ", ".join(
+    name.replace("-", "_") for name in LOG_FORMAT_FIELDS
+)
+#: Bytes per address family, direction and path, and the AWS services at either end.
+BYTES_QUERY = (
+    f'{PARSE}\n| filter log_status = "OK"\n'
+    "| stats sum(bytes) as total_bytes by type, flow_direction, traffic_path, pkt_src_aws_service, pkt_dst_aws_service"
+    "\n| sort total_bytes desc"
+)
+#: TCP connections into the VPC over IPv6 from outside it that were accepted: an ingress record whose flags hold
+#: SYN (2), possibly with FIN (1) or RST (4), but not SYN-ACK (18), is a connection opened from outside; replies
+#: to connections opened from inside carry SYN-ACK. With egress-only IPv6 routing there should be none.
+INBOUND_IPV6_QUERY = (
+    f"{PARSE}\n"
+    '| filter type = "IPv6" and flow_direction = "ingress" and action = "ACCEPT" and protocol = "6"'
+    ' and tcp_flags in ["2", "3", "6", "7"] and not isIpv6InSubnet(srcaddr, "${VpcIpv6Block}")\n'
+    "| stats count(*) as records, sum(bytes) as total_bytes by srcaddr, dstaddr, dstport, interface_id"
+    "\n| sort records desc"
+)
 POLICY_VERSION = "2012-10-17"
 
 
@@ -78,6 +140,7 @@ def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs
             DeletionPolicy="Retain",
             UpdateReplacePolicy="Retain",
             RetentionInDays=params.flow_log_retention_days.ref(),
+            KmsKeyId=If(names.HAS_FLOW_LOG_KMS_KEY, params.flow_log_kms_key_arn.ref(), NoValue),
             Tags=names.name_tags("flow-logs"),
             **when(to_cloudwatch),
         )
@@ -98,6 +161,8 @@ def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs
             ResourceType="VPC",
             # ALL, not ACCEPT: the point is to see what was refused, such as inbound IPv6.
             TrafficType="ALL",
+            LogFormat=LOG_FORMAT,
+            MaxAggregationInterval=params.flow_log_aggregation_seconds.ref(),
             LogDestinationType=If(to_cloudwatch, "cloud-watch-logs", "s3"),
             # The group by name: its Arn attribute ends in ":*", which as a LogDestination makes
             # delivery fail with access denied.
@@ -106,6 +171,26 @@ def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs
             DeliverLogsPermissionArn=If(to_cloudwatch, GetAtt(role, "Arn"), NoValue),
             Tags=names.name_tags("flow-log"),
             **when(names.HAS_FLOW_LOGS),
+        )
+    )
+    t.add_resource(
+        cwlogs.QueryDefinition(
+            names.FLOW_LOG_BYTES_QUERY,
+            Name=Sub("${AWS::StackName}/flow-logs/bytes-by-family-and-path"),
+            LogGroupNames=[log_group.ref()],
+            QueryString=BYTES_QUERY,
+            **when(to_cloudwatch),
+        )
+    )
+    t.add_resource(
+        cwlogs.QueryDefinition(
+            names.FLOW_LOG_INBOUND_IPV6_QUERY,
+            # It names the VPC's /56, which exists only once the block is associated.
+            DependsOn=[network.ipv6_cidr_block],
+            Name=Sub("${AWS::StackName}/flow-logs/ipv6-connections-opened-from-outside"),
+            LogGroupNames=[log_group.ref()],
+            QueryString=Sub(INBOUND_IPV6_QUERY, VpcIpv6Block=network.vpc_ipv6_block()),
+            **when(to_cloudwatch),
         )
     )
     group_arn = Sub(

@@ -25,9 +25,16 @@ REGIONAL_NAT_GATEWAY = Target.REGIONAL_NAT_GATEWAY.value
 FLOW_LOG = "FlowLog"
 FLOW_LOG_GROUP = "FlowLogGroup"
 FLOW_LOG_ROLE = "FlowLogRole"
+FLOW_LOG_BYTES_QUERY = "FlowLogBytesQuery"
+FLOW_LOG_INBOUND_IPV6_QUERY = "FlowLogInboundIpv6Query"
+
+DEFAULT_SECURITY_GROUP_RULES = "DefaultSecurityGroupRules"
+DEFAULT_SECURITY_GROUP_FUNCTION = "DefaultSecurityGroupFunction"
+DEFAULT_SECURITY_GROUP_ROLE = "DefaultSecurityGroupRole"
 
 TEST_INSTANCE = "TestInstance"
 TEST_INSTANCE_SECURITY_GROUP = "TestInstanceSecurityGroup"
+TEST_INSTANCE_SSH_INGRESS = "TestInstanceSshIngress"
 TEST_INSTANCE_ROLE = "TestInstanceRole"
 TEST_INSTANCE_PROFILE = "TestInstanceProfile"
 
@@ -47,6 +54,10 @@ GATEWAY_ENDPOINTS_PARAM = "GatewayEndpoints"
 FLOW_LOGS_PARAM = "FlowLogs"
 FLOW_LOG_RETENTION_DAYS_PARAM = "FlowLogRetentionDays"
 FLOW_LOG_S3_BUCKET_ARN_PARAM = "FlowLogS3BucketArn"
+FLOW_LOG_KMS_KEY_ARN_PARAM = "FlowLogKmsKeyArn"
+FLOW_LOG_AGGREGATION_SECONDS_PARAM = "FlowLogAggregationSeconds"
+RESTRICT_DEFAULT_SECURITY_GROUP_PARAM = "RestrictDefaultSecurityGroup"
+BPA_EXCLUSION_PARAM = "BlockPublicAccessExclusion"
 CREATE_TEST_INSTANCE_PARAM = "CreateTestInstance"
 TEST_INSTANCE_TYPE_PARAM = "TestInstanceType"
 TEST_INSTANCE_IMAGE_PARAM = "TestInstanceImageId"
@@ -65,9 +76,14 @@ HAS_GATEWAY_ENDPOINTS = "HasGatewayEndpoints"
 NAT_GATEWAY_PER_AZ = "NatGatewayPerAz"
 HAS_FLOW_LOGS = "HasFlowLogs"
 FLOW_LOGS_TO_CLOUDWATCH_LOGS = "FlowLogsToCloudWatchLogs"
+HAS_FLOW_LOG_KMS_KEY = "HasFlowLogKmsKey"
+DEFAULT_SECURITY_GROUP_RESTRICTED = "DefaultSecurityGroupRestricted"
+HAS_BPA_EXCLUSION = "HasBlockPublicAccessExclusion"
+BPA_BIDIRECTIONAL = "BlockPublicAccessAllowBidirectional"
 CREATE_TEST_INSTANCE = "CreateTestInstance"
 HAS_KEY_NAME = "HasKeyName"
 HAS_SSH_INGRESS_CIDR = "HasSshIngressCidr"
+TEST_INSTANCE_SSH = "TestInstanceSsh"
 
 # Mappings.
 SUBNET_SIZES_MAPPING = "SubnetSizes"
@@ -128,6 +144,16 @@ def nat_route_condition(az_index: int) -> str:
 def nat64_route_condition(az_index: int) -> str:
     """Condition under which this AZ's subnets route NAT64 through a zonal NAT gateway (own or first AZ's)."""
     return HAS_ZONAL_NAT_GATEWAYS if az_index == 0 else f"HasNat64Route{az_letter(az_index)}"
+
+
+def public_bpa_exclusion(az_index: int) -> str:
+    """The Block Public Access exclusion of the public subnet in this AZ: ``PublicBpaExclusionA``."""
+    return tier_resource(TierKind.PUBLIC, "BpaExclusion", az_index)
+
+
+def bpa_exclusion_condition(az_index: int) -> str:
+    """Condition under which the public subnet of this AZ (never the first) has an exclusion."""
+    return f"HasBlockPublicAccessExclusion{az_letter(az_index)}"
 
 
 def output_key(logical_id: str) -> str:

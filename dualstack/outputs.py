@@ -129,7 +129,13 @@ def add_outputs(
     only = names.CREATE_TEST_INSTANCE
     _add(t, names.output_key(names.TEST_INSTANCE), instance.ref(), "ID of the test instance", only)
     _add(t, "TestInstancePublicIp", GetAtt(instance, "PublicIp"), "Public IPv4 address of the test instance", only)
-    _add(t, "TestInstanceSshCommand", Sub("ssh ubuntu@${TestInstance.PublicIp}"), "SSH to it over IPv4", only)
+    _add(
+        t,
+        "TestInstanceSshCommand",
+        Sub("ssh ubuntu@${TestInstance.PublicIp}"),
+        "SSH to it over IPv4",
+        names.TEST_INSTANCE_SSH,
+    )
     _add(
         t,
         "TestInstanceSessionCommand",

@@ -102,6 +102,8 @@ class Parameters:
     nat_gateways: Parameter | None
     flow_log_retention_days: Parameter
     flow_log_s3_bucket_arn: Parameter
+    flow_log_kms_key_arn: Parameter
+    flow_log_aggregation_seconds: Parameter
     #: Per tier kind with IPv4 (by name): its own subnet size, ``Same`` for the slot's.
     tier_prefix_lengths: dict[str, Parameter] = field(default_factory=dict)
 
@@ -236,7 +238,7 @@ def _add_addresses(
             ),
         ),
     )
-    for kind in spec.tiers:
+    for kind in spec.tiers if spec.tier_sizes else ():
         if not kind.has_ipv4:
             continue
         tier_size = form.add(
@@ -448,7 +450,7 @@ def _add_routing(
     return nat_gateways
 
 
-def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter]:
+def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter, Parameter]:
     group = "Flow logs"
     flow_logs = form.add(
         t,
@@ -476,7 +478,36 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
             Default="90",
             AllowedValues=[str(d) for d in LOG_RETENTION_DAYS],
             ConstraintDescription="must be a retention period CloudWatch Logs accepts",
-            Description="How long the CloudWatch Logs group keeps flow log records.",
+            Description="How long the CloudWatch Logs group keeps flow log records (365 or more for compliance).",
+        ),
+    )
+    kms_key = form.add(
+        t,
+        group,
+        "KMS key ARN for the log group (CloudWatchLogs only)",
+        Parameter(
+            names.FLOW_LOG_KMS_KEY_ARN_PARAM,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+)?$",
+            ConstraintDescription="must be empty or a KMS key ARN (arn:aws:kms:region:account:key/id)",
+            Description=(
+                "Empty: the group is encrypted with a key CloudWatch Logs manages. A key ARN: a symmetric customer "
+                "managed key whose policy lets logs.<region>.amazonaws.com use it (see the README)."
+            ),
+        ),
+    )
+    aggregation = form.add(
+        t,
+        group,
+        "Aggregation interval in seconds",
+        Parameter(
+            names.FLOW_LOG_AGGREGATION_SECONDS_PARAM,
+            Type="Number",
+            Default="600",
+            AllowedValues=["600", "60"],
+            ConstraintDescription="must be 600 or 60",
+            Description="The longest a flow log record covers. Changing it replaces the flow log (a new ID).",
         ),
     )
     bucket = form.add(
@@ -494,6 +525,7 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
     )
     t.add_condition(names.HAS_FLOW_LOGS, Not(Equals(flow_logs.ref(), FLOW_LOGS_NONE)))
     t.add_condition(names.FLOW_LOGS_TO_CLOUDWATCH_LOGS, Equals(flow_logs.ref(), FLOW_LOGS_CLOUDWATCH))
+    t.add_condition(names.HAS_FLOW_LOG_KMS_KEY, Not(Equals(kms_key.ref(), "")))
     require_value(
         t,
         "FlowLogS3BucketRequired",
@@ -501,7 +533,7 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
         bucket,
         "FlowLogs is S3: set FlowLogS3BucketArn to the ARN of an existing bucket",
     )
-    return retention, bucket
+    return retention, bucket, kms_key, aggregation
 
 
 def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
@@ -512,7 +544,7 @@ def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
     ipv4_pool, ipv4_netmask = _add_ipv4_ipam(t, spec, form, "Addresses")
     az_count, az_conditions = _add_az_count(t, spec, form)
     nat_gateways = _add_routing(t, spec, form, az_conditions)
-    retention, bucket = _add_flow_logs(t, form)
+    retention, bucket, kms_key, aggregation = _add_flow_logs(t, form)
     return Parameters(
         form=form,
         vpc_cidr_block=vpc_cidr_block,
@@ -525,6 +557,8 @@ def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
         nat_gateways=nat_gateways,
         flow_log_retention_days=retention,
         flow_log_s3_bucket_arn=bucket,
+        flow_log_kms_key_arn=kms_key,
+        flow_log_aggregation_seconds=aggregation,
         tier_prefix_lengths=tier_sizes,
     )
 

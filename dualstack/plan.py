@@ -131,6 +131,10 @@ def create_only(region: str, resource_type: str) -> tuple[tuple[str, ...], ...]:
     _require_cfn_lint()
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError
 
+    if resource_type.startswith("Custom::"):
+        # A named custom resource is an AWS::CloudFormation::CustomResource ("Custom resources", CloudFormation User
+        # Guide): only its ServiceToken is create-only; other properties reach the handler as an Update.
+        resource_type = "AWS::CloudFormation::CustomResource"
     try:
         schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema
     except ResourceNotFoundError:

@@ -51,12 +51,16 @@ class TemplateSpec:
     """One template to generate.
 
     ``name`` is the file stem in ``templates/``; ``max_azs`` the most AZs a
-    deployed stack may choose; ``tiers`` the subnet tiers in subnet-index order.
+    deployed stack may choose; ``tiers`` the subnet tiers in subnet-index order;
+    ``tier_sizes`` whether each tier with IPv4 gets a parameter for its own subnet
+    size (``{Tier}SubnetPrefixLength``): off in the shipped templates, whose bytes
+    must stay under the inline limit (``generate.py --tier-sizes`` turns it on).
     """
 
     name: str = "dualstack-vpc"
     max_azs: int = 3
     tiers: tuple[TierKind, ...] = (TierKind.PUBLIC,)
+    tier_sizes: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_azs <= MAX_AZS_LIMIT:

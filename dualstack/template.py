@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from troposphere import Template
 
+from .bpa import add_block_public_access
+from .defaultsg import add_default_security_group
 from .endpoints import add_gateway_endpoints
 from .flowlogs import add_flow_logs
 from .kinds import TierKind
@@ -38,6 +40,8 @@ def build_template(spec: TemplateSpec) -> Template:
     tiers = [add_tier(t, spec, params, network, kind, subnets[kind], nat) for kind in spec.tiers]
     endpoints = add_gateway_endpoints(t, params, network, tiers)
     flow_logs = add_flow_logs(t, params, network)
+    add_default_security_group(t, params.form, network)
+    add_block_public_access(t, params.form, params, subnets[TierKind.PUBLIC])
     test_instance = add_test_instance(t, params.form, network, tiers[0])
     add_outputs(t, params, network, tiers, nat, endpoints, flow_logs, test_instance)
     t.set_metadata(params.form.metadata())

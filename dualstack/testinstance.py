@@ -2,8 +2,11 @@
 
 Off by default (``CreateTestInstance=false``). When on: one Ubuntu LTS instance in
 the first public subnet with a public IPv4 address and one IPv6 address from the
-subnet's /64, SSH from one IPv4 CIDR only, no IPv6 ingress at all, IMDSv2, an
-encrypted root volume and Session Manager access.
+subnet's /64, IMDSv2, an encrypted root volume and Session Manager access. Its
+security group admits nothing, unless ``SshIngressCidr`` is given: then one
+``AWS::EC2::SecurityGroupIngress`` resource admits SSH over IPv4 from that range
+(a resource of its own, not an ``Fn::If`` inside the group, so that scanners can
+read it). Never any IPv6 ingress.
 
 No address of the instance is fixed. ``ImageId`` is create-only and comes from an
 SSM parameter that CloudFormation reads again on every update, so any update after a
@@ -18,11 +21,11 @@ from dataclasses import dataclass
 
 from awacs import sts
 from awacs.aws import Allow, PolicyDocument, Principal, Statement
-from troposphere import Equals, If, Not, NoValue, Parameter, Sub, Template, ec2, iam
+from troposphere import And, Condition, Equals, GetAtt, If, Not, NoValue, Parameter, Sub, Template, ec2, iam
 
 from . import names
 from .network import Network
-from .parameters import IPV4_OCTET, ConsoleForm, require_value, when
+from .parameters import IPV4_OCTET, ConsoleForm, when
 from .tiers import Tier
 
 #: Canonical's public SSM parameter for the current Ubuntu 24.04 LTS amd64 AMI, in every region.
@@ -34,6 +37,8 @@ _IPV4_CIDR = rf"({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/([0-9]|[12][0-9]|3[0-2])"
 class TestInstance:
     instance: ec2.Instance
     security_group: ec2.SecurityGroup
+    #: Exists only when ``SshIngressCidr`` is given.
+    ssh_ingress: ec2.SecurityGroupIngress
 
 
 def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter, Parameter, Parameter]:
@@ -92,25 +97,24 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
     ssh_cidr = form.add(
         t,
         group,
-        "SSH source (IPv4 CIDR)",
+        "SSH source (IPv4 CIDR; empty: Session Manager only)",
         Parameter(
             names.SSH_INGRESS_CIDR_PARAM,
             Type="String",
             Default="",
             AllowedPattern=rf"^({_IPV4_CIDR})?$",
             ConstraintDescription="must be empty or an IPv4 CIDR block such as 203.0.113.7/32",
-            Description="The only IPv4 range allowed to SSH to the instance, such as your address /32 (no IPv6).",
+            Description=(
+                "The only IPv4 range allowed to SSH to the instance, such as your address /32 (no IPv6). "
+                "Empty: no inbound rule at all, log in with Session Manager."
+            ),
         ),
     )
     t.add_condition(names.CREATE_TEST_INSTANCE, Equals(create.ref(), "true"))
     t.add_condition(names.HAS_KEY_NAME, Not(Equals(key_name.ref(), "")))
     t.add_condition(names.HAS_SSH_INGRESS_CIDR, Not(Equals(ssh_cidr.ref(), "")))
-    require_value(
-        t,
-        "TestInstanceNeedsSshSource",
-        Equals(create.ref(), "true"),
-        ssh_cidr,
-        "CreateTestInstance is true: set SshIngressCidr to the IPv4 range you connect from, such as your address /32",
+    t.add_condition(
+        names.TEST_INSTANCE_SSH, And(Condition(names.CREATE_TEST_INSTANCE), Condition(names.HAS_SSH_INGRESS_CIDR))
     )
     return create, instance_type, image, key_name, ssh_cidr
 
@@ -132,25 +136,29 @@ def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: 
         ec2.SecurityGroup(
             names.TEST_INSTANCE_SECURITY_GROUP,
             VpcId=network.vpc.ref(),
+            # GroupDescription is create-only: the released text stays, or every update would replace the group.
             GroupDescription="dualstack test instance: SSH over IPv4 from one range; no IPv6 ingress",
-            # IPv4 only: the IPv6 address must stay unreachable from the internet.
-            # The Rules make SshIngressCidr non-empty whenever the instance exists; the
-            # condition says so to those (cfn-lint among them) that read no Rules.
-            SecurityGroupIngress=If(
-                names.HAS_SSH_INGRESS_CIDR,
-                [
-                    ec2.SecurityGroupRule(
-                        IpProtocol="tcp", FromPort=22, ToPort=22, CidrIp=ssh_cidr.ref(), Description="SSH over IPv4"
-                    )
-                ],
-                NoValue,
-            ),
             SecurityGroupEgress=[
                 ec2.SecurityGroupRule(IpProtocol="-1", CidrIp="0.0.0.0/0", Description="All IPv4 out"),
                 ec2.SecurityGroupRule(IpProtocol="-1", CidrIpv6="::/0", Description="All IPv6 out"),
             ],
             Tags=names.name_tags("test-instance"),
             **condition,
+        )
+    )
+    # IPv4 only: the IPv6 address must stay unreachable from the internet. Replacing the group's former inline
+    # rule by this resource is safe: CloudFormation updates the group (revoking the inline rule) before it creates
+    # what refers to the group.
+    ssh = t.add_resource(
+        ec2.SecurityGroupIngress(
+            names.TEST_INSTANCE_SSH_INGRESS,
+            GroupId=GetAtt(security_group, "GroupId"),
+            IpProtocol="tcp",
+            FromPort=22,
+            ToPort=22,
+            CidrIp=ssh_cidr.ref(),
+            Description="SSH over IPv4",
+            Condition=names.TEST_INSTANCE_SSH,
         )
     )
     role = t.add_resource(
@@ -194,4 +202,4 @@ def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: 
             **condition,
         )
     )
-    return TestInstance(instance, security_group)
+    return TestInstance(instance, security_group, ssh)

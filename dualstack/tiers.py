@@ -105,10 +105,14 @@ def add_subnets(
                 slot, Cidr(GetAtt(network.vpc, "CidrBlock"), spec.subnet_slots, params.ipv4_cidr_bits())
             )
             # Fn::If stays outside Fn::Cidr, whose documented inner functions are fewer.
-            extra["CidrBlock"] = If(
-                names.tier_fills_slot(kind),
-                slot_block,
-                Select(0, Cidr(slot_block, 1, params.tier_ipv4_cidr_bits(kind))),
+            extra["CidrBlock"] = (
+                If(
+                    names.tier_fills_slot(kind),
+                    slot_block,
+                    Select(0, Cidr(slot_block, 1, params.tier_ipv4_cidr_bits(kind))),
+                )
+                if spec.tier_sizes
+                else slot_block
             )
         else:
             extra["Ipv6Native"] = True

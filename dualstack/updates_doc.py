@@ -31,6 +31,8 @@ BASE = {
 CONTEXT = {
     "FlowLogRetentionDays": {"FlowLogs": "CloudWatchLogs"},
     "FlowLogS3BucketArn": {"FlowLogs": "S3"},
+    "FlowLogKmsKeyArn": {"FlowLogs": "CloudWatchLogs"},
+    "FlowLogAggregationSeconds": {"FlowLogs": "CloudWatchLogs"},
     "Ipv6IpamPoolId": {"Ipv6Source": "Ipam"},
     "Ipv4IpamPoolId": {"Ipv4Source": "Ipam"},
     # The smallest subnets, which every netmask the template offers can hold.
@@ -45,7 +47,7 @@ TIER_SIZES = ("PublicSubnetPrefixLength", "PrivateSubnetPrefixLength", "Isolated
 #: Two values for each parameter that lists no ``AllowedValues``; planned in both directions.
 EXAMPLES = {
     "VpcCidrBlock": ("10.0.0.0/16", "10.1.0.0/16"),
-    "SshIngressCidr": ("203.0.113.7/32", "198.51.100.0/24"),
+    "SshIngressCidr": ("", "203.0.113.7/32", "198.51.100.0/24"),
     "KeyName": ("", "example-key"),
     "TestInstanceType": ("t3.micro", "t3.small"),
     "TestInstanceImageId": (
@@ -55,6 +57,7 @@ EXAMPLES = {
     "FlowLogS3BucketArn": ("arn:aws:s3:::example-flow-logs", "arn:aws:s3:::other-flow-logs"),
     "Ipv6IpamPoolId": ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
     "Ipv4IpamPoolId": ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
+    "FlowLogKmsKeyArn": ("", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
 }
 
 
@@ -156,6 +159,10 @@ def updates_doc() -> str:
         "",
         "With the test instance on, any update may replace it: its AMI comes from an SSM parameter that",
         "CloudFormation reads again on every update. That replacement is safe (the instance has no fixed address).",
+        "",
+        "A stack created from an earlier version of these templates and updated to this one with the same parameters",
+        "keeps its VPC's default security group as it is: `RestrictDefaultSecurityGroup` is `false` unless you pass",
+        "`true` ([what that changes](default-security-group.md)).",
         "",
     ]
     for spec in SHIPPED:

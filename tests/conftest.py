@@ -48,7 +48,7 @@ def rendered(spec: TemplateSpec) -> dict[str, Any]:
 
 ALL_TIERS = KINDS
 #: The largest template the CLI builds: six AZs, every tier.
-LARGEST = TemplateSpec(name="all-tiers", max_azs=6, tiers=ALL_TIERS)
+LARGEST = TemplateSpec(name="all-tiers", max_azs=6, tiers=ALL_TIERS, tier_sizes=True)
 #: The shipped templates, the largest, and the public tier for each AZ maximum.
 ALL_SPECS = tuple(
     dict.fromkeys(

@@ -160,7 +160,9 @@ def test_an_imported_export_that_would_change_refuses_the_update(aws: Aws, capsy
 
 def test_the_released_template_with_the_test_instance_is_upgraded_safely(aws: Aws) -> None:
     before = json.loads(BEFORE.read_text(encoding="utf-8"))
-    aws.existing(_current(BEFORE, CreateTestInstance="true", SshIngressCidr="203.0.113.7/32"), before)
+    # describe-stacks lists the parameters of the template the stack was deployed from; later ones take defaults.
+    listed = _current(CreateTestInstance="true", SshIngressCidr="203.0.113.7/32")
+    aws.existing({k: v for k, v in listed.items() if k in before["Parameters"]}, before)
     assert _deploy() == 0
     assert aws.subcommands()[-1] == "deploy"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from dualstack import TemplateSpec
@@ -78,3 +79,92 @@ def test_destination_output_names_the_group_or_the_bucket() -> None:
     s3 = evaluate(template, {"FlowLogs": "S3", "FlowLogS3BucketArn": BUCKET}).outputs
     assert s3["FlowLogDestination"]["Value"] == BUCKET
     assert "FlowLogDestination" not in evaluate(template).outputs
+
+
+KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+#: The version-5 fields that say which way a flow went and through what (Amazon VPC User Guide, flow log records).
+VERSION_5 = ("flow-direction", "traffic-path", "pkt-src-aws-service", "pkt-dst-aws-service")
+
+
+def test_records_carry_the_version_5_fields_and_the_address_family_after_the_default_ones() -> None:
+    props = _deploy({"FlowLogs": "CloudWatchLogs"})["FlowLog"]["Properties"]
+    fields = props["LogFormat"].split(" ")
+    assert all(f.startswith("${") and f.endswith("}") for f in fields)
+    names = [f[2:-1] for f in fields]
+    # The default format's fields first, in AWS's order, so a reader of the default format still finds them.
+    assert names[:14] == [
+        "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+        "protocol", "packets", "bytes", "start", "end", "action", "log-status",
+    ]  # fmt: skip
+    assert set(VERSION_5) | {"type", "tcp-flags"} <= set(names)
+    assert len(set(names)) == len(names)
+
+
+def test_aggregation_interval_is_a_choice_of_the_two_aws_accepts() -> None:
+    parameter = rendered(TemplateSpec())["Parameters"]["FlowLogAggregationSeconds"]
+    assert parameter["AllowedValues"] == ["600", "60"]
+    assert parameter["Default"] == "600"
+    props = _deploy({"FlowLogs": "S3", "FlowLogS3BucketArn": BUCKET, "FlowLogAggregationSeconds": "60"})
+    assert props["FlowLog"]["Properties"]["MaxAggregationInterval"] == "60"
+
+
+def test_log_group_is_encrypted_with_the_given_key_and_only_then() -> None:
+    assert "KmsKeyId" not in _deploy({"FlowLogs": "CloudWatchLogs"})["FlowLogGroup"]["Properties"]
+    group = _deploy({"FlowLogs": "CloudWatchLogs", "FlowLogKmsKeyArn": KEY})["FlowLogGroup"]["Properties"]
+    assert group["KmsKeyId"] == KEY
+
+
+def test_retention_offers_a_year_and_longer_for_controls_that_require_it() -> None:
+    allowed = [int(v) for v in rendered(TemplateSpec())["Parameters"]["FlowLogRetentionDays"]["AllowedValues"]]
+    assert {365, 400, 545, 731, 1096, 1827, 3653} <= set(allowed)
+    assert (
+        _deploy({"FlowLogs": "CloudWatchLogs", "FlowLogRetentionDays": "365"})["FlowLogGroup"]["Properties"][
+            "RetentionInDays"
+        ]
+        == "365"
+    )
+
+
+def _queries(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {k: v["Properties"] for k, v in resources.items() if v["Type"] == "AWS::Logs::QueryDefinition"}
+
+
+def test_saved_queries_exist_with_the_log_group_and_read_only_it() -> None:
+    assert _queries(_deploy({})) == {}
+    assert _queries(_deploy({"FlowLogs": "S3", "FlowLogS3BucketArn": BUCKET})) == {}
+    queries = _queries(_deploy({"FlowLogs": "CloudWatchLogs"}))
+    assert set(queries) == {"FlowLogBytesQuery", "FlowLogInboundIpv6Query"}
+    for query in queries.values():
+        assert query["LogGroupNames"] == ["<FlowLogGroup>"]
+        assert query["Name"].startswith("net/flow-logs/")
+
+
+def test_queries_parse_exactly_the_fields_of_the_record_format() -> None:
+    resources = _deploy({"FlowLogs": "CloudWatchLogs"})
+    fields = [f[2:-1].replace("-", "_") for f in resources["FlowLog"]["Properties"]["LogFormat"].split(" ")]
+    for query in _queries(resources).values():
+        first = query["QueryString"].split("\n")[0]
+        pattern, names = first.removeprefix('parse @message "').split('" as ')
+        assert pattern.split(" ") == ["*"] * len(fields)
+        assert names.split(", ") == fields
+
+
+def test_bytes_query_sums_by_address_family_direction_and_path() -> None:
+    query = _queries(_deploy({"FlowLogs": "CloudWatchLogs"}))["FlowLogBytesQuery"]["QueryString"]
+    assert "| stats sum(bytes) as total_bytes by type, flow_direction, traffic_path," in query
+
+
+def test_inbound_ipv6_query_keeps_connections_opened_from_outside_the_vpcs_block() -> None:
+    resources = _deploy({"FlowLogs": "CloudWatchLogs"})
+    query = _queries(resources)["FlowLogInboundIpv6Query"]["QueryString"]
+    assert 'type = "IPv6" and flow_direction = "ingress" and action = "ACCEPT"' in query
+    # The evaluator's example /56 of the VPC: the block is read once it is associated.
+    assert 'not isIpv6InSubnet(srcaddr, "2001:db8:1234:1a00::/56")' in query
+    assert "VpcIpv6CidrBlock" in resources["FlowLogInboundIpv6Query"]["DependsOn"]
+    # Flow logs OR the flags seen in a record: FIN 1, SYN 2, RST 4, SYN-ACK 18. Opened from outside: SYN without
+    # SYN-ACK (a reply to a connection opened from inside carries SYN-ACK).
+    flags = (1, 2, 4, 18)
+    combos = {sum(c) for n in range(1, 5) for c in itertools.combinations(flags, n)}
+    opened_from_outside = sorted(v for v in combos if v & 2 and not v & 16)
+    listed = query.split("tcp_flags in [")[1].split("]")[0]
+    assert [int(v.strip('" ')) for v in listed.split(",")] == opened_from_outside

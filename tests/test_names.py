@@ -20,8 +20,14 @@ NETWORK = {
     "FlowLog": "AWS::EC2::FlowLog",
     "FlowLogGroup": "AWS::Logs::LogGroup",
     "FlowLogRole": "AWS::IAM::Role",
+    "FlowLogBytesQuery": "AWS::Logs::QueryDefinition",
+    "FlowLogInboundIpv6Query": "AWS::Logs::QueryDefinition",
+    "DefaultSecurityGroupRules": "Custom::DefaultSecurityGroupRules",
+    "DefaultSecurityGroupFunction": "AWS::Lambda::Function",
+    "DefaultSecurityGroupRole": "AWS::IAM::Role",
     "TestInstance": "AWS::EC2::Instance",
     "TestInstanceSecurityGroup": "AWS::EC2::SecurityGroup",
+    "TestInstanceSshIngress": "AWS::EC2::SecurityGroupIngress",
     "TestInstanceRole": "AWS::IAM::Role",
     "TestInstanceProfile": "AWS::IAM::InstanceProfile",
 }
@@ -31,6 +37,7 @@ PUBLIC = {
     "PublicIpv6DefaultRoute": "AWS::EC2::Route",
     **{f"PublicSubnet{z}": "AWS::EC2::Subnet" for z in "ABC"},
     **{f"PublicSubnetRouteTableAssociation{z}": "AWS::EC2::SubnetRouteTableAssociation" for z in "ABC"},
+    **{f"PublicBpaExclusion{z}": "AWS::EC2::VPCBlockPublicAccessExclusion" for z in "ABC"},
 }
 NAT = {
     **{f"NatGateway{z}": "AWS::EC2::NatGateway" for z in "ABC"},
@@ -64,7 +71,6 @@ COMMON_PARAMETERS = {
     "Ipv4Source",
     "Ipv4IpamPoolId",
     "Ipv4NetmaskLength",
-    "PublicSubnetPrefixLength",
     "AzCount",
     "PublicIpv6Routing",
     "MapPublicIpOnLaunch",
@@ -72,6 +78,10 @@ COMMON_PARAMETERS = {
     "FlowLogs",
     "FlowLogRetentionDays",
     "FlowLogS3BucketArn",
+    "FlowLogKmsKeyArn",
+    "FlowLogAggregationSeconds",
+    "RestrictDefaultSecurityGroup",
+    "BlockPublicAccessExclusion",
     "CreateTestInstance",
     "TestInstanceType",
     "TestInstanceImageId",
@@ -80,7 +90,7 @@ COMMON_PARAMETERS = {
 }
 PARAMETERS = {
     "dualstack-vpc": COMMON_PARAMETERS,
-    "dualstack-vpc-private": COMMON_PARAMETERS | {"NatGateways", "PrivateSubnetPrefixLength"},
+    "dualstack-vpc-private": COMMON_PARAMETERS | {"NatGateways"},
     "dualstack-vpc-ipv6only": COMMON_PARAMETERS | {"NatGateways"},
 }
 

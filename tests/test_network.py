@@ -38,6 +38,9 @@ def test_every_taggable_resource_has_a_name_tag_built_from_the_stack_name(shippe
         "AWS::EC2::Route",
         "AWS::EC2::SubnetRouteTableAssociation",
         "AWS::IAM::InstanceProfile",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::Logs::QueryDefinition",
+        "Custom::DefaultSecurityGroupRules",
     }
     names = set()
     for logical_id, resource in shipped["Resources"].items():

@@ -16,7 +16,7 @@ import pytest
 from dualstack import SHIPPED
 from dualstack.evaluate import evaluate
 from dualstack.inputs import load_template
-from dualstack.plan import MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
+from dualstack.plan import ADD, MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
 
 from .conftest import LARGEST, TEMPLATES, rendered
 
@@ -133,9 +133,31 @@ def test_raising_the_az_count_with_the_test_instance_failed_and_now_succeeds() -
 
 def test_upgrading_a_stack_with_the_test_instance_to_this_template_replaces_it_safely() -> None:
     plan = plan_update(_before(), INSTANCE, rendered(SHIPPED[0]), INSTANCE, region="eu-west-1")
-    assert _actions(plan) == {"TestInstance": REPLACE}
+    # The SSH rule moves out of the group into a resource of its own; the group itself stays.
+    assert _actions(plan) == {
+        "TestInstance": REPLACE,
+        "TestInstanceSecurityGroup": MODIFY,
+        "TestInstanceSshIngress": ADD,
+    }
     assert plan.safe
     assert [e.name for e in plan.exports if e.removed] == ["example-TestInstanceIpv6Address"]
+
+
+def test_upgrading_a_released_stack_leaves_its_default_security_group_alone_until_asked() -> None:
+    # Workloads launched without a security group of their own may rely on the default group's rules: an upgrade
+    # with the stack's parameters as they were must not empty it.
+    plan = plan_update(_before(), {}, rendered(SHIPPED[0]), {}, region="eu-west-1")
+    assert plan.safe
+    assert _actions(plan) == {}
+    restricted = plan_update(
+        _before(), {}, rendered(SHIPPED[0]), {"RestrictDefaultSecurityGroup": "true"}, region="eu-west-1"
+    )
+    assert restricted.safe
+    assert _actions(restricted) == {
+        "DefaultSecurityGroupRules": ADD,
+        "DefaultSecurityGroupFunction": ADD,
+        "DefaultSecurityGroupRole": ADD,
+    }
 
 
 @pytest.mark.parametrize("template", [None, "before"])
@@ -162,7 +184,13 @@ def _references(node: Any, name: str) -> bool:
 
 
 def test_changing_the_vpc_cidr_replaces_the_vpc_and_everything_that_references_it() -> None:
-    everything = {**INSTANCE, "AzCount": "3", "FlowLogs": "CloudWatchLogs", "GatewayEndpoints": "S3AndDynamoDB"}
+    everything = {
+        **INSTANCE,
+        "AzCount": "3",
+        "FlowLogs": "CloudWatchLogs",
+        "RestrictDefaultSecurityGroup": "true",
+        "GatewayEndpoints": "S3AndDynamoDB",
+    }
     t = rendered(SHIPPED[1])
     everything["NatGateways"] = "PerAz"
     plan = _plan(everything, {**everything, "VpcCidrBlock": "10.9.0.0/16"}, t)
@@ -180,6 +208,12 @@ def test_changing_the_vpc_cidr_replaces_the_vpc_and_everything_that_references_i
         "TestInstanceSecurityGroup",
     } <= referring
     actions = _actions(plan)
+    # A saved query names the VPC's IPv6 block in its text, which is not create-only: it is updated in place.
+    # So are the custom resource given the new VPC's default security group (the handler then restores the old
+    # one's) and its role's policy, which names that group.
+    for name in ("FlowLogInboundIpv6Query", "DefaultSecurityGroupRules", "DefaultSecurityGroupRole"):
+        assert actions.pop(name) == MODIFY
+        referring.discard(name)
     assert {n for n in referring | {"Vpc"} if actions.get(n) != REPLACE} == set()
     # The cascade goes on: a replaced subnet replaces its NAT gateway and route table association; a replaced
     # route table replaces its routes.
@@ -295,6 +329,10 @@ def test_a_new_vpc_takes_its_ipv6_block_and_subnets_along_safely() -> None:
     plan = plan_update(t, {}, t, {"Cidr": "10.0.0.0/20"}, region="eu-west-1")
     assert _actions(plan) == {"Net": REPLACE, "Block": REPLACE, "A": REPLACE}
     assert plan.safe
+
+
+def test_a_named_custom_resource_has_the_create_only_properties_of_any_custom_resource() -> None:
+    assert create_only("eu-west-1", "Custom::DefaultSecurityGroupRules") == (("ServiceToken",),)
 
 
 def test_the_plan_ends_with_the_hourly_cost_before_and_after(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.evaluate import EvaluationError, evaluate
+from dualstack.evaluate import evaluate
 
 from .conftest import rendered
 
 INSTANCE_RESOURCES = {"TestInstance", "TestInstanceSecurityGroup", "TestInstanceRole", "TestInstanceProfile"}
 ON = {"CreateTestInstance": "true", "SshIngressCidr": "203.0.113.7/32"}
+SESSION_MANAGER_ONLY = {"CreateTestInstance": "true"}
 
 
 def _deploy(choices: dict[str, str], spec: TemplateSpec = SHIPPED[0]) -> Any:
@@ -25,28 +26,52 @@ def test_instance_resources_and_outputs_exist_exactly_when_asked_for(spec: Templ
     assert not INSTANCE_RESOURCES & set(off.resources)
     assert not [k for k in off.outputs if k.startswith("TestInstance")]
     on = _deploy(ON, spec)
-    assert set(on.resources) >= INSTANCE_RESOURCES
+    assert set(on.resources) >= INSTANCE_RESOURCES | {"TestInstanceSshIngress"}
     assert {k for k in on.outputs if k.startswith("TestInstance")} == {
         "TestInstanceId",
         "TestInstancePublicIp",
         "TestInstanceSshCommand",
         "TestInstanceSessionCommand",
     }
+    session_only = _deploy(SESSION_MANAGER_ONLY, spec)
+    assert set(session_only.resources) >= INSTANCE_RESOURCES
+    assert "TestInstanceSshIngress" not in session_only.resources
+    assert "TestInstanceSshCommand" not in session_only.outputs
+    assert "TestInstanceSshIngress" not in _deploy({"SshIngressCidr": "203.0.113.7/32"}, spec).resources
 
 
-def test_rules_refuse_the_instance_without_an_ssh_source() -> None:
-    with pytest.raises(EvaluationError, match="set SshIngressCidr to the IPv4 range you connect from"):
-        _deploy({"CreateTestInstance": "true"})
+def test_without_an_ssh_source_the_instance_admits_nothing_and_is_reached_through_session_manager() -> None:
     parameter = rendered(SHIPPED[0])["Parameters"]["SshIngressCidr"]
     assert parameter["Default"] == ""
+    resources = _deploy(SESSION_MANAGER_ONLY).resources
+    assert not [r for r in resources.values() if r["Type"] == "AWS::EC2::SecurityGroupIngress"]
+    assert "SecurityGroupIngress" not in resources["TestInstanceSecurityGroup"]["Properties"]
+    assert "KeyName" not in resources["TestInstance"]["Properties"]
 
 
-def test_security_group_admits_ssh_over_ipv4_from_one_range_and_nothing_over_ipv6() -> None:
-    group = _deploy(ON).resources["TestInstanceSecurityGroup"]["Properties"]
-    assert group["SecurityGroupIngress"] == [
-        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "203.0.113.7/32", "Description": "SSH over IPv4"}
-    ]
-    assert not [rule for rule in group["SecurityGroupIngress"] if "CidrIpv6" in rule or "SourcePrefixListId" in rule]
+def test_ssh_is_its_own_resource_admitting_ipv4_from_one_range_and_nothing_over_ipv6() -> None:
+    resources = _deploy(ON).resources
+    group = resources["TestInstanceSecurityGroup"]["Properties"]
+    assert "SecurityGroupIngress" not in group, "a rule inside the group hides behind Fn::If from scanners"
+    rules = {k: r for k, r in resources.items() if r["Type"] == "AWS::EC2::SecurityGroupIngress"}
+    assert rules == {
+        "TestInstanceSshIngress": {
+            "Type": "AWS::EC2::SecurityGroupIngress",
+            "DependsOn": [],
+            "Properties": {
+                "GroupId": "<TestInstanceSecurityGroup.GroupId>",
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "CidrIp": "203.0.113.7/32",
+                "Description": "SSH over IPv4",
+            },
+        }
+    }
+    # In the template itself the rule is plain values, no Fn::If, for scanners that evaluate nothing.
+    raw = rendered(SHIPPED[0])["Resources"]["TestInstanceSshIngress"]
+    assert raw["Condition"] == "TestInstanceSsh"
+    assert "Fn::If" not in repr(raw["Properties"])
     egress = {(r["IpProtocol"], r.get("CidrIp") or r.get("CidrIpv6")) for r in group["SecurityGroupEgress"]}
     assert egress == {("-1", "0.0.0.0/0"), ("-1", "::/0")}
 

@@ -153,7 +153,7 @@ def test_resources_exist_exactly_when_a_choice_needs_them(spec: TemplateSpec) ->
         flow_logs = choices["FlowLogs"]
         assert types.count("AWS::EC2::FlowLog") == (flow_logs != "None"), choices
         assert types.count("AWS::Logs::LogGroup") == (flow_logs == "CloudWatchLogs"), choices
-        assert types.count("AWS::IAM::Role") == (flow_logs == "CloudWatchLogs"), choices
+        assert ("FlowLogRole" in deployment.resources) == (flow_logs == "CloudWatchLogs"), choices
         # A route table per tier, or per tier and AZ where NAT routing can differ by AZ.
         tables = sum(_azs(choices) if kind in NAT_KINDS else 1 for kind in spec.tiers)
         assert types.count("AWS::EC2::RouteTable") == tables, choices
@@ -378,7 +378,18 @@ def test_ipv4_from_ipam_needs_a_pool_and_static_needs_no_pool() -> None:
     assert "Ipv4NetmaskLength" not in static
 
 
-@pytest.mark.parametrize("spec", [*SHIPPED, LARGEST], ids=spec_id)
+#: Builds with a subnet size per tier (generate.py --tier-sizes): the private template's tiers, and every tier.
+TIER_SIZE_SPECS = (TemplateSpec(name="private-sizes", tiers=SHIPPED[1].tiers, tier_sizes=True), LARGEST)
+
+
+def test_the_shipped_templates_have_no_size_per_tier() -> None:
+    for spec in SHIPPED:
+        assert not [
+            p for p in rendered(spec)["Parameters"] if p.endswith("SubnetPrefixLength") and p != "SubnetPrefixLength"
+        ]
+
+
+@pytest.mark.parametrize("spec", TIER_SIZE_SPECS, ids=spec_id)
 def test_each_tier_size_stays_inside_its_slot_and_overlaps_nothing_for_every_slot_size(spec: TemplateSpec) -> None:
     template = rendered(spec)
     tiers = [kind for kind in spec.tiers if kind.has_ipv4]

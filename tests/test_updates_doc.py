@@ -41,6 +41,10 @@ CONTEXTS = {
         "KeyName": "example-key",
         "GatewayEndpoints": "S3AndDynamoDB",
         "MapPublicIpOnLaunch": "false",
+        "BlockPublicAccessExclusion": "AllowBidirectional",
+        "FlowLogKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "FlowLogAggregationSeconds": "60",
+        "RestrictDefaultSecurityGroup": "true",
     },
 }
 SPECS = (*SHIPPED, LARGEST)
@@ -120,3 +124,58 @@ def test_docs_updates_md_is_what_the_plans_say(capsys: pytest.CaptureFixture[str
         items = _transitions(spec, "defaults")
         safe = sum(1 for t in items if t.plan.safe)
         assert f"{len(items)} changes planned: {safe} safe, {len(items) - safe} refused." in committed
+
+
+#: What each deploy-time option changes, hand-written from the resource schemas' create-only properties: the
+#: exclusion's mode, a log group's key and a custom resource's properties are updated in place; every property of a
+#: flow log and an ingress rule's source are create-only.
+OPTION_CHANGES = {
+    ("RestrictDefaultSecurityGroup", "true", "false"): {
+        "DefaultSecurityGroupRules": "remove",
+        "DefaultSecurityGroupFunction": "remove",
+        "DefaultSecurityGroupRole": "remove",
+    },
+    ("RestrictDefaultSecurityGroup", "false", "true"): {
+        "DefaultSecurityGroupRules": "add",
+        "DefaultSecurityGroupFunction": "add",
+        "DefaultSecurityGroupRole": "add",
+    },
+    ("BlockPublicAccessExclusion", "None", "AllowBidirectional"): {
+        "PublicBpaExclusionA": "add",
+        "PublicBpaExclusionB": "add",
+    },
+    ("BlockPublicAccessExclusion", "AllowBidirectional", "AllowEgress"): {
+        "PublicBpaExclusionA": "modify",
+        "PublicBpaExclusionB": "modify",
+    },
+    ("BlockPublicAccessExclusion", "AllowEgress", "None"): {
+        "PublicBpaExclusionA": "remove",
+        "PublicBpaExclusionB": "remove",
+    },
+    ("FlowLogAggregationSeconds", "600", "60"): {"FlowLog": "replace"},
+    ("FlowLogKmsKeyArn", "", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"): {
+        "FlowLogGroup": "modify"
+    },
+}
+
+
+@pytest.mark.parametrize(("parameter", "before", "after"), list(OPTION_CHANGES))
+def test_each_option_changes_exactly_what_its_resources_schemas_say(parameter: str, before: str, after: str) -> None:
+    (item,) = [
+        t
+        for t in _transitions(SHIPPED[0], "defaults")
+        if (t.parameter, t.before, t.after) == (parameter, before, after)
+    ]
+    assert {c.logical_id: c.action for c in item.plan.changes} == OPTION_CHANGES[parameter, before, after]
+    assert item.plan.safe
+
+
+def test_the_ssh_rule_is_replaced_not_edited_when_its_source_changes() -> None:
+    (item,) = [
+        t
+        for t in _transitions(SHIPPED[0], "defaults")
+        if (t.parameter, t.before, t.after) == ("SshIngressCidr", "203.0.113.7/32", "198.51.100.0/24")
+    ]
+    actions = {c.logical_id: c.action for c in item.plan.changes}
+    assert actions["TestInstanceSshIngress"] == "replace"
+    assert item.plan.safe

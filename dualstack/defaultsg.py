@@ -1,0 +1,175 @@
+"""The VPC's default security group, left with no rules at all when ``RestrictDefaultSecurityGroup=true``.
+
+The default is ``false``: a stack updated to a template that has this option keeps EC2's default rules, which
+workloads launched without a security group of their own may rely on, until its owner chooses ``true``.
+
+EC2 gives every VPC a default security group that admits all traffic from itself and lets
+everything out (to ``::/0`` as well, once the VPC has an IPv6 block); CloudFormation cannot
+change its rules. AWS Security Hub control EC2.2 and CIS AWS Foundations 5.4 want them gone.
+Like AWS CDK's ``Custom::VpcRestrictDefaultSG`` (aws-cdk ``aws-ec2/lib/vpc.ts``), a custom
+resource does it; unlike it, this one revokes the IPv6 egress rule too (aws/aws-cdk#29709).
+
+The Lambda function's code is ``default_sg_handler.py``, read from the package when the template
+is built and inlined as it is (``ZipFile``). Its role may revoke and authorize rules of this one
+group and do nothing else, not even write logs: a failure is reported in the stack's events
+(the custom resource's status reason). Deleting the custom resource, by setting the parameter
+to false or by deleting the stack, puts the default rules back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+from awacs import ec2 as ec2_actions
+from awacs import sts
+from awacs.aws import Allow, PolicyDocument, Principal, Statement
+from troposphere import (
+    AWSObject,
+    Equals,
+    GetAtt,
+    Parameter,
+    PropsDictType,
+    Ref,
+    Sub,
+    Template,
+    awslambda,
+    cloudformation,
+    iam,
+)
+
+from . import names
+from .network import Network
+from .parameters import ConsoleForm, when
+
+#: Custom resource type (shown in the console's resource list).
+RESOURCE_TYPE = "Custom::DefaultSecurityGroupRules"
+#: The Lambda runtime: supported by Lambda until 2029 (cfn-lint's runtime lifecycle data).
+RUNTIME = "python3.13"
+#: CloudFormation's own limit for a custom resource to answer; below its one-hour default, so that a function that
+#: never answers fails the stack in minutes ("ServiceTimeout", AWS::CloudFormation::CustomResource reference).
+SERVICE_TIMEOUT_SECONDS = 300
+FUNCTION_TIMEOUT_SECONDS = 120
+
+
+def handler_source() -> str:
+    """The handler module's text, exactly as committed: it is the function's inline code."""
+    return resources.files(__package__).joinpath("default_sg_handler.py").read_text(encoding="utf-8")
+
+
+class DefaultSecurityGroupRules(AWSObject):
+    """The custom resource: the group whose rules go, and the account that owns it (for its self-referencing rule)."""
+
+    resource_type = RESOURCE_TYPE
+    # troposphere declares props as a plain class attribute, as every resource class of its own does.
+    props: PropsDictType = {  # noqa: RUF012
+        **cloudformation.CustomResource.props,
+        "GroupId": (str, True),
+        "Account": (str, True),
+    }
+
+
+@dataclass(frozen=True)
+class DefaultSecurityGroup:
+    rules: DefaultSecurityGroupRules
+    function: awslambda.Function
+    role: iam.Role
+
+
+def _security_group_arn() -> Sub:
+    return Sub(
+        "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Group}",
+        Group=GetAtt(names.VPC, "DefaultSecurityGroup"),
+    )
+
+
+def role_policy() -> PolicyDocument:
+    """Revoke and authorize rules of the VPC's default security group, and nothing else."""
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Effect=Allow,
+                Action=[
+                    ec2_actions.RevokeSecurityGroupIngress,
+                    ec2_actions.RevokeSecurityGroupEgress,
+                    ec2_actions.AuthorizeSecurityGroupIngress,
+                    ec2_actions.AuthorizeSecurityGroupEgress,
+                ],
+                Resource=[_security_group_arn()],
+            )
+        ],
+    )
+
+
+def lambda_trust_policy() -> PolicyDocument:
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(Effect=Allow, Principal=Principal("Service", "lambda.amazonaws.com"), Action=[sts.AssumeRole])
+        ],
+    )
+
+
+def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
+    restrict = form.add(
+        t,
+        "Default security group",
+        "Remove the default security group's rules",
+        Parameter(
+            names.RESTRICT_DEFAULT_SECURITY_GROUP_PARAM,
+            Type="String",
+            Default="false",
+            AllowedValues=["false", "true"],
+            ConstraintDescription="must be true or false",
+            Description=(
+                "false: EC2's default rules (all traffic among the group's members, all outbound). true: the VPC's "
+                "default security group admits nothing and lets nothing out (IPv4 and IPv6), through a small "
+                "Lambda-backed custom resource; switching back to false puts the default rules back."
+            ),
+        ),
+    )
+    t.add_condition(names.DEFAULT_SECURITY_GROUP_RESTRICTED, Equals(restrict.ref(), "true"))
+    return restrict
+
+
+def add_default_security_group(t: Template, form: ConsoleForm, network: Network) -> DefaultSecurityGroup:
+    """The parameter, and the role, function and custom resource that exist when it is true."""
+    _add_parameter(t, form)
+    condition = when(names.DEFAULT_SECURITY_GROUP_RESTRICTED)
+    role = t.add_resource(
+        iam.Role(
+            names.DEFAULT_SECURITY_GROUP_ROLE,
+            AssumeRolePolicyDocument=lambda_trust_policy(),
+            Policies=[iam.Policy(PolicyName="default-security-group-rules", PolicyDocument=role_policy())],
+            Tags=names.name_tags("default-sg"),
+            **condition,
+        )
+    )
+    function = t.add_resource(
+        awslambda.Function(
+            names.DEFAULT_SECURITY_GROUP_FUNCTION,
+            Description="Removes the rules of the VPC's default security group (IPv4, IPv6); restores them on delete",
+            Runtime=RUNTIME,
+            Handler="index.handler",
+            Code=awslambda.Code(ZipFile=handler_source()),
+            Role=GetAtt(role, "Arn"),
+            Timeout=FUNCTION_TIMEOUT_SECONDS,
+            MemorySize=128,
+            Tags=names.name_tags("default-sg"),
+            **condition,
+        )
+    )
+    rules = t.add_resource(
+        DefaultSecurityGroupRules(
+            names.DEFAULT_SECURITY_GROUP_RULES,
+            # EC2 adds the ::/0 egress rule to the default group when the VPC gets an IPv6 block: revoke after that.
+            DependsOn=[network.ipv6_cidr_block],
+            ServiceToken=GetAtt(function, "Arn"),
+            ServiceTimeout=SERVICE_TIMEOUT_SECONDS,
+            GroupId=GetAtt(network.vpc, "DefaultSecurityGroup"),
+            Account=Ref("AWS::AccountId"),
+            **condition,
+        )
+    )
+    return DefaultSecurityGroup(rules, function, role)

@@ -1,9 +1,9 @@
 """Custom::DefaultSecurityGroupRules: remove every rule of a VPC's default security group; put them back on Delete.
 
-This file is the Lambda function's code, inlined into the templates (ZipFile) as it is. Create and Update revoke
-the default rules (all traffic from the group itself; all traffic out to 0.0.0.0/0 and to ::/0), Delete
-authorizes them again. Rules already gone, or already back, are not errors. Every request gets a response,
-FAILED with the error when anything fails, so a stack never waits for one.
+The Lambda function's code, inlined into the templates (ZipFile) as it is. Create and Update revoke the default
+rules (all from the group itself; all out to 0.0.0.0/0 and ::/0), Delete authorizes them again; rules already
+gone, or back, are not errors. Every request is answered, FAILED with the error if anything fails. A failed
+Create answers the id failed:GROUP; Delete of it, or of no group, succeeds at once, so rollback never sticks.
 """
 
 import json
@@ -11,10 +11,21 @@ import urllib.request
 from typing import Any
 
 Rule = tuple[str, dict[str, Any]]
+# Seconds. An EC2 call makes at most ATTEMPTS tries (a retry waits <= 6 s); none starts without time for them.
+CONNECT, READ, ATTEMPTS, RESPOND = 5, 5, 2, 10
+RESERVE = ATTEMPTS * (CONNECT + READ) + 6 + RESPOND
+
+
+def client_config() -> Any:
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=CONNECT, read_timeout=READ, retries={"total_max_attempts": ATTEMPTS, "mode": "standard"}
+    )
 
 
 def default_rules(group: str, account: str) -> list[Rule]:
-    """(direction, rule) for each rule EC2 gives a default security group; ::/0 when the VPC has IPv6."""
+    """(direction, rule) for each rule EC2 gives a default security group (::/0 with IPv6)."""
     return [
         ("ingress", {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group, "UserId": account}]}),
         ("egress", {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}),
@@ -22,13 +33,15 @@ def default_rules(group: str, account: str) -> list[Rule]:
     ]
 
 
-def change(ec2: Any, verb: str, group: str, account: str) -> None:
-    """``verb`` is revoke or authorize: one call per rule, so one missing rule cannot hide the others."""
-    # A group already deleted (its VPC replaced or deleted) has no rules to put back.
+def change(ec2: Any, verb: str, group: str, account: str, context: Any = None) -> None:
+    """``verb`` is revoke or authorize: one call per rule, so a missing rule cannot hide the others."""
+    # A deleted group (VPC replaced or deleted) has no rules to put back.
     harmless = (
         ["InvalidPermission.NotFound"] if verb == "revoke" else ["InvalidPermission.Duplicate", "InvalidGroup.NotFound"]
     )
     for direction, rule in default_rules(group, account):
+        if context and context.get_remaining_time_in_millis() < RESERVE * 1000:
+            raise TimeoutError("too little time left")
         try:
             getattr(ec2, verb + "_security_group_" + direction)(GroupId=group, IpPermissions=[rule])
         except Exception as exc:
@@ -38,25 +51,27 @@ def change(ec2: Any, verb: str, group: str, account: str) -> None:
 
 def handler(event: dict[str, Any], context: Any, ec2: Any = None, urlopen: Any = urllib.request.urlopen) -> str:
     props: dict[str, Any] = event.get("ResourceProperties") or {}
-    group = props.get("GroupId")
+    group, kind, old = props.get("GroupId"), event.get("RequestType") or "", event.get("PhysicalResourceId") or ""
     status, reason = "SUCCESS", "done"
     try:
-        verb = {"Create": "revoke", "Update": "revoke", "Delete": "authorize"}[event["RequestType"]]
-        if ec2 is None:
-            import boto3
-            from botocore.config import Config
+        verb = {"Create": "revoke", "Update": "revoke", "Delete": "authorize"}[kind]
+        if kind != "Delete" or (group and not old.startswith("failed:")):
+            if ec2 is None:
+                import boto3
 
-            # At most 3 calls x 2 attempts x 15 s: well inside the function's timeout, so it can still answer.
-            ec2 = boto3.client("ec2", config=Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2}))
-        change(ec2, verb, props["GroupId"], props["Account"])
+                ec2 = boto3.client("ec2", config=client_config())
+            change(ec2, verb, props["GroupId"], props["Account"], context)
     except Exception as exc:
         status, reason = "FAILED", f"{type(exc).__name__}: {exc}"
+    # A new group (a new VPC) makes CloudFormation send Delete, restoring the old group's rules.
+    physical = old if kind == "Delete" and old else group or old or "none"
+    if kind == "Create" and status == "FAILED":
+        physical = f"failed:{group or 'none'}"
     body = json.dumps(
         {
             "Status": status,
             "Reason": reason[:1000],
-            # The group: a new one (a new VPC) makes CloudFormation send Delete, restoring the old group's rules.
-            "PhysicalResourceId": group or event.get("PhysicalResourceId") or "none",
+            "PhysicalResourceId": physical,
             "StackId": event.get("StackId"),
             "RequestId": event.get("RequestId"),
             "LogicalResourceId": event.get("LogicalResourceId"),
@@ -66,7 +81,7 @@ def handler(event: dict[str, Any], context: Any, ec2: Any = None, urlopen: Any =
         event.get("ResponseURL", ""), data=body, method="PUT", headers={"Content-Type": ""}
     )
     try:
-        urlopen(request, timeout=30).close()
+        urlopen(request, timeout=RESPOND).close()
     except Exception as exc:
         print(f"could not send the response: {type(exc).__name__}: {exc}")
     return status

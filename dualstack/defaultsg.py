@@ -35,6 +35,7 @@ from troposphere import (
     Template,
     awslambda,
     cloudformation,
+    ec2,
     iam,
 )
 
@@ -76,14 +77,14 @@ class DefaultSecurityGroup:
     role: iam.Role
 
 
-def _security_group_arn() -> Sub:
+def _security_group_arn(vpc: ec2.VPC) -> Sub:
     return Sub(
         "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Group}",
-        Group=GetAtt(names.VPC, "DefaultSecurityGroup"),
+        Group=GetAtt(vpc, "DefaultSecurityGroup"),
     )
 
 
-def role_policy() -> PolicyDocument:
+def role_policy(vpc: ec2.VPC) -> PolicyDocument:
     """Revoke and authorize rules of the VPC's default security group, and nothing else."""
     return PolicyDocument(
         Version="2012-10-17",
@@ -96,7 +97,7 @@ def role_policy() -> PolicyDocument:
                     ec2_actions.AuthorizeSecurityGroupIngress,
                     ec2_actions.AuthorizeSecurityGroupEgress,
                 ],
-                Resource=[_security_group_arn()],
+                Resource=[_security_group_arn(vpc)],
             )
         ],
     )
@@ -141,7 +142,7 @@ def add_default_security_group(t: Template, form: ConsoleForm, network: Network)
         iam.Role(
             names.DEFAULT_SECURITY_GROUP_ROLE,
             AssumeRolePolicyDocument=lambda_trust_policy(),
-            Policies=[iam.Policy(PolicyName="default-security-group-rules", PolicyDocument=role_policy())],
+            Policies=[iam.Policy(PolicyName="default-security-group-rules", PolicyDocument=role_policy(network.vpc))],
             Tags=names.name_tags("default-sg"),
             **condition,
         )

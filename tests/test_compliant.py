@@ -165,3 +165,15 @@ def test_each_check_the_scan_skips_has_its_reason_beside_it() -> None:
     for check in skipped:
         index = lines.index(f"  - {check}")
         assert lines[index - 1].lstrip().startswith("#"), f"{check} has no reason above it"
+
+
+def test_the_readme_names_exactly_the_control_tower_rules_tested_here_and_the_known_limit() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = text.split("## Where controls are enforced")[1].split("## More")[0]
+    tested = {str(rule.__doc__).split(":")[0] for rule in RULES}
+    assert tested == {"CT.CLOUDWATCH.PR.2", "CT.CLOUDWATCH.PR.3", "CT.EC2.PR.8"}
+    named = set(re.findall(r"CT\.[A-Z0-9]+\.PR\.\d+", paragraph))
+    assert named - {"CT.LAMBDA.PR.3"} == tested
+    assert "(docs/compliance.md#known-limits)" in paragraph
+    assert "## Known limits" in (ROOT / "docs" / "compliance.md").read_text(encoding="utf-8")
+    assert "CT.LAMBDA.PR.3" in (ROOT / "docs" / "compliance.md").read_text(encoding="utf-8").split("## Known limits")[1]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec, default_sg_handler
-from dualstack.defaultsg import handler_source
+from dualstack.defaultsg import FUNCTION_TIMEOUT_SECONDS, handler_source
 from dualstack.evaluate import evaluate
 
 from .conftest import ROOT, rendered
@@ -61,10 +61,12 @@ class Responses:
 
     def __init__(self, fail: bool = False) -> None:
         self.sent: list[Any] = []
+        self.timeouts: list[float] = []
         self.fail = fail
 
     def __call__(self, request: Any, timeout: float) -> Any:
         self.sent.append(request)
+        self.timeouts.append(timeout)
         if self.fail:
             raise OSError("network unreachable")
         return self
@@ -154,7 +156,86 @@ def test_any_other_error_is_answered_failed_naming_it(kind: str, error: tuple[st
     assert status == "FAILED"
     assert body["Status"] == "FAILED"
     assert code in body["Reason"]
-    assert body["PhysicalResourceId"] == GROUP
+    # A failed Create is marked, so that the Delete of its rollback does not try again (below).
+    assert body["PhysicalResourceId"] == (f"failed:{GROUP}" if kind == "Create" else GROUP)
+
+
+@pytest.mark.parametrize("code", ["UnauthorizedOperation", "InvalidGroup.NotFound"])
+def test_the_rollback_of_a_failed_create_deletes_without_calling_ec2(code: str) -> None:
+    # An SCP that denies revoking denies authorizing too: the rollback's Delete must not depend on EC2.
+    create = StubEc2({("revoke", "ingress", 0): code})
+    status, body = _run(_event("Create"), create)
+    assert (status, body["PhysicalResourceId"]) == ("FAILED", f"failed:{GROUP}")
+    delete = StubEc2({("authorize", d, i): code for d, i in [("ingress", 0), ("egress", 0), ("egress", 1)]})
+    status, body = _run(_event("Delete", PhysicalResourceId=body["PhysicalResourceId"]), delete)
+    assert (status, body["Status"], body["PhysicalResourceId"]) == ("SUCCESS", "SUCCESS", f"failed:{GROUP}")
+    assert not delete.calls
+
+
+def test_a_failed_create_without_a_group_is_marked_and_its_delete_succeeds() -> None:
+    event = {"RequestType": "Create", "ResponseURL": "https://x.example/r", "ResourceProperties": {}}
+    status, body = _run(event, StubEc2())
+    assert (status, body["PhysicalResourceId"]) == ("FAILED", "failed:none")
+    ec2 = StubEc2()
+    for physical in ("failed:none", "none"):
+        delete = {"RequestType": "Delete", "ResponseURL": "https://x.example/r", "PhysicalResourceId": physical}
+        for props in ({}, {"ServiceToken": "arn", "Account": ACCOUNT}):
+            status, body = _run({**delete, "ResourceProperties": props}, ec2)
+            assert (status, body["PhysicalResourceId"]) == ("SUCCESS", physical)
+    assert not ec2.calls
+
+
+class Context:
+    """Lambda's context object: only the time left matters here."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int(self.seconds * 1000)
+
+
+@pytest.mark.parametrize("kind", ["Create", "Delete"])
+def test_too_little_time_left_answers_failed_before_calling_ec2(kind: str) -> None:
+    ec2 = StubEc2()
+    responses = Responses()
+    status = default_sg_handler.handler(_event(kind, PhysicalResourceId=GROUP), Context(20), ec2=ec2, urlopen=responses)
+    assert (status, responses.body()["Status"]) == ("FAILED", "FAILED")
+    assert "time" in responses.body()["Reason"]
+    assert not ec2.calls
+    ec2 = StubEc2()
+    assert default_sg_handler.handler(_event(kind), Context(120), ec2=ec2, urlopen=Responses()) == "SUCCESS"
+    assert len(ec2.calls) == 3
+
+
+def test_the_worst_case_of_the_clients_retries_and_the_response_fits_the_function_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The budget, from the Config the handler gives boto3, as botocore resolves it (attempts count the first)."""
+    import boto3
+    from botocore.retries.standard import ExponentialBackoff
+
+    configs: list[Any] = []
+
+    def client(service: str, config: Any) -> StubEc2:
+        configs.append(config)
+        return StubEc2()
+
+    monkeypatch.setattr(boto3, "client", client)
+    responses = Responses()
+    assert default_sg_handler.handler(_event("Create"), None, urlopen=responses) == "SUCCESS"
+    monkeypatch.undo()
+    (config,) = configs
+    resolved = boto3.client("ec2", region_name="eu-west-1", config=config).meta.config
+    assert resolved.retries["mode"] == "standard"
+    attempts = resolved.retries["total_max_attempts"]
+    # A retry waits at most rand(0,1) * min(2 ** i, 20) s (1 s for throttling), plus up to 5 s for x-amz-retry-after.
+    waits = sum(min(2**i, ExponentialBackoff._MAX_BACKOFF) + 5 for i in range(attempts - 1))
+    per_call = attempts * (resolved.connect_timeout + resolved.read_timeout) + waits
+    (respond,) = responses.timeouts
+    assert len(DEFAULT_RULES) * per_call < FUNCTION_TIMEOUT_SECONDS - respond
+    # The last call starts only with time for itself and the response.
+    assert per_call + respond <= default_sg_handler.RESERVE
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,9 @@ deletes removed resources last ("Update behaviors of stack resources", CloudForm
 User Guide: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html).
 So the verdict is ``refused`` when a new resource needs
 what an old one still holds at that moment: an overlapping subnet CIDR or fixed
-address in the same VPC or subnet, an Internet Gateway attached to a new VPC while
+address in the same VPC or subnet (also one changed in place, as a subnet's
+``Ipv6CidrBlock`` is: it leaves the old range and asks for the new one while the
+others still hold theirs), an Internet Gateway attached to a new VPC while
 its old attachment exists, or a VPC IPv6 block replaced while subnets keep ranges
 from it. An export whose value changes or disappears is a warning: CloudFormation
 refuses that only while another stack imports it ("You can't modify or remove an output

@@ -153,10 +153,13 @@ clean: ## Remove .venv, .venv-mutate, .venv-scan and caches
 MUTATE_LOCK := requirements/mutate.lock
 MUTATE_VENV := .venv-mutate
 MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | cksum | cut -d' ' -f1)
-#: The table of tier kinds, and the functions of verify.py that decide what a deployed stack must route where.
+#: The table of tier kinds, the functions of verify.py that decide what a deployed stack must route where, and the
+#: functions of plan.py that decide whether an update is refused.
 MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x__route_target*' 'dualstack.verify.x_routed_destinations*' \
 	'dualstack.verify.x__default_routes*' 'dualstack.verify.x_target_output*' 'dualstack.verify.x_expected_routes*' \
-	'dualstack.verify.x_route_problems*' 'dualstack.verify.x_dns64_check*'
+	'dualstack.verify.x_route_problems*' 'dualstack.verify.x_dns64_check*' \
+	'dualstack.plan.x__holdings*' 'dualstack.plan.x__overlap*' 'dualstack.plan.x__gateway_moves*' \
+	'dualstack.plan.x__block_in_use*' 'dualstack.plan.x__forced*'
 
 $(MUTATE_STAMP): $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | python-version
 	rm -rf $(MUTATE_VENV)
@@ -167,7 +170,7 @@ $(MUTATE_STAMP): $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | python-version
 	touch $@
 
 .PHONY: mutate
-mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table and verify's expectations (mutmut; minutes)
+mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table, verify's expectations and plan's verdicts (mutmut; minutes)
 	rm -rf mutants
 	$(MUTATE_VENV)/bin/mutmut run $(MUTANTS)
 	$(MUTATE_VENV)/bin/mutmut results --all true | grep -v ': not checked$$' > mutants/results.txt

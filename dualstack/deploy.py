@@ -32,8 +32,22 @@ from . import inputs, precheck
 from .inputs import InputError
 from .plan import Plan, plan_update
 
-#: Stacks with nothing deployed to plan from: created by a change set never executed, or rolled back on creation.
-_NOTHING_DEPLOYED = ("REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE")
+#: A stack with nothing deployed to plan from: created by a change set never executed. It is the one status
+#: ``aws cloudformation deploy`` treats as "no stack yet" (it then creates a CREATE change set).
+_NOTHING_DEPLOYED = "REVIEW_IN_PROGRESS"
+
+
+def _status_advice(status: str) -> str | None:
+    """Why a stack in ``status`` cannot take a deploy now, or ``None`` when it can."""
+    if status == _NOTHING_DEPLOYED:
+        return None
+    if status == "ROLLBACK_COMPLETE":
+        # Rolled back on creation: only a delete is possible ("Stack status codes", CloudFormation User Guide:
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html).
+        return "its creation failed and it cannot be updated: delete it first, then deploy again"
+    if status.endswith("_IN_PROGRESS"):
+        return "it is still changing: deploy again when it has finished"
+    return None
 
 
 class DeployError(Exception):
@@ -168,7 +182,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     precheck.report(checked, args.template, args.region, "deploy")
     try:
         stack = _current_stack(args.stack, args.region)
-        if stack is None or stack.get("StackStatus") in _NOTHING_DEPLOYED:
+        status = "" if stack is None else str(stack.get("StackStatus", ""))
+        advice = _status_advice(status)
+        if advice is not None:
+            raise DeployError(f"stack {args.stack} is {status}: {advice}")
+        if stack is None or status == _NOTHING_DEPLOYED:
             print(f"deploy: stack {args.stack} has nothing deployed yet: creating it, no update to plan")
         else:
             plan, _, _ = plan_existing(stack, checked.template, checked.parameters, args.region)

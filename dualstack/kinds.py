@@ -119,11 +119,15 @@ class Route:
         return any(target is None for _, target in self.targets)
 
     def target(self, choices: Mapping[str, str]) -> Target | None:
-        """Where the route goes for a deployed stack's parameter values (defaults where one is missing)."""
+        """Where the route goes for a deployed stack's parameter values (defaults where one is missing).
+
+        Raises ``ValueError`` for a value outside the choice's: it says nothing about where the route goes."""
         if self.choice is None:
             return self.targets[0][1]
         chosen = choices.get(self.choice.parameter, self.choice.default())
-        return dict(self.targets).get(chosen)
+        if chosen not in self.choice.values:
+            raise ValueError(f"{self.choice.parameter}={chosen!r} is not one of {', '.join(self.choice.values)}")
+        return dict(self.targets)[chosen]
 
 
 def always(name: str, destination: str, target: Target) -> Route:

@@ -16,7 +16,9 @@ deletes removed resources last ("Update behaviors of stack resources", CloudForm
 User Guide: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html).
 So the verdict is ``refused`` when a new resource needs
 what an old one still holds at that moment: an overlapping subnet CIDR or fixed
-address in the same VPC or subnet, an Internet Gateway attached to a new VPC while
+address in the same VPC or subnet (also one changed in place, as a subnet's
+``Ipv6CidrBlock`` is: it leaves the old range and asks for the new one while the
+others still hold theirs), an Internet Gateway attached to a new VPC while
 its old attachment exists, or a VPC IPv6 block replaced while subnets keep ranges
 from it. An export whose value changes or disappears is a warning: CloudFormation
 refuses that only while another stack imports it ("You can't modify or remove an output
@@ -201,24 +203,48 @@ def _holdings(resource: Mapping[str, Any]) -> Iterator[tuple[str, str, ipaddress
                 yield scope, prefix + key, block
 
 
-def _overlap(old: Deployment, new: Deployment, leaving: set[str], arriving: set[str]) -> str | None:
-    """A new resource's range or fixed address that overlaps one an old resource still holds."""
+def _overlap(old: Deployment, new: Deployment, leaving: set[str], arriving: set[str], modified: set[str]) -> str | None:
+    """A new resource's range or fixed address that overlaps one an old resource still holds.
+
+    A resource in ``modified`` (changed in place, such as a subnet's ``Ipv6CidrBlock``, which is not create-only)
+    leaves the ranges and addresses it no longer holds and arrives at those it newly holds: CloudFormation updates
+    resources one by one, so a range another resource gives up in the same update is still held when it is asked for."""
     held = [
         (scope, lid, what, block) for lid in sorted(leaving) for scope, what, block in _holdings(old.resources[lid])
     ]
-    clashes = [
-        (lid, what, block, old_lid, old_block)
+    wanted = [
+        (lid, scope, what, block, False)
         for lid in sorted(arriving)
         for scope, what, block in _holdings(new.resources[lid])
+    ]
+    for lid in sorted(modified):
+        before, after = set(_holdings(old.resources[lid])), set(_holdings(new.resources[lid]))
+        held += [
+            (scope, lid, what, block)
+            for scope, what, block in _holdings(old.resources[lid])
+            if (scope, what, block) not in after
+        ]
+        wanted += [
+            (lid, scope, what, block, True)
+            for scope, what, block in _holdings(new.resources[lid])
+            if (scope, what, block) not in before
+        ]
+    clashes = [
+        (lid, what, block, old_lid, old_block, in_place)
+        for lid, scope, what, block, in_place in wanted
         for old_scope, old_lid, _, old_block in held
-        if scope == old_scope and block.version == old_block.version and block.overlaps(old_block)
+        if scope == old_scope
+        and block.version == old_block.version
+        and block.overlaps(old_block)
+        and not (in_place and old_lid == lid)
     ]
     if not clashes:
         return None
-    lid, what, block, old_lid, old_block = clashes[0]
+    lid, what, block, old_lid, old_block, in_place = clashes[0]
     kind = new.resources[lid]["Type"]
     others = f" (and {len(clashes) - 1} more such clashes)" if len(clashes) > 1 else ""
     holder = f"{old_lid} still holds" if old_lid != lid else f"the old {lid} still holds"
+    cannot = f"change {lid} in place" if in_place else "create it"
     instead = (
         NEW_STACK
         if kind in ("AWS::EC2::Subnet", "AWS::EC2::VPCCidrBlock")
@@ -226,7 +252,7 @@ def _overlap(old: Deployment, new: Deployment, leaving: set[str], arriving: set[
     )
     return (
         f"the new {lid}'s {what} {_show(block)} overlaps {_show(old_block)}, which {holder} until the update "
-        f"completes, so CloudFormation cannot create it{others}; {instead}"
+        f"completes, so CloudFormation cannot {cannot}{others}; {instead}"
     )
 
 
@@ -440,9 +466,10 @@ def plan_from(
 
     leaving = set(replaced) | (old.resources.keys() - new.resources.keys())
     arriving = set(replaced) | (new.resources.keys() - old.resources.keys())
+    modified = {c.logical_id for c in changes if c.action == MODIFY}
     rules = (
         (GATEWAY_MOVES, _gateway_moves(old, new, leaving, arriving)),
-        (OVERLAP, _overlap(old, new, leaving, arriving)),
+        (OVERLAP, _overlap(old, new, leaving, arriving, modified)),
         (BLOCK_IN_USE, _block_in_use(old, new, leaving, replaced)),
     )
     rule, refusal = next(((r, why) for r, why in rules if why is not None), ("", None))

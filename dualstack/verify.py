@@ -241,6 +241,12 @@ class Verifier:
         self.checks.append(Check(check, subject, ok, evidence))
 
     def run(self) -> list[Check]:
+        for kind in kinds.KINDS:
+            try:
+                kind.expected_routes(self.stack.parameters)
+            except ValueError as exc:
+                # A value the table does not know says nothing about where traffic should go.
+                raise VerifyError(f"stack {self.stack.name}: parameter {exc}") from None
         self.check_vpc()
         self.check_gateways()
         for kind in kinds.KINDS:

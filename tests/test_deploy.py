@@ -107,6 +107,35 @@ def test_a_new_stack_is_deployed_without_a_plan(aws: Aws, capsys: pytest.Capture
     assert "creating it, no update to plan" in capsys.readouterr().out
 
 
+def test_a_stack_only_reviewed_by_an_unexecuted_change_set_is_created(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # aws cloudformation deploy treats REVIEW_IN_PROGRESS, and only it, as a stack that does not exist yet.
+    aws.reply("describe-stacks", stdout={"Stacks": [{"StackName": "s", "StackStatus": "REVIEW_IN_PROGRESS"}]})
+    assert _deploy("AzCount=3") == 0
+    assert aws.subcommands() == ["describe-stacks", "deploy"]
+    assert "creating it, no update to plan" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("status", "advice"),
+    [
+        ("ROLLBACK_COMPLETE", "its creation failed and it cannot be updated: delete it first, then deploy again"),
+        ("UPDATE_IN_PROGRESS", "it is still changing: deploy again when it has finished"),
+        ("CREATE_IN_PROGRESS", "it is still changing: deploy again when it has finished"),
+        ("UPDATE_ROLLBACK_IN_PROGRESS", "it is still changing: deploy again when it has finished"),
+        ("DELETE_IN_PROGRESS", "it is still changing: deploy again when it has finished"),
+    ],
+)
+def test_a_stack_that_cannot_take_a_deploy_is_one_line_exit_2(
+    status: str, advice: str, aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aws.reply("describe-stacks", stdout={"Stacks": [{"StackName": "s", "StackStatus": status}]})
+    assert _deploy("AzCount=3") == 2
+    assert capsys.readouterr().err == f"deploy: error: stack s is {status}: {advice}\n"
+    assert aws.subcommands() == ["describe-stacks"]
+
+
 def test_a_safe_update_prints_its_plan_and_deploys(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
     template = json.loads((TEMPLATES / "dualstack-vpc.json").read_text(encoding="utf-8"))
     aws.existing(_current(AzCount="2"), template)

@@ -100,6 +100,13 @@ def test_missing_choices_take_the_parameter_defaults() -> None:
     assert NAT_GATEWAYS.default() == "None"
 
 
+def test_a_parameter_value_outside_the_choice_is_refused_not_read_as_no_route() -> None:
+    with pytest.raises(ValueError, match=r"^PublicIpv6Routing='Both' is not one of EgressOnly, Bidirectional$"):
+        TierKind.PUBLIC.expected_routes({"PublicIpv6Routing": "Both"})
+    with pytest.raises(ValueError, match=r"^NatGateways='none' is not one of None, Single, PerAz, Regional$"):
+        TierKind.PRIVATE.expected_routes({"NatGateways": "none"})
+
+
 def test_nat_gateway_of_an_az_is_its_own_with_per_az_and_the_first_otherwise() -> None:
     assert [kinds.nat_gateway_az({"NatGateways": "PerAz"}, az) for az in range(3)] == [0, 1, 2]
     assert [kinds.nat_gateway_az({"NatGateways": "Single"}, az) for az in range(3)] == [0, 0, 0]

@@ -16,7 +16,7 @@ import pytest
 from dualstack import SHIPPED
 from dualstack.evaluate import evaluate
 from dualstack.inputs import load_template
-from dualstack.plan import ADD, MODIFY, REMOVE, REPLACE, Plan, create_only, main, plan_update
+from dualstack.plan import ADD, MODIFY, OVERLAP, REMOVE, REPLACE, Plan, create_only, main, plan_update
 
 from .conftest import LARGEST, TEMPLATES, rendered
 
@@ -276,6 +276,38 @@ def test_a_replaced_subnet_in_a_replaced_vpc_may_reuse_its_range() -> None:
     t = _subnets(("A", "10.0.0.0/24"))
     plan = plan_update(t, {}, t, {"Cidr": "10.0.0.0/20"}, region="eu-west-1")
     assert _actions(plan) == {"Net": REPLACE, "A": REPLACE}
+    assert plan.safe
+
+
+def _dual_subnets(*blocks: tuple[str, str, str]) -> dict[str, Any]:
+    t = _subnets(*((name, cidr) for name, cidr, _ in blocks))
+    for name, _, ipv6 in blocks:
+        t["Resources"][name]["Properties"]["Ipv6CidrBlock"] = ipv6
+    return t
+
+
+def test_two_subnets_swapping_their_ipv6_blocks_in_place_is_refused() -> None:
+    # A subnet's Ipv6CidrBlock is not create-only: CloudFormation changes it in place, and each subnet then asks
+    # for the /64 the other one still holds.
+    a, b = "2001:db8:0:1::/64", "2001:db8:0:2::/64"
+    old = _dual_subnets(("A", "10.0.0.0/24", a), ("B", "10.0.1.0/24", b))
+    new = _dual_subnets(("A", "10.0.0.0/24", b), ("B", "10.0.1.0/24", a))
+    plan = plan_update(old, {}, new, {}, region="eu-west-1")
+    assert _actions(plan) == {"A": MODIFY, "B": MODIFY}
+    assert plan.refusal == (
+        f"the new A's Ipv6CidrBlock {b} overlaps {b}, which B still holds until the update completes, so "
+        "CloudFormation cannot change A in place (and 1 more such clashes); deploy a new stack beside this one "
+        "with the new value and move to it"
+    )
+    assert plan.rule == OVERLAP
+
+
+def test_a_subnet_moving_its_ipv6_block_in_place_to_a_free_one_is_safe() -> None:
+    # Its IPv4 block stays: only what changes counts as leaving and arriving.
+    old = _dual_subnets(("A", "10.0.0.0/24", "2001:db8:0:1::/64"), ("B", "10.0.1.0/24", "2001:db8:0:2::/64"))
+    new = _dual_subnets(("A", "10.0.0.0/24", "2001:db8:0:3::/64"), ("B", "10.0.1.0/24", "2001:db8:0:2::/64"))
+    plan = plan_update(old, {}, new, {}, region="eu-west-1")
+    assert _actions(plan) == {"A": MODIFY}
     assert plan.safe
 
 

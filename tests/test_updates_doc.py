@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.plan import BLOCK_IN_USE, GATEWAY_MOVES, OVERLAP, REPLACE, main
+from dualstack.plan import BLOCK_IN_USE, GATEWAY_MOVES, OVERLAP, REMOVE, REPLACE, main
 from dualstack.updates_doc import Transition, parameter_values, transitions
 
 from .conftest import LARGEST, ROOT, rendered, spec_id
@@ -124,6 +124,28 @@ def test_docs_updates_md_is_what_the_plans_say(capsys: pytest.CaptureFixture[str
         items = _transitions(spec, "defaults")
         safe = sum(1 for t in items if t.plan.safe)
         assert f"{len(items)} changes planned: {safe} safe, {len(items) - safe} refused." in committed
+
+
+def test_the_safe_legend_says_what_the_plan_cannot_see() -> None:
+    # The plan sees the stack's own resources only: a subnet something else uses cannot be removed, and whether EC2
+    # takes a second flow log beside the one being replaced is documented nowhere the plan could cite.
+    doc = (ROOT / "docs" / "updates.md").read_text(encoding="utf-8")
+    legend = " ".join(doc[doc.index("- **safe**") : doc.index("- **refused**")].split())
+    assert "for the stack's own resources" in legend
+    safe = [t for spec in SHIPPED for t in _transitions(spec, "defaults") if t.plan.safe]
+
+    def changing(action: str, kind: str) -> list[str]:
+        found = {
+            t.parameter for t in safe if any((c.action, c.resource_type) == (action, kind) for c in t.plan.changes)
+        }
+        return sorted(found)
+
+    assert changing(REMOVE, "AWS::EC2::Subnet") == ["AzCount"]
+    assert "A subnet in use cannot be removed: lowering `AzCount` fails" in legend
+    flow_log = changing(REPLACE, "AWS::EC2::FlowLog")
+    assert flow_log == ["FlowLogAggregationSeconds", "FlowLogS3BucketArn", "FlowLogs"]
+    assert f"Replacing the flow log ({', '.join(f'`{p}`' for p in flow_log)})" in legend
+    assert "whether EC2 accepts that second flow log only a deploy shows" in legend
 
 
 #: What each deploy-time option changes, hand-written from the resource schemas' create-only properties: the

@@ -239,6 +239,22 @@ def test_bidirectional_stacks_expect_ipv6_to_the_internet_gateway(
     assert status == 0, out
 
 
+def test_a_routing_parameter_value_the_table_does_not_know_is_one_line_exit_2(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build(Breakage())
+    boto3.client("cloudformation", region_name=REGION).update_stack(
+        StackName=STACK,
+        UsePreviousTemplate=True,
+        Parameters=[{"ParameterKey": "PublicIpv6Routing", "ParameterValue": "Both"}],
+    )
+    status, out, err = run(capsys)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"verify: error: stack {STACK}: parameter PublicIpv6Routing='Both' is not one of EgressOnly, Bidirectional\n"
+    )
+
+
 def test_ntp_over_ipv4_and_an_unreachable_ipv6_only_destination_fail(
     aws: None, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -31,12 +31,20 @@ STACKSET ?=
 OUS ?=
 TARGET_REGIONS ?=
 CALL_AS ?=
+# make mutate: the table of tier kinds, the functions of verify.py that decide what a deployed stack must route where,
+# and the functions of plan.py that decide whether an update is refused.
+#: Patterns separated by spaces, unquoted: they reach mutmut as they are, never expanded by the shell.
+MUTANTS ?= dualstack.kinds.* dualstack.verify.x__route_target* dualstack.verify.x_routed_destinations* \
+	dualstack.verify.x__default_routes* dualstack.verify.x_target_output* dualstack.verify.x_expected_routes* \
+	dualstack.verify.x_route_problems* dualstack.verify.x_dns64_check* \
+	dualstack.plan.x__holdings* dualstack.plan.x__overlap* dualstack.plan.x__gateway_moves* \
+	dualstack.plan.x__block_in_use* dualstack.plan.x__forced*
 
 # What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":
 # never as text pasted into a shell line, so no value can run as a command. $(value) keeps a `$(...)` in a
 # value literal instead of expanding it.
 USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE STACKSET OUS \
-	TARGET_REGIONS CALL_AS
+	TARGET_REGIONS CALL_AS BENCH_ARGS MUTANTS PYTHON
 $(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
 export $(USER_VARS)
 
@@ -52,9 +60,9 @@ help: ## List the targets
 
 # Preflight: what the machine lacks, said in one line before anything is installed or run.
 python-version:
-	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found: Python 3.11 or later is needed (set PYTHON=...)" >&2; exit 2; }
-	@$(PYTHON) -c 'import sys; sys.version_info >= (3, 11) or sys.exit(2)' || \
-	  { echo "make: Python 3.11 or later is needed; $(PYTHON) is $$($(PYTHON) -V 2>&1) (set PYTHON=python3.11 or later)" >&2; exit 2; }
+	@command -v "$$PYTHON" >/dev/null || { echo "make: $$PYTHON not found: Python 3.11 or later is needed (set PYTHON=...)" >&2; exit 2; }
+	@"$$PYTHON" -c 'import sys; sys.version_info >= (3, 11) or sys.exit(2)' || \
+	  { echo "make: Python 3.11 or later is needed; $$PYTHON is $$("$$PYTHON" -V 2>&1) (set PYTHON=python3.11 or later)" >&2; exit 2; }
 
 aws-cli:
 	@command -v "$$AWS" >/dev/null || \
@@ -63,7 +71,7 @@ aws-cli:
 # What generating needs, and nothing else. Modules compile on first import instead of at install (faster overall).
 $(RUNTIME): $(RUNTIME_LOCK) | python-version
 	@echo "Installing into $(VENV) what generating needs: $$(grep -v '^#' $(RUNTIME_LOCK) | paste -sd' ')"
-	@rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
+	@rm -rf $(VENV) && "$$PYTHON" -m venv $(VENV)
 	@$(PIP_INSTALL) --no-compile -r $(RUNTIME_LOCK)
 	@touch $@
 
@@ -102,7 +110,7 @@ pytest: $(DEV) ## pytest on every core, a line per test file (structure, intrins
 test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, then pytest with cfn-lint
 
 bench: $(RUNTIME) ## Times as multiples of bare Python, sizes: make bench [BENCH_ARGS="--setup --test"] adds setup, tests
-	$(PY) bench/bench.py $(BENCH_ARGS)
+	@read -ra args <<< "$$BENCH_ARGS"; "$(PY)" bench/bench.py "$${args[@]}"
 
 plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." [TEMPLATE=..] [FROM_TEMPLATE=file]
 	@read -ra from <<< "$$FROM"; read -ra to <<< "$$TO"; \
@@ -135,7 +143,7 @@ lint-template: $(DEV) ## cfn-lint a template plus the dual-stack rules: make lin
 	  "$(PY)" -m dualstack.lint "$$FILE" --regions "$${regions[@]}" -- "$${args[@]}"
 
 lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the package registry)
-	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
+	rm -rf $(VENV).lock && "$$PYTHON" -m venv $(VENV).lock
 	$(VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore .
 	{ echo "# What \`make template\` installs: every package generating needs, pinned. Regenerate with make lock."; \
 	  $(VENV).lock/bin/pip freeze --exclude dualstack | grep -v '^pip=='; } > $(RUNTIME_LOCK).new
@@ -153,17 +161,10 @@ clean: ## Remove .venv, .venv-mutate, .venv-scan and caches
 MUTATE_LOCK := requirements/mutate.lock
 MUTATE_VENV := .venv-mutate
 MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | cksum | cut -d' ' -f1)
-#: The table of tier kinds, the functions of verify.py that decide what a deployed stack must route where, and the
-#: functions of plan.py that decide whether an update is refused.
-MUTANTS ?= 'dualstack.kinds.*' 'dualstack.verify.x__route_target*' 'dualstack.verify.x_routed_destinations*' \
-	'dualstack.verify.x__default_routes*' 'dualstack.verify.x_target_output*' 'dualstack.verify.x_expected_routes*' \
-	'dualstack.verify.x_route_problems*' 'dualstack.verify.x_dns64_check*' \
-	'dualstack.plan.x__holdings*' 'dualstack.plan.x__overlap*' 'dualstack.plan.x__gateway_moves*' \
-	'dualstack.plan.x__block_in_use*' 'dualstack.plan.x__forced*'
 
 $(MUTATE_STAMP): $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | python-version
 	rm -rf $(MUTATE_VENV)
-	$(PYTHON) -m venv $(MUTATE_VENV)
+	"$$PYTHON" -m venv $(MUTATE_VENV)
 	$(MUTATE_VENV)/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps \
 		-r $(RUNTIME_LOCK) -r $(DEV_LOCK) -r $(MUTATE_LOCK)
 	$(MUTATE_VENV)/bin/pip check --disable-pip-version-check >/dev/null
@@ -172,7 +173,7 @@ $(MUTATE_STAMP): $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | python-version
 .PHONY: mutate
 mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table, verify's expectations and plan's verdicts (mutmut; minutes)
 	rm -rf mutants
-	$(MUTATE_VENV)/bin/mutmut run $(MUTANTS)
+	read -ra mutants <<< "$$MUTANTS"; $(MUTATE_VENV)/bin/mutmut run "$${mutants[@]}"
 	$(MUTATE_VENV)/bin/mutmut results --all true | grep -v ': not checked$$' > mutants/results.txt
 	grep -v ': killed$$' mutants/results.txt || true
 	awk -F': ' '{n[$$2]++} END {for (s in n) printf "%s: %d\n", s, n[s]}' mutants/results.txt
@@ -184,7 +185,7 @@ SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cksum < $(SCAN_LOCK) | cut -d' ' -
 
 $(SCAN_STAMP): $(SCAN_LOCK) | python-version
 	rm -rf $(SCAN_VENV)
-	$(PYTHON) -m venv $(SCAN_VENV)
+	"$$PYTHON" -m venv $(SCAN_VENV)
 	$(SCAN_VENV)/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps -r $(SCAN_LOCK)
 	$(SCAN_VENV)/bin/pip check --disable-pip-version-check >/dev/null
 	touch $@
@@ -196,7 +197,7 @@ scan: $(RUNTIME) $(SCAN_STAMP) ## checkov over every shipped template rendered f
 	$(SCAN_VENV)/bin/checkov --config-file scan/checkov.yaml --directory build/scan
 
 scan-lock: ## Re-pin requirements/scan.lock from its checkov pin (needs the package registry)
-	rm -rf $(SCAN_VENV).lock && $(PYTHON) -m venv $(SCAN_VENV).lock
+	rm -rf $(SCAN_VENV).lock && "$$PYTHON" -m venv $(SCAN_VENV).lock
 	$(SCAN_VENV).lock/bin/pip install -qq --disable-pip-version-check --root-user-action=ignore checkov==3.3.30
 	{ echo "# Every package of make scan's environment ($(SCAN_VENV)), pinned: checkov and what it needs, apart from"; \
 	  echo "# the development environment. Regenerate after changing the checkov pin: make scan-lock"; \

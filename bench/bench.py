@@ -11,7 +11,6 @@ with ``.venv`` installed; both take minutes, so they are asked for (``make bench
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import subprocess
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from dualstack import SHIPPED, TemplateSpec, build_template  # noqa: E402
 from dualstack.diagram import markdown  # noqa: E402
+from dualstack.inputs import InputError, Parser  # noqa: E402
 from dualstack.kinds import KINDS  # noqa: E402
 from dualstack.limits import TEMPLATE_BODY_LIMIT  # noqa: E402
 from dualstack.render import document, to_json, to_yaml  # noqa: E402
@@ -134,10 +134,14 @@ def in_process() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="bench/bench.py", description=__doc__.split("\n\n")[0])
+    parser = Parser(prog="bench/bench.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--setup", action="store_true", help="also time make template in a fresh clone")
     parser.add_argument("--test", action="store_true", help="also time make test")
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except InputError as error:
+        print(f"bench/bench.py: error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     with tempfile.TemporaryDirectory() as out:
         processes(Path(out))
     if args.setup or args.test:

@@ -1,6 +1,7 @@
 """Modules imported on first use: ``import dualstack`` runs this before anything imports troposphere."""
 
 import importlib
+import importlib.util
 import sys
 import types
 from typing import Any
@@ -21,9 +22,18 @@ def _import_on_first_use(name: str) -> None:
     troposphere imports cfn_flip (and with it PyYAML) for ``Template.to_yaml``, which dualstack does not call:
     running them would be a fifth of a ``generate.py`` run. ``importlib.util.LazyLoader`` cannot do this on Python
     3.11, whose import statement reads the module's ``__spec__`` and so loads it at once.
+
+    The stand-in carries the module's real spec, found without running it, so ``importlib.util.find_spec(name)``
+    answers as it would without the stand-in (it raises ValueError for a module in ``sys.modules`` without one).
     """
-    if name not in sys.modules:
-        sys.modules[name] = _OnFirstUse(name)
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return
+    stand_in = _OnFirstUse(name)
+    stand_in.__spec__ = spec
+    sys.modules[name] = stand_in
 
 
 _import_on_first_use("cfn_flip")

@@ -563,6 +563,14 @@ CASES = [
     ),
     Case("make-test-old-python", M, ("test", "PYTHON={tmp}/python3.10"), words=("Python 3.11 or later",)),
     Case(
+        "make-python-injection",
+        M,
+        ("template", "PYTHON=python3; touch pwned"),
+        words=("python3; touch pwned not found",),
+        absent=("pwned",),
+    ),
+    Case("make-bench-args-injection", M, ("bench", "BENCH_ARGS=; touch pwned"), words=("bench.py",), absent=("pwned",)),
+    Case(
         "make-deploy-old-python",
         M,
         (*DEPLOY, "PYTHON={tmp}/python3.10"),
@@ -650,6 +658,9 @@ def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
     argv = [a.replace("{tmp}", str(tmp)) for a in case.argv]
     if case.entry == M:
         if _make_would_rebuild_venv():
+            # Under CI the make cases, the security ones among them, must run: a skip there would hide them.
+            if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+                pytest.fail("make would rebuild .venv first: under CI the make cases must run (make dev first)")
             pytest.skip("make would rebuild .venv first; run `make venv`")
         # A make of its own, as a user's shell starts it, even when the tests run under `make test`.
         outer = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
@@ -732,3 +743,41 @@ def test_the_documented_lint_example_is_a_case() -> None:
     case = next(case for case in CASES if case.id == "make-lint-readme-example")
     assert case.argv == ("lint-template", "FILE=templates/dualstack-vpc.yaml", "LINT_ARGS=--include-checks I")
     assert case.status == 0
+
+
+def _dry_make(*argv: str) -> str:
+    outer = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    result = subprocess.run(["make", "-n", *argv], cwd=ROOT, env=outer, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def _mutmut_line(dry_run: str) -> str:
+    return next(line for line in dry_run.splitlines() if "mutmut run" in line)
+
+
+def test_make_mutate_passes_mutants_as_data_not_shell_text() -> None:
+    # make mutate installs its own venv and runs for minutes, so its recipe is read as make -n prints it: the value
+    # must not be in the shell line at all, only in the environment the line reads it from.
+    dry = _dry_make("mutate", "MUTANTS=x; touch pwned")
+    assert "pwned" not in dry
+    assert '"$MUTANTS"' in _mutmut_line(dry)
+
+
+def test_make_mutate_default_patterns_reach_mutmut_unexpanded(tmp_path: Path) -> None:
+    # The recipe line as make would run it, with mutmut replaced by a script printing its arguments, in a directory
+    # holding files the patterns would match if the shell expanded them.
+    line = _mutmut_line(_dry_make("mutate")).replace(".venv-mutate/bin/mutmut run", "printf '%s\\n'")
+    (tmp_path / "dualstack.kinds.py").write_text("")
+    (tmp_path / "dualstack.verify.x_dns64_check_1").write_text("")
+    default = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-p", "-q", "-f", str(ROOT / "Makefile"), "help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
+    mutants = next(v for v in default.splitlines() if v.startswith("MUTANTS := ")).removeprefix("MUTANTS := ")
+    env = {"PATH": os.environ["PATH"], "MUTANTS": mutants}
+    printed = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert printed.stdout.split() == mutants.split()
+    assert "dualstack.kinds.*" in printed.stdout.split()
+    assert "dualstack.verify.x_dns64_check*" in printed.stdout.split()

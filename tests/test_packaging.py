@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -106,6 +107,19 @@ def test_a_deferred_module_still_works_for_whoever_uses_it() -> None:
     code = "import dualstack, cfn_flip; print(cfn_flip.to_json('A: !Ref B'), end='')"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == {"A": {"Ref": "B"}}
+
+
+def test_find_spec_answers_for_a_deferred_module_without_running_it() -> None:
+    # A module in sys.modules whose __spec__ is None makes importlib.util.find_spec raise ValueError.
+    code = (
+        "import importlib.util, json, sys, dualstack; spec = importlib.util.find_spec('cfn_flip');"
+        "print(json.dumps([spec.name, spec.origin, 'yaml' in sys.modules]), end='')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    name, origin, yaml_ran = json.loads(result.stdout)
+    assert name == "cfn_flip"
+    assert origin.endswith(os.path.join("cfn_flip", "__init__.py"))
+    assert not yaml_ran, "finding the spec must not run the deferred module"
 
 
 def test_troposphere_serverless_still_works_after_dualstack_is_imported() -> None:

@@ -531,10 +531,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for warning in warnings + to_warnings:
         print(f"plan: warning: {warning}", file=sys.stderr)
-    print("\n".join(plan.lines()))
+    *changes, verdict = plan.lines()
     if plan.old is not None and plan.new is not None:
-        print(cost_line(plan.old, args.region, "cost now"))
-        print(cost_line(plan.new, args.region, "cost after"))
+        changes += [cost_line(plan.old, args.region, "cost now"), cost_line(plan.new, args.region, "cost after")]
+    # The verdict is the last line, so a script can read it with `tail -n 1`.
+    print("\n".join([*changes, verdict]))
     return 0 if plan.safe else 1
 
 

@@ -43,14 +43,14 @@ def _actions(plan: Plan) -> dict[str, str]:
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
-    """Exit status, the plan's lines, standard error; a plan ends with the cost before and after the update."""
+    """Exit status, the plan's lines, standard error; the cost before and after come just before the verdict."""
     status = main(list(argv))
     out, err = capsys.readouterr()
     lines = out.splitlines()
     if status != 2:
-        assert lines[-2].startswith("cost now: $"), lines
-        assert lines[-1].startswith("cost after: $"), lines
-        lines = lines[:-2]
+        assert lines[-3].startswith("cost now: $"), lines
+        assert lines[-2].startswith("cost after: $"), lines
+        lines = [*lines[:-3], lines[-1]]
     return status, lines, err
 
 
@@ -367,12 +367,15 @@ def test_a_named_custom_resource_has_the_create_only_properties_of_any_custom_re
     assert create_only("eu-west-1", "Custom::DefaultSecurityGroupRules") == (("ServiceToken",),)
 
 
-def test_the_plan_ends_with_the_hourly_cost_before_and_after(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_plan_shows_the_hourly_cost_before_and_after_then_ends_with_the_verdict(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     private = str(TEMPLATES / "dualstack-vpc-private.yaml")
     assert main([private, "--from", "AzCount=3", "--to", "AzCount=3", "NatGateways=PerAz"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-2].startswith("cost now: $0.000/h")
-    assert lines[-1].startswith("cost after: $0.150/h (about $110/month) (3 NAT gateway-hours x $0.045")
+    assert lines[-3].startswith("cost now: $0.000/h")
+    assert lines[-2].startswith("cost after: $0.150/h (about $110/month) (3 NAT gateway-hours x $0.045")
+    assert lines[-1] == "safe"
 
 
 @pytest.mark.parametrize("azs", ["1", "2", "3"])

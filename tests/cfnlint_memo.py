@@ -3,7 +3,7 @@
 cfn-lint asks each template's conditions the same satisfiability questions for every property, every scenario and
 every region, and each question is a SAT solve (sympy). Both questions below are pure: the answer depends only on the
 object asked (built once per template, never changed afterwards) and on the arguments. ``install()`` wraps them so
-that each object answers each question once; a finding-for-finding comparison with cfn-lint's own API is in
+that each object answers each question once; a finding-for-finding comparison with cfn-lint's own functions is in
 tests/test_lint.py::test_remembered_condition_solving_finds_what_solving_afresh_finds.
 """
 

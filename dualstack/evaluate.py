@@ -16,6 +16,7 @@ address arithmetic needs.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -118,6 +119,15 @@ def default_azs(region: str) -> list[str]:
 def fn_cidr(ip_block: str, count: Any, cidr_bits: Any) -> list[str]:
     """``Fn::Cidr``: the first ``count`` blocks with ``cidr_bits`` host bits each, from the start of ``ip_block``."""
     try:
+        hash((ip_block, count, cidr_bits))
+    except TypeError:
+        return list(_fn_cidr(ip_block, count, cidr_bits))
+    # A plan evaluates the same Fn::Cidr for each parameter set and each side: computed once per arguments.
+    return list(_cached_fn_cidr(ip_block, count, cidr_bits))
+
+
+def _fn_cidr(ip_block: str, count: Any, cidr_bits: Any) -> tuple[str, ...]:
+    try:
         network = ipaddress.ip_network(ip_block, strict=True)
     except ValueError as exc:
         raise EvaluationError(f"Fn::Cidr: {ip_block!r} is not a CIDR block with its host bits zero ({exc})") from None
@@ -131,7 +141,10 @@ def fn_cidr(ip_block: str, count: Any, cidr_bits: Any) -> list[str]:
     if count > available:
         raise EvaluationError(f"Fn::Cidr: {network} holds {available} blocks of /{new_prefix}, {count} asked for")
     blocks = network.subnets(new_prefix=new_prefix)
-    return [str(next(blocks)) for _ in range(count)]
+    return tuple(str(next(blocks)) for _ in range(count))
+
+
+_cached_fn_cidr = functools.lru_cache(maxsize=4096)(_fn_cidr)
 
 
 class _Evaluator:

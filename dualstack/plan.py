@@ -330,7 +330,29 @@ def _resolved(template: Mapping[str, Any], parameters: Mapping[str, str], suffix
 
 
 def _differs(old: Any, new: Any) -> bool:
-    return json.dumps(old, sort_keys=True, default=str) != json.dumps(new, sort_keys=True, default=str)
+    """Whether the two values would be written differently (as JSON, keys sorted, other objects as text)."""
+    return not _same(old, new) and json.dumps(old, sort_keys=True, default=str) != json.dumps(
+        new, sort_keys=True, default=str
+    )
+
+
+#: Types whose equal values, of the same type, are written alike as JSON (a float's zero may carry a sign).
+_PLAIN = (str, int, bool, type(None))
+
+
+def _same(old: Any, new: Any) -> bool:
+    """A quick yes for ``_differs``: the same structure of the same plain values (most properties are unchanged);
+    False when unsure, which leaves the answer to the JSON texts."""
+    if old is new:
+        return True
+    kind = type(old)
+    if kind is not type(new):
+        return False
+    if kind is dict:
+        return old.keys() == new.keys() and all(_same(value, new[key]) for key, value in old.items())
+    if kind is list or kind is tuple:
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
+    return kind in _PLAIN and bool(old == new)
 
 
 def _forced(old: Deployment, new: Deployment, region: str) -> dict[str, tuple[str, ...]]:

@@ -17,10 +17,14 @@ from dualstack import SHIPPED, TemplateSpec, build_template
 from dualstack.kinds import KINDS
 from dualstack.render import render
 
+from .cfnlint_memo import install as remember_cfn_lint_conditions
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 #: The project's cfn-lint rules, appended as users append them.
 RULES_DIR = str(ROOT / "dualstack" / "lint_rules")
+
+remember_cfn_lint_conditions()
 
 
 @cache

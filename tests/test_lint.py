@@ -15,6 +15,7 @@ from dualstack import SHIPPED, TemplateSpec, build_template
 from dualstack.lint import IGNORED_RULES
 from dualstack.render import FORMATS, Format, render
 
+from .cfnlint_memo import solved_afresh
 from .conftest import ALL_SPECS, RULES_DIR, TEMPLATES, lint, spec_id
 
 
@@ -83,3 +84,43 @@ def test_the_shared_runner_finds_what_cfn_lint_api_finds() -> None:
     assert from_api
     assert [str(m) for m in lint(text, **options)] == from_api
     assert [str(m) for m in lint(text, **options)] == from_api, "a second lint with the same runner finds the same"
+
+
+#: Findings that depend on a region's condition and on which conditions are facts rather than scenarios (W1028).
+_CONDITIONAL = """
+Parameters:
+  Mode: {Type: String, AllowedValues: [a, b], Default: a}
+Conditions:
+  IsA: !Equals [!Ref Mode, a]
+  InChina: !Equals [!Ref "AWS::Region", cn-north-1]
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Condition: IsA
+    Properties:
+      CidrBlock: !If [InChina, "10.0.0.0/33", "10.0.0.0/16"]
+      InstanceTenancy: !If [IsA, default, !If [InChina, bogus, dedicated]]
+Outputs:
+  VpcId:
+    Value: !If [IsA, !Ref Vpc, !Ref "AWS::NoValue"]
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (TEMPLATES / "dualstack-vpc.yaml").read_text(encoding="utf-8"),
+        (Path(__file__).parent / "lint_fixtures" / "E9602_bad_widdix_471_route_before_attachment.yaml").read_text(),
+        _CONDITIONAL,
+    ],
+    ids=["exposure-findings", "E9602-fixture", "region-and-unreachable-branch"],
+)
+def test_remembered_condition_solving_finds_what_solving_afresh_finds(text: str) -> None:
+    """The harness remembers cfn-lint's condition answers (tests/cfnlint_memo.py); cfn-lint's own, computed afresh
+    for every question, give the same findings, in a region of each partition."""
+    regions = ["us-east-1", "cn-north-1", "us-gov-west-1"]
+    remembered = _findings(text, regions, ignore=False)
+    with solved_afresh():
+        afresh = _findings(text, regions, ignore=False)
+    assert remembered
+    assert remembered == afresh

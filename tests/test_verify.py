@@ -8,6 +8,7 @@ recorded output: moto does not run commands.
 
 from __future__ import annotations
 
+import functools
 import http.server
 import ipaddress
 import json
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from moto import mock_aws
 
@@ -91,8 +93,16 @@ def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+#: One botocore session for the tests in moto, with the fake credentials above: each run of verify opens its own boto3
+#: session, which would read the EC2 service model (megabytes of JSON) again (as in tests/test_verify_tiers.py).
+_SHARED = functools.cache(botocore.session.Session)
+
+
 @pytest.fixture
-def aws() -> Iterator[None]:
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(boto3.session, "Session", functools.partial(boto3.session.Session, botocore_session=_SHARED()))
+    # moto's catalogue of public AMIs, read for every mock; the instances here launch from an image not in it.
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     with mock_aws():
         yield
 

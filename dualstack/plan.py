@@ -41,7 +41,7 @@ from typing import Any
 
 from . import inputs
 from .costs import cost_line
-from .evaluate import Deployment, EvaluationError, default_azs, evaluate
+from .evaluate import Deployment, EvaluationError, default_azs, evaluate, ref_id
 from .inputs import InputError
 
 ADD, MODIFY, REPLACE, REMOVE = "add", "modify", "replace", "remove"
@@ -277,8 +277,9 @@ def _gateway_moves(old: Deployment, new: Deployment, leaving: set[str], arriving
             for key in _GATEWAY_KEYS:
                 gateway = resource["Properties"].get(key)
                 if before["Type"] == attachment and gateway is not None and before["Properties"].get(key) == gateway:
+                    name = gateway.removeprefix("<").removesuffix(">")
                     return (
-                        f"the new {lid} attaches {gateway.strip('<>')} to a new VPC while {old_lid} still attaches "
+                        f"the new {lid} attaches {name} to a new VPC while {old_lid} still attaches "
                         f"it to the old one, and a gateway attaches to one VPC at a time; {NEW_STACK}"
                     )
     return None
@@ -308,11 +309,15 @@ def _block_in_use(old: Deployment, new: Deployment, leaving: set[str], replaced:
             and name in new.resources
             and name not in replaced
         )
-        if staying and new.resources.get(str(vpc).strip("<>"), {}).get("Type") == "AWS::EC2::VPC":
-            subnets = staying[0] if len(staying) == 1 else f"{staying[0]} and {len(staying) - 1} more subnets"
+        if staying and any(vpc == ref_id(name) for name in new.of_type("AWS::EC2::VPC")):
+            subnets = (
+                f"{staying[0]} stays and keeps its IPv6 /64"
+                if len(staying) == 1
+                else f"{staying[0]} and {len(staying) - 1} more subnets stay and keep IPv6 /64s"
+            )
             return (
-                f"{lid} is replaced, but {subnets} stay and keep IPv6 /64s from the old block, which the VPC "
-                f"cannot release while a subnet uses it; {NEW_STACK}"
+                f"{lid} is replaced, but {subnets} from the old block, which the VPC cannot release while a subnet "
+                f"uses it; {NEW_STACK}"
             )
     return None
 
@@ -358,7 +363,7 @@ def _same(old: Any, new: Any) -> bool:
 def _forced(old: Deployment, new: Deployment, region: str) -> dict[str, tuple[str, ...]]:
     """Resources on both sides whose type or a create-only property changes: ``{logical ID: properties}``."""
     forced: dict[str, tuple[str, ...]] = {}
-    for lid in old.resources.keys() & new.resources.keys():
+    for lid in sorted(old.resources.keys() & new.resources.keys()):
         before, after = old.resources[lid], new.resources[lid]
         if before["Type"] != after["Type"]:
             forced[lid] = ("Type",)

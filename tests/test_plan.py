@@ -232,7 +232,7 @@ def test_changing_the_ipv6_source_is_refused_while_subnets_use_the_old_block(tem
     # Ipv6CidrBlock of a subnet is updatable (not create-only); the VPC's block association is replaced.
     assert _actions(plan) == {"VpcIpv6CidrBlock": REPLACE, "PublicSubnetA": MODIFY, "PublicSubnetB": MODIFY}
     assert plan.refusal is not None
-    assert plan.refusal.startswith("VpcIpv6CidrBlock is replaced, but PublicSubnetA and 1 more subnets stay")
+    assert plan.refusal.startswith("VpcIpv6CidrBlock is replaced, but PublicSubnetA and 1 more subnets stay and keep")
 
 
 def test_lowering_the_az_count_warns_about_the_exports_it_changes_or_removes() -> None:

@@ -181,18 +181,25 @@ def _mapping(value: Mapping[str, Any], indent: int) -> list[str]:
         if (inline is not None and len(head) + 1 + len(inline) <= INLINE_WIDTH) or _is_scalar(item):
             lines.append(f"{head} {inline if inline is not None else _scalar(item)}")
             continue
-        tag = _tag(item)
-        if tag is not None and _tag(tag[1]) is None:
-            name, argument = tag
-            if _is_scalar(argument):
-                lines.append(f"{head} {name} {_scalar(argument)}")
-            else:
-                lines.append(f"{head} {name}")
-                lines.extend(_block(argument, indent + 2))
+        tagged = _tagged(head, item, indent)
+        if tagged is not None:
+            lines.extend(tagged)
             continue
         lines.append(head)
         lines.extend(_block(item, indent + 2))
     return lines
+
+
+def _tagged(lead: str, item: Any, indent: int) -> list[str] | None:
+    """``lead !Tag argument`` (its argument on the same line or as a block below), or ``None`` for an untagged item
+    or a tag whose argument is itself tagged (written as a nested mapping instead)."""
+    tag = _tag(item)
+    if tag is None or _tag(tag[1]) is not None:
+        return None
+    name, argument = tag
+    if _is_scalar(argument):
+        return [f"{lead} {name} {_scalar(argument)}"]
+    return [f"{lead} {name}", *_block(argument, indent + 2)]
 
 
 def _block(value: Any, indent: int) -> list[str]:
@@ -209,14 +216,9 @@ def _sequence(value: list[Any], indent: int) -> list[str]:
         if (inline is not None and indent + 2 + len(inline) <= INLINE_WIDTH) or _is_scalar(item):
             lines.append(f"{pad}- {inline if inline is not None else _scalar(item)}")
             continue
-        tag = _tag(item)
-        if tag is not None and _tag(tag[1]) is None:
-            name, argument = tag
-            if _is_scalar(argument):
-                lines.append(f"{pad}- {name} {_scalar(argument)}")
-            else:
-                lines.append(f"{pad}- {name}")
-                lines.extend(_block(argument, indent + 2))
+        tagged = _tagged(f"{pad}-", item, indent)
+        if tagged is not None:
+            lines.extend(tagged)
             continue
         nested = _block(item, indent + 2)
         nested[0] = f"{pad}- {nested[0][indent + 2 :]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,31 @@ def pytest_configure(config: pytest.Config) -> None:
     workers = getattr(config.option, "numprocesses", None)
     if workers and not hasattr(config, "workerinput") and config.option.verbose <= 0:
         config.pluginmanager.register(_FileProgress(config), "dualstack-file-progress")
+
+
+#: Fake credentials for moto, and no config file: nothing a test runs can reach real AWS.
+OFFLINE_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+#: Credential sources that would reach for the network, on a machine that happens to set them.
+NETWORK_CREDENTIAL_SOURCES = (
+    "AWS_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ENDPOINT_URL",
+)
+
+
+def offline_aws(patch: pytest.MonkeyPatch) -> None:
+    """Point every AWS client at fake credentials and away from any source that would reach for the network."""
+    for name, value in OFFLINE_AWS_ENVIRONMENT.items():
+        patch.setenv(name, value)
+    for name in NETWORK_CREDENTIAL_SOURCES:
+        patch.delenv(name, raising=False)

@@ -12,7 +12,6 @@ import functools
 import http.server
 import ipaddress
 import json
-import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ import pytest
 from moto import mock_aws
 
 from dualstack.verify import main
+
+from .conftest import offline_aws
 
 REGION = "eu-west-1"
 STACK = "edge-vpc"
@@ -72,25 +73,7 @@ class Breakage:
 
 @pytest.fixture(autouse=True)
 def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    }.items():
-        monkeypatch.setenv(name, value)
-    # Credential sources that would reach for the network, on a machine that happens to set them.
-    for name in (
-        "AWS_PROFILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_ROLE_ARN",
-        "AWS_ENDPOINT_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    offline_aws(monkeypatch)
 
 
 #: One botocore session for the tests in moto, with the fake credentials above: each run of verify opens its own boto3

@@ -19,7 +19,6 @@ import functools
 import ipaddress
 import itertools
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +33,8 @@ from moto.ec2.models import ec2_backends
 from dualstack import verify as verify_module
 from dualstack.verify import main
 
+from .conftest import offline_aws
+
 REGION = "eu-west-1"
 ZONES = (f"{REGION}a", f"{REGION}b")
 LETTERS = "AB"
@@ -41,24 +42,6 @@ NAT_MODES = ("None", "Single", "PerAz", "Regional")
 ROUTINGS = ("EgressOnly", "Bidirectional")
 #: Output-key and subject prefixes of the four tiers, and their position in the VPC (subnet slots).
 TIERS = ("Public", "Private", "Ipv6Only", "Isolated")
-
-ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
-#: Credential sources that would reach for the network, on a machine that happens to set them.
-UNSET = (
-    "AWS_PROFILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-    "AWS_ENDPOINT_URL",
-)
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +52,7 @@ def aws() -> Iterator[None]:
     (megabytes of JSON) again; here the sessions share one botocore session, and its loader.
     """
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in ENVIRONMENT.items():
-            patch.setenv(name, value)
-        for name in UNSET:
-            patch.delenv(name, raising=False)
+        offline_aws(patch)
         shared = botocore.session.Session()
         patch.setattr(boto3.session, "Session", functools.partial(boto3.session.Session, botocore_session=shared))
         with mock_aws():

@@ -23,7 +23,6 @@ from .tiers import TierSubnet
 BPA_NONE, BPA_BIDIRECTIONAL, BPA_EGRESS = "None", "AllowBidirectional", "AllowEgress"
 #: The parameter's values and the exclusion mode each asks for.
 MODES = {BPA_BIDIRECTIONAL: "allow-bidirectional", BPA_EGRESS: "allow-egress"}
-_ONE_OF = "must be one of the listed values"
 
 
 @dataclass(frozen=True)
@@ -33,20 +32,15 @@ class Exclusion:
 
 
 def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
-    choice = form.add(
+    choice = form.choice(
         t,
         "Block Public Access",
         "Exclude the public subnets from Block Public Access",
-        Parameter(
-            names.BPA_EXCLUSION_PARAM,
-            Type="String",
-            Default=BPA_NONE,
-            AllowedValues=[BPA_NONE, BPA_BIDIRECTIONAL, BPA_EGRESS],
-            ConstraintDescription=_ONE_OF,
-            Description=(
-                "For accounts with VPC Block Public Access on. AllowBidirectional: the public subnets work as "
-                "without it (needed under block-ingress). AllowEgress: out but not in (block-bidirectional only)."
-            ),
+        names.BPA_EXCLUSION_PARAM,
+        [BPA_NONE, BPA_BIDIRECTIONAL, BPA_EGRESS],
+        (
+            "For accounts with VPC Block Public Access on. AllowBidirectional: the public subnets work as "
+            "without it (needed under block-ingress). AllowEgress: out but not in (block-bidirectional only)."
         ),
     )
     t.add_condition(names.HAS_BPA_EXCLUSION, Not(Equals(choice.ref(), BPA_NONE)))

@@ -113,21 +113,16 @@ def lambda_trust_policy() -> PolicyDocument:
 
 
 def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
-    restrict = form.add(
+    restrict = form.choice(
         t,
         "Default security group",
         "Remove the default security group's rules",
-        Parameter(
-            names.RESTRICT_DEFAULT_SECURITY_GROUP_PARAM,
-            Type="String",
-            Default="false",
-            AllowedValues=["false", "true"],
-            ConstraintDescription="must be true or false",
-            Description=(
-                "false: EC2's default rules (all traffic among the group's members, all outbound). true: the VPC's "
-                "default security group admits nothing and lets nothing out (IPv4 and IPv6), through a small "
-                "Lambda-backed custom resource; switching back to false puts the default rules back."
-            ),
+        names.RESTRICT_DEFAULT_SECURITY_GROUP_PARAM,
+        ["false", "true"],
+        (
+            "false: EC2's default rules (all traffic among the group's members, all outbound). true: the VPC's "
+            "default security group admits nothing and lets nothing out (IPv4 and IPv6), through a small "
+            "Lambda-backed custom resource; switching back to false puts the default rules back."
         ),
     )
     t.add_condition(names.DEFAULT_SECURITY_GROUP_RESTRICTED, Equals(restrict.ref(), "true"))

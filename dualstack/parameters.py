@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,21 @@ class ConsoleForm:
         self.groups.setdefault(group, []).append(title)
         self.labels[title] = label
         return parameter
+
+    def choice(
+        self, t: Template, group: str, label: str, name: str, values: Sequence[str], description: str
+    ) -> Parameter:
+        """A String parameter that takes one of ``values``, the first being its default."""
+        constraint = "must be true or false" if sorted(values) == ["false", "true"] else _ONE_OF
+        parameter = Parameter(
+            name,
+            Type="String",
+            Default=values[0],
+            AllowedValues=list(values),
+            ConstraintDescription=constraint,
+            Description=description,
+        )
+        return self.add(t, group, label, parameter)
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -145,20 +161,15 @@ def vpc_cidr_pattern(spec: TemplateSpec) -> str:
 
 def _add_ipv4_ipam(t: Template, spec: TemplateSpec, form: ConsoleForm, group: str) -> tuple[Parameter, Parameter]:
     """IPv4 from an IPAM pool instead of ``VpcCidrBlock``: a source, the pool and the netmask to ask it for."""
-    source = form.add(
+    source = form.choice(
         t,
         group,
         "IPv4 source",
-        Parameter(
-            names.IPV4_SOURCE_PARAM,
-            Type="String",
-            Default=IPV4_STATIC,
-            AllowedValues=[IPV4_STATIC, IPV4_IPAM],
-            ConstraintDescription=_ONE_OF,
-            Description=(
-                "Static: the VPC IPv4 CIDR block above. Ipam: a block of the netmask below from the IPv4 IPAM pool "
-                "below, so VPCs of many accounts never overlap." + FIXED
-            ),
+        names.IPV4_SOURCE_PARAM,
+        [IPV4_STATIC, IPV4_IPAM],
+        (
+            "Static: the VPC IPv4 CIDR block above. Ipam: a block of the netmask below from the IPv4 IPAM pool "
+            "below, so VPCs of many accounts never overlap." + FIXED
         ),
     )
     pool = form.add(
@@ -241,20 +252,15 @@ def _add_addresses(
     for kind in spec.tiers if spec.tier_sizes else ():
         if not kind.has_ipv4:
             continue
-        tier_size = form.add(
+        tier_size = form.choice(
             t,
             group,
             f"{kind.prefix} subnet size (Same, or a longer prefix)",
-            Parameter(
-                names.tier_prefix_length_param(kind),
-                Type="String",
-                Default=SAME_SIZE,
-                AllowedValues=[SAME_SIZE, *(str(p) for p in spec.subnet_prefixes)],
-                ConstraintDescription=_ONE_OF,
-                Description=(
-                    f"Same: {kind.name} subnets fill their slot (the subnet size above). A prefix length at least "
-                    "that long: smaller subnets at the start of each slot, for tiers that need fewer addresses." + FIXED
-                ),
+            names.tier_prefix_length_param(kind),
+            [SAME_SIZE, *(str(p) for p in spec.subnet_prefixes)],
+            (
+                f"Same: {kind.name} subnets fill their slot (the subnet size above). A prefix length at least "
+                "that long: smaller subnets at the start of each slot, for tiers that need fewer addresses." + FIXED
             ),
         )
         t.add_condition(names.tier_fills_slot(kind), Equals(tier_size.ref(), SAME_SIZE))
@@ -263,18 +269,13 @@ def _add_addresses(
         names.SUBNET_SIZES_MAPPING,
         {str(p): {names.IPV4_CIDR_BITS: [str(32 - p)]} for p in spec.subnet_prefixes},
     )
-    ipv6_source = form.add(
+    ipv6_source = form.choice(
         t,
         group,
         "IPv6 source",
-        Parameter(
-            names.IPV6_SOURCE_PARAM,
-            Type="String",
-            Default=IPV6_AMAZON,
-            AllowedValues=[IPV6_AMAZON, IPV6_IPAM],
-            ConstraintDescription=_ONE_OF,
-            Description="Amazon: an Amazon-provided /56. Ipam: a /56 from the IPv6 IPAM pool below." + FIXED,
-        ),
+        names.IPV6_SOURCE_PARAM,
+        [IPV6_AMAZON, IPV6_IPAM],
+        "Amazon: an Amazon-provided /56. Ipam: a /56 from the IPv6 IPAM pool below." + FIXED,
     )
     pool = form.add(
         t,
@@ -337,57 +338,42 @@ def _add_routing(
     t: Template, spec: TemplateSpec, form: ConsoleForm, az_conditions: tuple[str | None, ...]
 ) -> Parameter | None:
     group = "Routing"
-    routing = form.add(
+    routing = form.choice(
         t,
         group,
         "Public subnets' IPv6 internet access",
-        Parameter(
-            names.PUBLIC_IPV6_ROUTING_PARAM,
-            Type="String",
-            Default=EGRESS_ONLY,
-            AllowedValues=[EGRESS_ONLY, BIDIRECTIONAL],
-            ConstraintDescription=_ONE_OF,
-            Description=(
-                "EgressOnly: ::/0 to the egress-only gateway, nothing reaches public subnets over IPv6 from the "
-                "internet. Bidirectional: ::/0 to the Internet Gateway, every IPv6 address reachable where "
-                "security groups allow (for public IPv6 services)."
-            ),
+        names.PUBLIC_IPV6_ROUTING_PARAM,
+        [EGRESS_ONLY, BIDIRECTIONAL],
+        (
+            "EgressOnly: ::/0 to the egress-only gateway, nothing reaches public subnets over IPv6 from the "
+            "internet. Bidirectional: ::/0 to the Internet Gateway, every IPv6 address reachable where "
+            "security groups allow (for public IPv6 services)."
         ),
     )
     t.add_condition(names.PUBLIC_IPV6_EGRESS_ONLY, Equals(routing.ref(), EGRESS_ONLY))
-    public_ipv4 = form.add(
+    public_ipv4 = form.choice(
         t,
         group,
         "Public subnets: a public IPv4 address for each instance at launch",
-        Parameter(
-            names.MAP_PUBLIC_IPV4_PARAM,
-            Type="String",
-            Default=kinds.MAP_PUBLIC_IPV4.default(),
-            AllowedValues=list(kinds.MAP_PUBLIC_IPV4.values),
-            ConstraintDescription="must be true or false",
-            Description=(
-                "true: each instance launched in a public subnet gets a public IPv4 address (billed hourly). "
-                "false: none unless asked for; IPv6 egress is unchanged; load balancers, NAT gateways and "
-                "Elastic IPs bring their own. Changes in place."
-            ),
+        names.MAP_PUBLIC_IPV4_PARAM,
+        list(kinds.MAP_PUBLIC_IPV4.values),
+        (
+            "true: each instance launched in a public subnet gets a public IPv4 address (billed hourly). "
+            "false: none unless asked for; IPv6 egress is unchanged; load balancers, NAT gateways and "
+            "Elastic IPs bring their own. Changes in place."
         ),
     )
     t.add_condition(names.MAP_PUBLIC_IPV4, Equals(public_ipv4.ref(), "true"))
-    endpoints = form.add(
+    endpoints = form.choice(
         t,
         group,
         "Gateway endpoints (free)",
-        Parameter(
-            names.GATEWAY_ENDPOINTS_PARAM,
-            Type="String",
-            Default=ENDPOINTS_NONE,
-            AllowedValues=[ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB],
-            ConstraintDescription=_ONE_OF,
-            Description=(
-                "S3AndDynamoDB: S3 and DynamoDB gateway endpoints on the route tables of every tier that leaves "
-                "the VPC (not isolated ones), keeping that traffic off NAT gateways. IPv6 clients use "
-                "s3.dualstack.<region>.amazonaws.com. Adding or changing one resets open connections to them."
-            ),
+        names.GATEWAY_ENDPOINTS_PARAM,
+        [ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB],
+        (
+            "S3AndDynamoDB: S3 and DynamoDB gateway endpoints on the route tables of every tier that leaves "
+            "the VPC (not isolated ones), keeping that traffic off NAT gateways. IPv6 clients use "
+            "s3.dualstack.<region>.amazonaws.com. Adding or changing one resets open connections to them."
         ),
     )
     t.add_condition(names.HAS_GATEWAY_ENDPOINTS, Equals(endpoints.ref(), ENDPOINTS_S3_DYNAMODB))
@@ -400,25 +386,20 @@ def _add_routing(
         for value in kinds.NAT_GATEWAYS.values
         if value == NAT_NONE or any(dict(route.targets).get(value) is not None for route in nat_routes)
     ]
-    nat_gateways = form.add(
+    nat_gateways = form.choice(
         t,
         group,
         "NAT gateways",
-        Parameter(
-            names.NAT_GATEWAYS_PARAM,
-            Type="String",
-            Default=NAT_NONE,
-            AllowedValues=offered,
-            ConstraintDescription=_ONE_OF,
-            Description=(
-                "None: no IPv4 internet for private subnets, no NAT64. Single: one NAT gateway in the first AZ "
-                "(cheapest, one AZ's failure cuts IPv4 egress). PerAz: one per AZ, each AZ routed to its own."
-                + (
-                    " Regional: one regional NAT gateway for the VPC, billed per AZ it serves; IPv4 only (no NAT64)."
-                    if NAT_REGIONAL in offered
-                    else ""
-                )
-            ),
+        names.NAT_GATEWAYS_PARAM,
+        offered,
+        (
+            "None: no IPv4 internet for private subnets, no NAT64. Single: one NAT gateway in the first AZ "
+            "(cheapest, one AZ's failure cuts IPv4 egress). PerAz: one per AZ, each AZ routed to its own."
+            + (
+                " Regional: one regional NAT gateway for the VPC, billed per AZ it serves; IPv4 only (no NAT64)."
+                if NAT_REGIONAL in offered
+                else ""
+            )
         ),
     )
     ipv4 = any(not route.is_ipv6() for route in nat_routes)
@@ -452,20 +433,15 @@ def _add_routing(
 
 def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter, Parameter]:
     group = "Flow logs"
-    flow_logs = form.add(
+    flow_logs = form.choice(
         t,
         group,
         "VPC flow logs",
-        Parameter(
-            names.FLOW_LOGS_PARAM,
-            Type="String",
-            Default=FLOW_LOGS_NONE,
-            AllowedValues=[FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3],
-            ConstraintDescription=_ONE_OF,
-            Description=(
-                "Log all traffic, accepted and rejected, of the whole VPC: to a new CloudWatch Logs group "
-                "(kept when the stack is deleted) or to an existing S3 bucket."
-            ),
+        names.FLOW_LOGS_PARAM,
+        [FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3],
+        (
+            "Log all traffic, accepted and rejected, of the whole VPC: to a new CloudWatch Logs group "
+            "(kept when the stack is deleted) or to an existing S3 bucket."
         ),
     )
     retention = form.add(

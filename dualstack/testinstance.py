@@ -43,18 +43,13 @@ class TestInstance:
 
 def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter, Parameter, Parameter]:
     group = "Test instance (reproduces the IPv4-in, IPv6-out experiment)"
-    create = form.add(
+    create = form.choice(
         t,
         group,
         "Create the test instance",
-        Parameter(
-            names.CREATE_TEST_INSTANCE_PARAM,
-            Type="String",
-            Default="false",
-            AllowedValues=["false", "true"],
-            ConstraintDescription="must be true or false",
-            Description="true: one Ubuntu instance in the first public subnet, to prove the pattern; see the README.",
-        ),
+        names.CREATE_TEST_INSTANCE_PARAM,
+        ["false", "true"],
+        "true: one Ubuntu instance in the first public subnet, to prove the pattern; see the README.",
     )
     instance_type = form.add(
         t,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,12 +165,25 @@ class _Evaluator:
         self.params = self._resolve_parameters(parameters)
         self._check_rules()
         self.mappings: Mapping[str, Any] = template.get("Mappings", {})
+        self._check_lookups()
         self.conditions: dict[str, bool] = {}
         for name in template.get("Conditions", {}):
             self.condition(name)
         self.existing = {
             logical_id for logical_id, resource in template.get("Resources", {}).items() if self._exists(resource)
         }
+
+    def _check_lookups(self) -> None:
+        """Every ``Fn::FindInMap`` whose keys are literals or parameters, wherever it is.
+
+        CloudFormation resolves them all before it creates anything, in both branches of an ``Fn::If`` and whatever
+        the resource's condition: a missing entry fails the whole request ("Fn::FindInMap will always raise an
+        error if it can't find the mapping", aws-cloudformation/aws-cloudformation-templates#271).
+        """
+        for section in ("Conditions", "Resources", "Outputs"):
+            for where, arg in _lookups(self.template.get(section, {}), section):
+                if all(isinstance(a, str) or (isinstance(a, dict) and a.get("Ref") in self.params) for a in arg):
+                    _find_in_map(self, arg, where)
 
     # Parameters and conditions
 
@@ -324,7 +337,22 @@ def _find_in_map(ev: _Evaluator, arg: Any, where: str) -> Any:
     try:
         return ev.mappings[name][top][second]
     except KeyError:
-        raise EvaluationError(f"{where}: no mapping entry {name}.{top}.{second}") from None
+        given = [f"{a['Ref']}={ev.params[a['Ref']]}" for a in arg if isinstance(a, dict) and a.get("Ref") in ev.params]
+        source = f" (from {', '.join(given)})" if given else ""
+        raise EvaluationError(f"{where}: no mapping entry {name}.{top}.{second}{source}") from None
+
+
+def _lookups(node: Any, where: str) -> Iterator[tuple[str, Any]]:
+    """Each ``Fn::FindInMap`` argument in ``node``, with where it is."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _lookups(item, f"{where}[{i}]")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::FindInMap" and isinstance(value, list) and len(value) == 3:
+                yield f"{where}.{key}", value
+            else:
+                yield from _lookups(value, f"{where}.{key}")
 
 
 def _get_azs(ev: _Evaluator, arg: Any, where: str) -> list[str]:

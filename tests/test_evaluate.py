@@ -105,3 +105,30 @@ def test_reference_to_a_resource_that_does_not_exist_fails() -> None:
     broken = {**TEMPLATE, "Outputs": {"Bad": {"Value": {"Ref": "Second"}}}}
     with pytest.raises(EvaluationError, match="Second does not exist"):
         evaluate(broken, {"Name": "abc"})
+
+
+def test_every_mapping_lookup_must_resolve_even_where_no_branch_or_resource_uses_it() -> None:
+    # CloudFormation resolves each Fn::FindInMap before it creates anything, whichever Fn::If branch holds it and
+    # whether or not its resource exists (aws-cloudformation/aws-cloudformation-templates#271).
+    lookup = {"Fn::FindInMap": ["Sizes", {"Ref": "Count"}, "Bits"]}
+    template = {
+        **TEMPLATE,
+        "Mappings": {"Sizes": {"1": {"Bits": "8"}}},
+        "Resources": {
+            **TEMPLATE["Resources"],
+            "Third": {
+                "Type": "AWS::SNS::Topic",
+                "Properties": {"DisplayName": {"Fn::If": ["One", "unused lookup", lookup]}},
+            },
+            "Fourth": {"Type": "AWS::SNS::Topic", "Condition": "One", "Properties": {"DisplayName": lookup}},
+        },
+    }
+    one = evaluate(template, {"Name": "abc"})
+    assert one.resources["Third"]["Properties"] == {"DisplayName": "unused lookup"}
+    assert one.resources["Fourth"]["Properties"] == {"DisplayName": "8"}
+    with pytest.raises(EvaluationError, match=r"Resources\.Third.*no mapping entry Sizes\.2\.Bits \(from Count=2\)"):
+        evaluate(template, {"Name": "abc", "Count": "2"})
+    # Fourth does not exist with Count=2, yet its lookup fails the template too.
+    del template["Resources"]["Third"]
+    with pytest.raises(EvaluationError, match=r"Resources\.Fourth.*no mapping entry Sizes\.2\.Bits"):
+        evaluate(template, {"Name": "abc", "Count": "2"})

@@ -88,9 +88,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     custom.add_argument(
         "--tier-sizes",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="a parameter per tier for its own subnet size ({Tier}SubnetPrefixLength; not in the shipped templates)",
+        help=(
+            "a parameter per tier with IPv4 for its own subnet size ({Tier}SubnetPrefixLength); "
+            "the default when two or more tiers have IPv4"
+        ),
     )
     custom.add_argument(
         "--format",
@@ -160,7 +163,7 @@ def _planned(args: argparse.Namespace, templates_dir: Path) -> dict[str, str]:
         name="custom",
         max_azs=args.azs or default.max_azs,
         tiers=args.tiers or default.tiers,
-        tier_sizes=bool(args.tier_sizes),
+        tier_sizes=args.tier_sizes,
     )
     fmt = _format_for(args.output, args.format)
     return {args.output or "-": _render_checked(spec, [fmt])[1][fmt]}

@@ -1,10 +1,4 @@
-"""Custom::DefaultSecurityGroupRules: remove every rule of a VPC's default security group; put them back on Delete.
-
-The Lambda function's code, inlined into the templates (ZipFile) as it is. Create and Update revoke the default
-rules (all from the group itself; all out to 0.0.0.0/0 and ::/0), Delete authorizes them again; rules already
-gone, or back, are not errors. Every request is answered, FAILED with the error if anything fails. A failed
-Create answers the id failed:GROUP; Delete of it, or of no group, succeeds at once, so rollback never sticks.
-"""
+"""Custom::DefaultSecurityGroupRules: the Lambda function's inline code (see dualstack/defaultsg.py)."""
 
 import json
 import urllib.request
@@ -34,8 +28,7 @@ def default_rules(group: str, account: str) -> list[Rule]:
 
 
 def change(ec2: Any, verb: str, group: str, account: str, context: Any = None) -> None:
-    """``verb`` is revoke or authorize: one call per rule, so a missing rule cannot hide the others."""
-    # A deleted group (VPC replaced or deleted) has no rules to put back.
+    """One call per rule, so a missing rule cannot hide the others; a deleted group has none to put back."""
     harmless = (
         ["InvalidPermission.NotFound"] if verb == "revoke" else ["InvalidPermission.Duplicate", "InvalidGroup.NotFound"]
     )
@@ -67,16 +60,9 @@ def handler(event: dict[str, Any], context: Any, ec2: Any = None, urlopen: Any =
     physical = old if kind == "Delete" and old else group or old or "none"
     if kind == "Create" and status == "FAILED":
         physical = f"failed:{group or 'none'}"
-    body = json.dumps(
-        {
-            "Status": status,
-            "Reason": reason[:1000],
-            "PhysicalResourceId": physical,
-            "StackId": event.get("StackId"),
-            "RequestId": event.get("RequestId"),
-            "LogicalResourceId": event.get("LogicalResourceId"),
-        }
-    ).encode()
+    answer: dict[str, Any] = {"Status": status, "Reason": reason[:1000], "PhysicalResourceId": physical}
+    answer.update((key, event.get(key)) for key in ("StackId", "RequestId", "LogicalResourceId"))
+    body = json.dumps(answer).encode()
     request = urllib.request.Request(
         event.get("ResponseURL", ""), data=body, method="PUT", headers={"Content-Type": ""}
     )

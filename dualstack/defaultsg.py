@@ -14,6 +14,12 @@ is built and inlined as it is (``ZipFile``). Its role may revoke and authorize r
 group and do nothing else, not even write logs: a failure is reported in the stack's events
 (the custom resource's status reason). Deleting the custom resource, by setting the parameter
 to false or by deleting the stack, puts the default rules back.
+
+The handler: Create and Update revoke the default rules (all from the group itself; all out to 0.0.0.0/0 and
+::/0), Delete authorizes them again; rules already gone, or back, are not errors. Every request is answered,
+FAILED with the error if anything fails. A failed Create answers the ID ``failed:GROUP``; Delete of it, or of no
+group, succeeds at once, so rollback never sticks. Its text counts towards each template's size, so its
+documentation lives here.
 """
 
 from __future__ import annotations

@@ -106,11 +106,6 @@ def tier_prefix_length_param(tier: TierKind) -> str:
     return f"{tier_prefix(tier)}SubnetPrefixLength"
 
 
-def tier_fills_slot(tier: TierKind) -> str:
-    """Condition that holds when a tier's subnets take their whole slot (its size is ``Same``)."""
-    return f"{tier_prefix(tier)}SubnetFillsSlot"
-
-
 def az_condition(az_index: int) -> str:
     """Condition that holds when the stack uses the AZ at this index (never made for the first)."""
     return f"HasAz{az_letter(az_index)}"

@@ -40,10 +40,12 @@ LOG_RETENTION_DAYS = (
     3653,
 )
 
-_ONE_OF = "must be one of the listed values"
+#: A parameter with ``AllowedValues`` has no ``ConstraintDescription``: the console offers only those values, and
+#: CloudFormation's own message for any other names the parameter ("Parameter 'AzCount' must be one of
+#: AllowedValues"). Each byte counts towards the 51,200 a template may have without an S3 bucket.
 #: For the parameters an update cannot change: the plan (python -m dualstack.plan) refuses such an update, because
 #: CloudFormation creates each replacement before deleting the old one, which still holds the addresses.
-FIXED = " Fixed once deployed: an update cannot change it; deploy a new stack beside the old one instead."
+FIXED = " Fixed once deployed: a change needs a new stack."
 
 # Parameter values.
 # The choices routing depends on are declared with the tier kinds.
@@ -77,15 +79,10 @@ class ConsoleForm:
     def choice(
         self, t: Template, group: str, label: str, name: str, values: Sequence[str], description: str
     ) -> Parameter:
-        """A String parameter that takes one of ``values``, the first being its default."""
-        constraint = "must be true or false" if sorted(values) == ["false", "true"] else _ONE_OF
+        """A String parameter that takes one of ``values``, the first being its default (and, like every
+        parameter with ``AllowedValues``, no ``ConstraintDescription``)."""
         parameter = Parameter(
-            name,
-            Type="String",
-            Default=values[0],
-            AllowedValues=list(values),
-            ConstraintDescription=constraint,
-            Description=description,
+            name, Type="String", Default=values[0], AllowedValues=list(values), Description=description
         )
         return self.add(t, group, label, parameter)
 
@@ -122,11 +119,20 @@ class Parameters:
     flow_log_aggregation_seconds: Parameter
     #: Per tier kind with IPv4 (by name): its own subnet size, ``Same`` for the slot's.
     tier_prefix_lengths: dict[str, Parameter] = field(default_factory=dict)
+    #: The ``SubnetSizes`` key of a slot's own host bits (``slot_key``).
+    slot_key: str = names.IPV4_CIDR_BITS
 
     def tier_ipv4_cidr_bits(self, kind: kinds.TierKind) -> Select:
-        """Host bits of a subnet of ``kind`` of its own size (not ``Same``), as ``ipv4_cidr_bits`` looks them up."""
+        """Host bits of a subnet of ``kind``: its own size, or the slot's for ``Same``.
+
+        One lookup with both sizes as keys (``subnet_sizes``), so no ``Fn::If`` is needed, and a size larger than
+        the slot has no entry: CloudFormation resolves every ``Fn::FindInMap`` before it creates anything, and
+        fails the whole request when an entry is missing ("Fn::FindInMap will always raise an error if it can't
+        find the mapping", aws-cloudformation/aws-cloudformation-templates#271), so such a size is refused before
+        any resource exists.
+        """
         own = self.tier_prefix_lengths[kind.name]
-        return Select(0, FindInMap(names.SUBNET_SIZES_MAPPING, own.ref(), names.IPV4_CIDR_BITS))
+        return Select(0, FindInMap(names.SUBNET_SIZES_MAPPING, self.subnet_prefix_length.ref(), own.ref()))
 
     def ipv4_cidr_bits(self) -> Select:
         """Host bits of an IPv4 subnet, for ``Fn::Cidr``, looked up from the chosen prefix length.
@@ -137,7 +143,7 @@ class Parameters:
         """
         return Select(
             0,
-            FindInMap(names.SUBNET_SIZES_MAPPING, self.subnet_prefix_length.ref(), names.IPV4_CIDR_BITS),
+            FindInMap(names.SUBNET_SIZES_MAPPING, self.subnet_prefix_length.ref(), self.slot_key),
         )
 
 
@@ -151,6 +157,27 @@ def require_value(t: Template, name: str, applies: AWSHelperFn, parameter: Param
             "Assertions": [{"Assert": Not(Equals(parameter.ref(), "")), "AssertDescription": description}],
         },
     )
+
+
+def subnet_sizes(spec: TemplateSpec) -> dict[str, dict[str, list[str]]]:
+    """The ``SubnetSizes`` mapping: for each ``SubnetPrefixLength``, the host bits ``Fn::Cidr`` takes.
+
+    ``slot_key`` holds the slot's own. A template with sizes per tier also has an entry for each prefix length a
+    tier may take in such a slot: every one at least as long, and none shorter, which would not fit.
+    """
+    sizes: dict[str, dict[str, list[str]]] = {}
+    for slot in spec.subnet_prefixes:
+        entry = {slot_key(spec): [str(32 - slot)]}
+        if spec.sized_tiers:
+            entry.update((str(p), [str(32 - p)]) for p in spec.subnet_prefixes if p >= slot)
+        sizes[str(slot)] = entry
+    return sizes
+
+
+def slot_key(spec: TemplateSpec) -> str:
+    """The ``SubnetSizes`` key of a slot's own host bits: ``Same`` where tiers have sizes, which a tier of the slot's
+    size looks up too (one entry where two would hold the same value), else ``Ipv4CidrBits``."""
+    return SAME_SIZE if spec.sized_tiers else names.IPV4_CIDR_BITS
 
 
 def vpc_cidr_pattern(spec: TemplateSpec) -> str:
@@ -195,7 +222,6 @@ def _add_ipv4_ipam(t: Template, spec: TemplateSpec, form: ConsoleForm, group: st
             Type="Number",
             Default=prefixes[0],
             AllowedValues=prefixes,
-            ConstraintDescription=_ONE_OF,
             Description="Prefix length of the block IPAM allocates to the VPC; used only when the source is Ipam."
             + FIXED,
         ),
@@ -241,7 +267,6 @@ def _add_addresses(
             Type="String",
             Default=str(example),
             AllowedValues=[str(p) for p in spec.subnet_prefixes],
-            ConstraintDescription=_ONE_OF,
             Description=(
                 f"IPv4 prefix length of every subnet (24 means /24, 256 addresses). The VPC reserves "
                 f"{spec.subnet_slots} such blocks, so /{example} subnets need a /{example - spec.slot_bits} "
@@ -249,26 +274,19 @@ def _add_addresses(
             ),
         ),
     )
-    for kind in spec.tiers if spec.tier_sizes else ():
-        if not kind.has_ipv4:
-            continue
-        tier_size = form.choice(
+    for kind in spec.sized_tiers:
+        tier_sizes[kind.name] = form.choice(
             t,
             group,
             f"{kind.prefix} subnet size (Same, or a longer prefix)",
             names.tier_prefix_length_param(kind),
             [SAME_SIZE, *(str(p) for p in spec.subnet_prefixes)],
             (
-                f"Same: {kind.name} subnets fill their slot (the subnet size above). A prefix length at least "
-                "that long: smaller subnets at the start of each slot, for tiers that need fewer addresses." + FIXED
+                f"Same: the subnet size above. Or a prefix length at least that long: smaller {kind.name} subnets, "
+                "each at the start of its slot." + FIXED
             ),
         )
-        t.add_condition(names.tier_fills_slot(kind), Equals(tier_size.ref(), SAME_SIZE))
-        tier_sizes[kind.name] = tier_size
-    t.add_mapping(
-        names.SUBNET_SIZES_MAPPING,
-        {str(p): {names.IPV4_CIDR_BITS: [str(32 - p)]} for p in spec.subnet_prefixes},
-    )
+    t.add_mapping(names.SUBNET_SIZES_MAPPING, subnet_sizes(spec))
     ipv6_source = form.choice(
         t,
         group,
@@ -318,7 +336,6 @@ def _add_az_count(
             Type="Number",
             Default=str(spec.default_azs),
             AllowedValues=[str(n) for n in range(1, spec.max_azs + 1)],
-            ConstraintDescription=f"must be a whole number from 1 to {spec.max_azs}",
             Description=(
                 "How many Availability Zones to build subnets in, the first of the region's. "
                 "Raising it on an update adds subnets and replaces none."
@@ -453,7 +470,6 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
             Type="Number",
             Default="90",
             AllowedValues=[str(d) for d in LOG_RETENTION_DAYS],
-            ConstraintDescription="must be a retention period CloudWatch Logs accepts",
             Description="How long the CloudWatch Logs group keeps flow log records (365 or more for compliance).",
         ),
     )
@@ -482,7 +498,6 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
             Type="Number",
             Default="600",
             AllowedValues=["600", "60"],
-            ConstraintDescription="must be 600 or 60",
             Description="The longest a flow log record covers. Changing it replaces the flow log (a new ID).",
         ),
     )
@@ -536,6 +551,7 @@ def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
         flow_log_kms_key_arn=kms_key,
         flow_log_aggregation_seconds=aggregation,
         tier_prefix_lengths=tier_sizes,
+        slot_key=slot_key(spec),
     )
 
 

@@ -4,7 +4,10 @@
 do; ``to_json`` and ``to_yaml`` write that one dict. The YAML is written here rather than through cfn_flip (a JSON
 round trip, then PyYAML's pure-Python emitter, most of a whole ``generate.py`` run): a template is a tree of
 mappings, sequences, strings, numbers and booleans plus the intrinsic functions, which is a small language to write.
-``tests/test_render.py`` parses every rendering back with cfn-lint's own decoder and compares it with the JSON.
+Short sequences and short mappings of scalars go on one line (``[a, b]``, ``{Key: Name, Value: x}``) up to
+``INLINE_WIDTH``, except a resource's ``Properties``; the bytes saved keep every shipped template under the
+51,200-byte inline limit. ``tests/test_render.py`` parses every rendering back with cfn-lint's own decoder and
+compares it with the JSON.
 """
 
 from __future__ import annotations
@@ -38,9 +41,13 @@ RESOURCE_ORDER = ("Type", "Condition", "DependsOn", "Properties")
 PARAMETER_ORDER = ("Type", "Description", "Default")
 RULE_ORDER = ("RuleCondition", "Assertions")
 OUTPUT_ORDER = ("Description", "Condition", "Value", "Export")
+#: Keys whose value is always written as a block, however short: a resource's properties.
+BLOCK_KEYS = frozenset({"Properties"})
 
 #: Longest line a sequence is written on inline (``[a, b]``), indentation included.
-INLINE_WIDTH = 100
+INLINE_WIDTH = 120
+#: Most keys a mapping written inline may have.
+FLOW_MAPPING_KEYS = 2
 
 
 def document(template: Template) -> dict[str, Any]:
@@ -155,13 +162,26 @@ def _inline(value: Any) -> str | None:
     if isinstance(value, list):
         if not value:
             return "[]"
-        items = [_inline(v) for v in value]
+        items = [None if isinstance(v, Mapping) and v and _tag(v) is None else _inline(v) for v in value]
         if any(i is None for i in items):
             return None
         return "[" + ", ".join(_flow(v, i) for v, i in zip(value, items, strict=True)) + "]"
     if isinstance(value, Mapping):
-        return "{}" if not value else None
+        return _flow_mapping(value)
     return _scalar(value)
+
+
+def _flow_mapping(value: Mapping[str, Any]) -> str | None:
+    """``{Key: Name, Value: !Sub ...}``: a mapping of at most ``FLOW_MAPPING_KEYS`` keys whose values are scalars or
+    short forms of them, or ``None``. Nothing nests in it, and no sequence holds one inline."""
+    if not value:
+        return "{}"
+    if len(value) > FLOW_MAPPING_KEYS or not all(_is_scalar(v) or _tag(v) is not None for v in value.values()):
+        return None
+    items = [(key, _scalar(key), item, _inline(item)) for key, item in value.items()]
+    if any(v_text is None for *_, v_text in items):
+        return None
+    return "{" + ", ".join(f"{_flow(k, k_text)}: {_flow(v, v_text)}" for k, k_text, v, v_text in items) + "}"
 
 
 def _flow(value: Any, text: str | None) -> str:
@@ -177,7 +197,7 @@ def _mapping(value: Mapping[str, Any], indent: int) -> list[str]:
     pad = " " * indent
     for key, item in value.items():
         head = f"{pad}{_scalar(key)}:"
-        inline = _inline(item)
+        inline = None if key in BLOCK_KEYS else _inline(item)
         if (inline is not None and len(head) + 1 + len(inline) <= INLINE_WIDTH) or _is_scalar(item):
             lines.append(f"{head} {inline if inline is not None else _scalar(item)}")
             continue
@@ -271,5 +291,6 @@ def _scalar(value: Any) -> str:
 def _quoted(text: str) -> str:
     if text.isprintable():
         return "'" + text.replace("'", "''") + "'"
-    # JSON's escapes are a subset of YAML's double-quoted ones.
-    return json.dumps(text, ensure_ascii=False)
+    # JSON's escapes are a subset of YAML's double-quoted ones; escaping every non-ASCII character keeps a line
+    # separator (U+2028) from breaking a line, which a mapping key must not do.
+    return json.dumps(text)

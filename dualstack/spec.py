@@ -53,14 +53,14 @@ class TemplateSpec:
     ``name`` is the file stem in ``templates/``; ``max_azs`` the most AZs a
     deployed stack may choose; ``tiers`` the subnet tiers in subnet-index order;
     ``tier_sizes`` whether each tier with IPv4 gets a parameter for its own subnet
-    size (``{Tier}SubnetPrefixLength``): off in the shipped templates, whose bytes
-    must stay under the inline limit (``generate.py --tier-sizes`` turns it on).
+    size (``{Tier}SubnetPrefixLength``); ``None``, the default, gives them to a
+    template with two or more such tiers (with one, ``SubnetPrefixLength`` is its size).
     """
 
     name: str = "dualstack-vpc"
     max_azs: int = 3
     tiers: tuple[TierKind, ...] = (TierKind.PUBLIC,)
-    tier_sizes: bool = False
+    tier_sizes: bool | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_azs <= MAX_AZS_LIMIT:
@@ -101,6 +101,13 @@ class TemplateSpec:
     def subnet_prefixes(self) -> tuple[int, ...]:
         """The IPv4 subnet prefix lengths a /16 VPC can hold every slot of."""
         return tuple(range(LARGEST_VPC_PREFIX + self.slot_bits, SMALLEST_SUBNET_PREFIX + 1))
+
+    @property
+    def sized_tiers(self) -> tuple[TierKind, ...]:
+        """The tiers with a subnet size of their own, in slot order."""
+        with_ipv4 = tuple(kind for kind in self.tiers if kind.has_ipv4)
+        wanted = len(with_ipv4) > 1 if self.tier_sizes is None else self.tier_sizes
+        return with_ipv4 if wanted else ()
 
     @property
     def default_azs(self) -> int:

@@ -98,20 +98,15 @@ def add_subnets(
             # what IPAM allocated: Fn::GetAtt inside Fn::Cidr is the Fn::Cidr reference's own example
             # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html)
             # and what AWS CDK's AwsIpam emits (aws-ec2/lib/ip-addresses.ts).
-            # Then the tier's own size is the first block of that size in the slot: the whole slot when the
-            # size is Same (so the address is the slot's, as before), else a smaller block at its start, never
-            # outside the slot, so subnets of different sizes cannot overlap.
+            # With sizes per tier, the tier's subnet is the first block of its size in the slot: the whole slot
+            # when the size is Same (so the address is the slot's, as without them), else a smaller block at its
+            # start, never outside the slot, so subnets of different sizes cannot overlap.
             slot_block = Select(
                 slot, Cidr(GetAtt(network.vpc, "CidrBlock"), spec.subnet_slots, params.ipv4_cidr_bits())
             )
-            # Fn::If stays outside Fn::Cidr, whose documented inner functions are fewer.
             extra["CidrBlock"] = (
-                If(
-                    names.tier_fills_slot(kind),
-                    slot_block,
-                    Select(0, Cidr(slot_block, 1, params.tier_ipv4_cidr_bits(kind))),
-                )
-                if spec.tier_sizes
+                Select(0, Cidr(slot_block, 1, params.tier_ipv4_cidr_bits(kind)))
+                if kind in spec.sized_tiers
                 else slot_block
             )
         else:

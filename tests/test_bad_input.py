@@ -79,6 +79,7 @@ def _aws_ran_with(*words: str) -> Callable[[Path], None]:
 G, P, V, L, M = "generate", "precheck", "verify", "lint", "make"
 PL, D = "plan", "deploy"
 YAML = "vpc.yaml"
+PRIVATE_YAML = "private.yaml"
 #: deploy's arguments up to the parameters: the template is the workspace's copy unless a case names another.
 STACK = ("--stack", "edge-vpc", "--region", "eu-west-1")
 INSTANCE = ("CreateTestInstance=true", "SshIngressCidr=203.0.113.7/32")
@@ -218,6 +219,18 @@ CASES = [
     Case("instance-without-ssh-source-ok", P, (YAML, "CreateTestInstance=true"), status=0),
     Case("vpc-too-small", P, (YAML, "VpcCidrBlock=10.0.0.0/23"), words=("10.0.0.0/23 holds 2 blocks of /24",)),
     Case("vpc-host-bits", P, (YAML, "VpcCidrBlock=10.0.1.0/16"), words=("host bits",)),
+    Case(
+        "tier-size-larger-than-its-slot",
+        P,
+        (PRIVATE_YAML, "PublicSubnetPrefixLength=22"),
+        words=("no mapping entry SubnetSizes.24.22", "SubnetPrefixLength=24", "PublicSubnetPrefixLength=22"),
+    ),
+    Case(
+        "tier-size-inside-its-slot-ok",
+        P,
+        (PRIVATE_YAML, "SubnetPrefixLength=22", "PublicSubnetPrefixLength=26"),
+        status=0,
+    ),
     Case("az-count-too-many", P, (YAML, "AzCount=4"), words=("AzCount='4' is not one of 1, 2, 3",)),
     Case("unknown-parameter", P, (YAML, "VpcCidr=10.0.0.0/16"), words=("unknown parameter VpcCidr",)),
     Case("not-key-value", P, (YAML, "AzCount"), words=("'AzCount' is not Key=Value",)),
@@ -583,6 +596,7 @@ CASES = [
 def _workspace(tmp: Path) -> None:
     """Files for the cases to name: templates, non-templates, a link, a FIFO, a directory; a fake aws and Python."""
     (tmp / YAML).write_bytes(SHIPPED_YAML.read_bytes())
+    (tmp / PRIVATE_YAML).write_bytes((TEMPLATES / "dualstack-vpc-private.yaml").read_bytes())
     (tmp / "list.json").write_text("[1]\n")
     (tmp / "empty.json").write_text("{}\n")
     (tmp / "notes.txt").write_text("just some notes\n")

@@ -90,7 +90,8 @@ COMMON_PARAMETERS = {
 }
 PARAMETERS = {
     "dualstack-vpc": COMMON_PARAMETERS,
-    "dualstack-vpc-private": COMMON_PARAMETERS | {"NatGateways"},
+    "dualstack-vpc-private": COMMON_PARAMETERS
+    | {"NatGateways", "PublicSubnetPrefixLength", "PrivateSubnetPrefixLength"},
     "dualstack-vpc-ipv6only": COMMON_PARAMETERS | {"NatGateways"},
 }
 

@@ -61,8 +61,17 @@ def test_subnet_prefix_length_maps_to_the_host_bits_fn_cidr_needs(shipped: dict[
     allowed = shipped["Parameters"]["SubnetPrefixLength"]["AllowedValues"]
     mapping = shipped["Mappings"]["SubnetSizes"]
     assert sorted(mapping) == sorted(allowed)
+    tier_sizes = [p for p in shipped["Parameters"] if p.endswith("SubnetPrefixLength") and p != "SubnetPrefixLength"]
     for prefix in allowed:
-        assert mapping[prefix] == {"Ipv4CidrBits": [str(32 - int(prefix))]}
+        bits = [str(32 - int(prefix))]
+        if not tier_sizes:
+            assert mapping[prefix] == {"Ipv4CidrBits": bits}
+            continue
+        # The slot's own size under the value a tier of that size passes (Same), and every size a tier can take
+        # inside the slot: the prefix lengths at least as long, each with its own host bits.
+        fitting = {p: [str(32 - int(p))] for p in allowed if int(p) >= int(prefix)}
+        assert mapping[prefix] == {"Same": bits, **fitting}
+        assert all(shipped["Parameters"][name]["AllowedValues"] == ["Same", *allowed] for name in tier_sizes)
 
 
 def test_out_of_range_values_are_refused_before_anything_is_built(shipped: dict[str, Any]) -> None:
@@ -79,7 +88,9 @@ def test_every_parameter_has_a_console_label_group_and_description(shipped: dict
     assert set(interface["ParameterLabels"]) == set(shipped["Parameters"])
     for name, param in shipped["Parameters"].items():
         assert param["Description"], name
-        assert "ConstraintDescription" in param, name
+        # A list of allowed values explains itself (CloudFormation names the parameter and "AllowedValues");
+        # a pattern or a type does not.
+        assert ("ConstraintDescription" in param) == ("AllowedValues" not in param), name
         assert "Default" in param, name
 
 

@@ -6,6 +6,7 @@ schemas (which properties are create-only), not read back from the planner.
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import cache
 from pathlib import Path
@@ -431,3 +432,24 @@ def test_a_stack_of_the_templates_before_the_options_keeps_every_address_on_upgr
     plan = plan_update(before, old, after, old, region="eu-west-1")
     assert plan.safe, plan.verdict
     assert not [c for c in plan.changes if c.resource_type in ("AWS::EC2::Subnet", "AWS::EC2::VPC")]
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE_OPTIONS))
+def test_every_subnet_size_and_az_count_keeps_its_addresses_with_the_tier_sizes_at_their_default(name: str) -> None:
+    # The private template's sizes per tier default to Same: for every slot size the template ever offered and
+    # every AZ count, each subnet keeps the block it had before they existed.
+    before = load_template(BEFORE_OPTIONS[name])
+    after = json.loads((TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))
+    sizes = before["Parameters"]["SubnetPrefixLength"]["AllowedValues"]
+    assert sizes == after["Parameters"]["SubnetPrefixLength"]["AllowedValues"]
+    compared = 0
+    for size, azs in itertools.product(sizes, ("1", "2", "3")):
+        old = {"SubnetPrefixLength": size, "AzCount": azs}
+
+        def blocks(template: dict[str, Any], old: dict[str, str] = old) -> dict[str, Any]:
+            subnets = evaluate(template, old, region="eu-west-1").of_type("AWS::EC2::Subnet")
+            return {k: v["Properties"].get("CidrBlock") for k, v in subnets.items()}
+
+        assert blocks(after) == blocks(before), old
+        compared += len(blocks(after))
+    assert compared == len(sizes) * (1 + 2 + 3) * 2

@@ -205,7 +205,41 @@ AWKWARD: list[Any] = [
 
 @pytest.mark.parametrize("value", AWKWARD, ids=repr)
 def test_yaml_writes_awkward_values_so_cfn_lint_reads_them_back_unchanged(value: Any) -> None:
-    doc = {"Top": {"Key": value, "List": [value, value], "Nested": {"Deeper": [{"Item": value}]}}}
+    doc = {
+        "Top": {
+            "Key": value,
+            "List": [value, value],
+            "Nested": {"Deeper": [{"Item": value}]},
+            # Short mappings are written inline ({Key: Name, Value: x}); so are awkward keys.
+            "Flow": {"Item": value},
+            "Pair": {"A": value, str(value): "b"},
+        }
+    }
+    assert _parsed(to_yaml(doc)) == doc
+
+
+def test_yaml_writes_short_mappings_inline_and_everything_else_as_blocks() -> None:
+    tags = [{"Key": "Name", "Value": {"Fn::Sub": "${AWS::StackName}-igw"}}]
+    doc = {
+        "Tags": tags,
+        "Export": {"Name": "x"},
+        "Properties": {"RouteTableId": {"Ref": "A"}},
+        "Three": {"a": 1, "b": 2, "c": 3},
+        "Holds": {"a": [1]},
+    }
+    assert to_yaml(doc) == (
+        "Tags:\n"
+        "  - {Key: Name, Value: !Sub '${AWS::StackName}-igw'}\n"
+        "Export: {Name: x}\n"
+        "Properties:\n"
+        "  RouteTableId: !Ref A\n"
+        "Three:\n"
+        "  a: 1\n"
+        "  b: 2\n"
+        "  c: 3\n"
+        "Holds:\n"
+        "  a: [1]\n"
+    )
     assert _parsed(to_yaml(doc)) == doc
 
 

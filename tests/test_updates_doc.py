@@ -106,7 +106,7 @@ def test_while_the_test_instance_exists_every_update_may_replace_it_and_that_is_
 @pytest.mark.parametrize("spec", SHIPPED, ids=spec_id)
 def test_the_parameters_an_update_cannot_change_say_so_and_no_others_do(spec: TemplateSpec) -> None:
     parameters: dict[str, Any] = rendered(spec)["Parameters"]
-    says_fixed = {name for name, p in parameters.items() if "an update cannot change it" in p["Description"]}
+    says_fixed = {name for name, p in parameters.items() if "Fixed once deployed" in p["Description"]}
     assert says_fixed == set(FIXED) & set(parameters)
 
 

@@ -38,6 +38,7 @@ MUTANTS ?= dualstack.kinds.* dualstack.verify.x__route_target* dualstack.verify.
 	dualstack.verify.x__default_routes* dualstack.verify.x_target_output* dualstack.verify.x_expected_routes* \
 	dualstack.verify.x_route_problems* dualstack.verify.x_dns64_check* \
 	dualstack.plan.x__holdings* dualstack.plan.x__overlap* dualstack.plan.x__gateway_moves* \
+	dualstack.plan.x__vpc_gateways* dualstack.plan.x__gateway_taken* dualstack.plan.x__type_changes* \
 	dualstack.plan.x__block_in_use* dualstack.plan.x__forced*
 
 # What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":

@@ -19,8 +19,11 @@ what an old one still holds at that moment: an overlapping subnet CIDR or fixed
 address in the same VPC or subnet (also one changed in place, as a subnet's
 ``Ipv6CidrBlock`` is: it leaves the old range and asks for the new one while the
 others still hold theirs), an Internet Gateway attached to a new VPC while
-its old attachment exists, or a VPC IPv6 block replaced while subnets keep ranges
-from it. An export whose value changes or disappears is a warning: CloudFormation
+its old attachment exists, a second Internet Gateway, virtual private gateway or
+egress-only Internet Gateway for a VPC while the old one is still there, or a VPC
+IPv6 block replaced while subnets keep ranges from it. It is also ``refused`` when a
+resource's ``Type`` changes under the same logical ID, which CloudFormation rejects
+before it changes anything. An export whose value changes or disappears is a warning: CloudFormation
 refuses that only while another stack imports it ("You can't modify or remove an output
 value that is referenced by another stack", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
 
@@ -56,6 +59,8 @@ _MISSING = object()
 #: The refusal rules, as tables name them.
 OVERLAP = "a replacement overlaps what the old resource holds"
 GATEWAY_MOVES = "the Internet Gateway would attach to two VPCs"
+GATEWAY_TAKEN = "the VPC would have two gateways of one kind"
+TYPE_CHANGES = "a resource's type changes"
 BLOCK_IN_USE = "the VPC's IPv6 block is replaced while subnets use it"
 #: What to do instead when the VPC's own addressing cannot change in place.
 NEW_STACK = "deploy a new stack beside this one with the new value and move to it"
@@ -73,11 +78,15 @@ class Change:
     #: The properties that change (``modify``) or the create-only ones that force a replacement (``replace``).
     properties: tuple[str, ...] = ()
     note: str = ""
+    #: The type before the update, when it changes (which CloudFormation refuses: see ``_type_changes``).
+    previous_type: str = ""
 
     def line(self) -> str:
         text = f"{self.action:<8} {self.logical_id} ({self.resource_type})"
         if self.action == MODIFY:
             text += f": {', '.join(self.properties)}"
+        elif self.previous_type:
+            text += f": the type changes from {self.previous_type}"
         elif self.action == REPLACE:
             text += f": {', '.join(self.properties)} {'is' if len(self.properties) == 1 else 'are'} create-only"
         return text + (f"; {self.note}" if self.note else "")
@@ -260,29 +269,96 @@ def _show(block: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str:
     return str(block.network_address) if block.num_addresses == 1 else str(block)
 
 
-_GATEWAY_KEYS = ("InternetGatewayId", "VpnGatewayId")
+_ATTACHMENT = "AWS::EC2::VPCGatewayAttachment"
+#: What an ``AWS::EC2::VPCGatewayAttachment`` attaches, by the property naming the gateway.
+_GATEWAY_KINDS = {"InternetGatewayId": "Internet Gateway", "VpnGatewayId": "virtual private gateway"}
+_GATEWAY_KEYS = tuple(_GATEWAY_KINDS)
 
 
 def _gateway_moves(old: Deployment, new: Deployment, leaving: set[str], arriving: set[str]) -> str | None:
-    """An attachment of a gateway to a VPC while the gateway's old attachment still exists: an Internet Gateway
+    """An attachment of a gateway to another VPC while the gateway's old attachment still exists: an Internet Gateway
     attaches to one VPC at a time (EC2 API reference, AttachInternetGateway:
-    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachInternetGateway.html)."""
-    attachment = "AWS::EC2::VPCGatewayAttachment"
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachInternetGateway.html). The same gateway attached
+    again to the same VPC is ``_gateway_taken``'s."""
     for lid in sorted(arriving):
         resource = new.resources[lid]
-        if resource["Type"] != attachment:
+        if resource["Type"] != _ATTACHMENT:
             continue
         for old_lid in sorted(leaving):
             before = old.resources[old_lid]
             for key in _GATEWAY_KEYS:
                 gateway = resource["Properties"].get(key)
-                if before["Type"] == attachment and gateway is not None and before["Properties"].get(key) == gateway:
+                if (
+                    before["Type"] == _ATTACHMENT
+                    and gateway is not None
+                    and before["Properties"].get(key) == gateway
+                    and before["Properties"].get("VpcId") != resource["Properties"].get("VpcId")
+                ):
                     name = gateway.removeprefix("<").removesuffix(">")
                     return (
                         f"the new {lid} attaches {name} to a new VPC while {old_lid} still attaches "
                         f"it to the old one, and a gateway attaches to one VPC at a time; {NEW_STACK}"
                     )
     return None
+
+
+def _vpc_gateways(resource: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(VPC, kind)`` for each gateway a resource gives a VPC, of a kind a VPC has one of at a time: "You can attach
+    only one internet gateway to a VPC at a time", likewise one egress-only internet gateway (Amazon VPC quotas,
+    https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) and one virtual private gateway
+    (Site-to-Site VPN quotas, https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-limits.html). EC2 refuses a second
+    Internet Gateway with "Network vpc-... already has an internet gateway attached", and the same one attached
+    again with ``Resource.AlreadyAssociated``."""
+    props = resource["Properties"]
+    vpc = str(props.get("VpcId"))
+    if resource["Type"] == _ATTACHMENT:
+        for key, kind in _GATEWAY_KINDS.items():
+            if props.get(key) is not None:
+                yield vpc, kind
+    elif resource["Type"] == "AWS::EC2::EgressOnlyInternetGateway":
+        yield vpc, "egress-only Internet Gateway"
+
+
+def _gateway_taken(old: Deployment, new: Deployment, arriving: set[str]) -> str | None:
+    """A new (added or replaced) gateway attachment, or egress-only Internet Gateway, for a VPC that an old one of the
+    same kind still serves: every old resource exists until the update completes (removed and replaced ones are
+    deleted last), so the VPC would have two at once.
+
+    Both resources' ``VpcId`` is create-only, so an old one keeps its VPC while it exists, and a replaced one has a
+    new VPC. An attachment whose gateway changes (a renamed or replaced Internet Gateway) is updated in place
+    (``InternetGatewayId`` and ``VpnGatewayId`` are not create-only): that is no second attachment."""
+    held = [(vpc, kind, lid) for lid in sorted(old.resources) for vpc, kind in _vpc_gateways(old.resources[lid])]
+    for lid in sorted(arriving):
+        for vpc, kind in _vpc_gateways(new.resources[lid]):
+            for old_vpc, old_kind, old_lid in held:
+                if (old_vpc, old_kind) == (vpc, kind):
+                    name = vpc.removeprefix("<").removesuffix(">")
+                    return (
+                        f"the new {lid} attaches another {kind} to {name} while {old_lid} still attaches one until "
+                        f"the update completes, and a VPC has one {kind} attached at a time; remove {old_lid} in one "
+                        f"update and add {lid} in the next"
+                    )
+    return None
+
+
+def _type_changes(old: Deployment, new: Deployment) -> str | None:
+    """A resource whose ``Type`` changes under the same logical ID: CloudFormation rejects the whole update before it
+    changes anything ("Update of resource type is not permitted. The new template modifies resource type of the
+    following resources: [...]", as reported in https://github.com/aws/aws-sam-cli/issues/6786). Any difference
+    counts, ``Custom::Name`` to ``AWS::CloudFormation::CustomResource`` too."""
+    changed = [
+        (lid, old.resources[lid]["Type"], new.resources[lid]["Type"])
+        for lid in sorted(old.resources.keys() & new.resources.keys())
+        if old.resources[lid]["Type"] != new.resources[lid]["Type"]
+    ]
+    if not changed:
+        return None
+    lid, before, after = changed[0]
+    others = f" (and {len(changed) - 1} more resources whose type changes)" if len(changed) > 1 else ""
+    return (
+        f"{lid} changes type from {before} to {after}{others}, which CloudFormation does not allow under the same "
+        f"logical ID; give the {after} a new logical ID, so that it is added and the {before} removed"
+    )
 
 
 def _block_in_use(old: Deployment, new: Deployment, leaving: set[str], replaced: frozenset[str]) -> str | None:
@@ -475,7 +551,9 @@ def plan_from(
         before, after = old.resources[lid]["Properties"], new.resources[lid]["Properties"]
         if lid in forced:
             note = _ssm_note(new_template, new.resources[lid], forced[lid])
-            changes.append(Change(REPLACE, lid, new.resources[lid]["Type"], forced[lid], note))
+            kind, previous = new.resources[lid]["Type"], old.resources[lid]["Type"]
+            retyped = previous if previous != kind else ""
+            changes.append(Change(REPLACE, lid, kind, forced[lid], note, retyped))
         elif _differs(before, after):
             keys = sorted(k for k in before.keys() | after.keys() if _differs(before.get(k), after.get(k)))
             changes.append(Change(MODIFY, lid, new.resources[lid]["Type"], tuple(keys)))
@@ -495,7 +573,9 @@ def plan_from(
     arriving = set(replaced) | (new.resources.keys() - old.resources.keys())
     modified = {c.logical_id for c in changes if c.action == MODIFY}
     rules = (
+        (TYPE_CHANGES, _type_changes(old, new)),
         (GATEWAY_MOVES, _gateway_moves(old, new, leaving, arriving)),
+        (GATEWAY_TAKEN, _gateway_taken(old, new, arriving)),
         (OVERLAP, _overlap(old, new, leaving, arriving, modified)),
         (BLOCK_IN_USE, _block_in_use(old, new, leaving, replaced)),
     )

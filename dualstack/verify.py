@@ -153,8 +153,16 @@ def load_stack(cfn: Any, name: str) -> Stack:
     return Stack(name, outputs, parameters)
 
 
+#: Targets a deployed route table may hold that no tier kind routes to (something outside the stack added the route):
+#: shown by their ID, so that the problem names them.
+OTHER_ROUTE_TARGET_PROPERTIES = ("TransitGatewayId", "NetworkInterfaceId")
+
+
 def _route_target(route: dict[str, Any]) -> str:
-    for key in ("EgressOnlyInternetGatewayId", "GatewayId", "NatGatewayId", "TransitGatewayId", "NetworkInterfaceId"):
+    """The ID of what a route of ``DescribeRouteTables`` goes to. EC2 names it in the property of the same name as
+    ``AWS::EC2::Route``'s, so the table of tier kinds (``ROUTE_TARGET_PROPERTY``) says where to look, in a fixed
+    order (sorted), then ``OTHER_ROUTE_TARGET_PROPERTIES``."""
+    for key in (*sorted(set(kinds.ROUTE_TARGET_PROPERTY.values())), *OTHER_ROUTE_TARGET_PROPERTIES):
         if route.get(key):
             return str(route[key])
     return "unknown"

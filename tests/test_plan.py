@@ -17,7 +17,19 @@ import pytest
 from dualstack import SHIPPED
 from dualstack.evaluate import evaluate
 from dualstack.inputs import load_template
-from dualstack.plan import ADD, MODIFY, OVERLAP, REMOVE, REPLACE, Plan, create_only, main, plan_update
+from dualstack.plan import (
+    ADD,
+    GATEWAY_TAKEN,
+    MODIFY,
+    OVERLAP,
+    REMOVE,
+    REPLACE,
+    TYPE_CHANGES,
+    Plan,
+    create_only,
+    main,
+    plan_update,
+)
 
 from .conftest import LARGEST, TEMPLATES, rendered
 
@@ -362,6 +374,61 @@ def test_a_new_vpc_takes_its_ipv6_block_and_subnets_along_safely() -> None:
     plan = plan_update(t, {}, t, {"Cidr": "10.0.0.0/20"}, region="eu-west-1")
     assert _actions(plan) == {"Net": REPLACE, "Block": REPLACE, "A": REPLACE}
     assert plan.safe
+
+
+def _with(t: dict[str, Any], **resources: dict[str, Any]) -> dict[str, Any]:
+    return {**t, "Resources": {**t["Resources"], **resources}}
+
+
+def test_a_type_change_is_refused_first_and_shown_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The subnet's new range would overlap too, but CloudFormation rejects the type change before creating anything.
+    def rules(kind: str) -> dict[str, Any]:
+        return {"Type": kind, "Properties": {"ServiceToken": "arn:aws:lambda:eu-west-1:111122223333:function:f"}}
+
+    old = _with(_subnets(("A", "10.0.0.0/24")), Rules=rules("Custom::Rules"))
+    new = _with(_subnets(("A", "10.0.0.0/23")), Rules=rules("AWS::CloudFormation::CustomResource"))
+    plan = plan_update(old, {}, new, {}, region="eu-west-1")
+    assert plan.rule == TYPE_CHANGES
+    before, after = tmp_path / "old.json", tmp_path / "new.json"
+    before.write_text(json.dumps(old), encoding="utf-8")
+    after.write_text(json.dumps(new), encoding="utf-8")
+    status, out, err = _run(capsys, str(after), "--from-template", str(before), "--region", "eu-west-1")
+    assert (status, err) == (1, "")
+    assert out == [
+        "replace  A (AWS::EC2::Subnet): CidrBlock is create-only",
+        "replace  Rules (AWS::CloudFormation::CustomResource): the type changes from Custom::Rules",
+        "refused: Rules changes type from Custom::Rules to AWS::CloudFormation::CustomResource, which CloudFormation "
+        "does not allow under the same logical ID; give the AWS::CloudFormation::CustomResource a new logical ID, so "
+        "that it is added and the Custom::Rules removed",
+    ]
+
+
+def _gateway(gateway: str = "Gateway", attachment: str = "Attachment") -> dict[str, Any]:
+    return _with(
+        _subnets(),
+        **{
+            gateway: {"Type": "AWS::EC2::InternetGateway", "Properties": {}},
+            attachment: {
+                "Type": "AWS::EC2::VPCGatewayAttachment",
+                "Properties": {"VpcId": {"Ref": "Net"}, "InternetGatewayId": {"Ref": gateway}},
+            },
+        },
+    )
+
+
+def test_a_renamed_internet_gateway_changes_its_attachment_in_place_safely() -> None:
+    # InternetGatewayId is not create-only: the attachment moves to the new gateway; no second one is created.
+    plan = plan_update(_gateway(), {}, _gateway("Gateway2"), {}, region="eu-west-1")
+    assert _actions(plan) == {"Gateway2": ADD, "Attachment": MODIFY, "Gateway": REMOVE}
+    assert plan.safe
+
+
+def test_a_renamed_internet_gateway_attachment_is_refused_while_the_old_one_still_attaches() -> None:
+    for new in (_gateway(attachment="Attachment2"), _gateway("Gateway2", "Attachment2")):
+        plan = plan_update(_gateway(), {}, new, {}, region="eu-west-1")
+        assert plan.rule == GATEWAY_TAKEN
+        assert plan.refusal is not None
+        assert plan.refusal.startswith("the new Attachment2 attaches another Internet Gateway to Net while Attachment")
 
 
 def test_a_named_custom_resource_has_the_create_only_properties_of_any_custom_resource() -> None:

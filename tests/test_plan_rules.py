@@ -4,8 +4,10 @@ Each expectation follows from how CloudFormation orders an update (a replacement
 what it replaces or what is removed is deleted: "Update behaviors of stack resources", CloudFormation User Guide) and
 from what EC2 lets two resources hold at once: a subnet's or a VPC block's range is unique within its VPC
 (AssociateVpcCidrBlock, CreateSubnet), a fixed private address within its subnet (CreateNetworkInterface), an
-Internet Gateway attaches to one VPC at a time (AttachInternetGateway), and a VPC's IPv6 block cannot be
-disassociated while subnets use it (DisassociateVpcCidrBlock).
+Internet Gateway attaches to one VPC at a time (AttachInternetGateway), a VPC has one Internet Gateway, one
+egress-only Internet Gateway and one virtual private gateway attached at a time (Amazon VPC quotas, Site-to-Site VPN
+quotas), and a VPC's IPv6 block cannot be disassociated while subnets use it (DisassociateVpcCidrBlock). A resource's
+type cannot change under the same logical ID: CloudFormation rejects such an update before it starts.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from dualstack.evaluate import Deployment
-from dualstack.plan import NEW_STACK, _block_in_use, _forced, _gateway_moves, _overlap
+from dualstack.plan import NEW_STACK, _block_in_use, _forced, _gateway_moves, _gateway_taken, _overlap, _type_changes
 
 Resource = dict[str, Any]
 HELD = "until the update completes, so CloudFormation cannot"
@@ -146,6 +148,94 @@ def test_a_new_gateway_attached_to_a_new_vpc_is_no_move() -> None:
     old = _side(OldAttachment=_attached("<OldGateway>", "<OldVpc>"))
     new = _side(NewAttachment=_attached("<NewGateway>", "<NewVpc>"))
     assert _gateway_moves(old, new, {"OldAttachment"}, {"NewAttachment"}) is None
+    assert _gateway_taken(old, new, {"NewAttachment"}) is None
+
+
+def _taken(what: str, kind: str, held: str = "Attachment") -> str:
+    return (
+        f"the new {what} attaches another {kind} to Vpc while {held} still attaches one until the update completes, "
+        f"and a VPC has one {kind} attached at a time; remove {held} in one update and add {what} in the next"
+    )
+
+
+def test_a_renamed_attachment_of_a_new_gateway_to_the_same_vpc_is_refused() -> None:
+    # The new attachment is created before the old one is deleted, and a VPC has one Internet Gateway at a time.
+    old = _side(Gateway=_r("InternetGateway"), Attachment=_attached("<Gateway>", "<Vpc>"))
+    new = _side(Gateway2=_r("InternetGateway"), Attachment2=_attached("<Gateway2>", "<Vpc>"))
+    leaving, arriving = {"Gateway", "Attachment"}, {"Gateway2", "Attachment2"}
+    assert _gateway_moves(old, new, leaving, arriving) is None
+    assert _gateway_taken(old, new, arriving) == _taken("Attachment2", "Internet Gateway")
+
+
+def test_a_renamed_attachment_of_the_same_gateway_to_the_same_vpc_is_no_move_but_refused() -> None:
+    # EC2 refuses to attach a gateway already attached to that VPC (Resource.AlreadyAssociated).
+    old = _side(Attachment=_attached("<Gateway>", "<Vpc>"))
+    new = _side(Attachment2=_attached("<Gateway>", "<Vpc>"))
+    assert _gateway_moves(old, new, {"Attachment"}, {"Attachment2"}) is None
+    assert _gateway_taken(old, new, {"Attachment2"}) == _taken("Attachment2", "Internet Gateway")
+
+
+def test_a_second_attachment_beside_one_that_stays_is_refused() -> None:
+    old = _side(Attachment=_attached("<Gateway>", "<Vpc>"))
+    new = _side(Attachment=_attached("<Gateway>", "<Vpc>"), Extra=_attached("<Gateway2>", "<Vpc>"))
+    assert _gateway_taken(old, new, {"Extra"}) == _taken("Extra", "Internet Gateway")
+
+
+def test_an_attachment_that_only_changes_its_gateway_in_place_is_no_second_attachment() -> None:
+    # InternetGatewayId is not create-only: a renamed gateway updates the attachment, which arrives nowhere.
+    old = _side(Gateway=_r("InternetGateway"), Attachment=_attached("<Gateway>", "<Vpc>"))
+    new = _side(Gateway2=_r("InternetGateway"), Attachment=_attached("<Gateway2>", "<Vpc>"))
+    assert _gateway_taken(old, new, {"Gateway2"}) is None
+
+
+def test_a_vpn_gateway_beside_an_internet_gateway_is_allowed_but_not_two_vpn_gateways() -> None:
+    def vpn(gateway: str) -> Resource:
+        return _r("VPCGatewayAttachment", VpcId="<Vpc>", VpnGatewayId=gateway)
+
+    old = _side(Attachment=_attached("<Gateway>", "<Vpc>"))
+    assert _gateway_taken(old, _side(Vpn=vpn("<Vgw>"), Attachment=_attached("<Gateway>", "<Vpc>")), {"Vpn"}) is None
+    old = _side(Attachment=vpn("<Vgw>"))
+    assert _gateway_taken(old, _side(Vpn=vpn("<Vgw2>")), {"Vpn"}) == _taken("Vpn", "virtual private gateway")
+
+
+def test_a_renamed_egress_only_gateway_is_refused_but_one_replaced_with_its_vpc_is_not() -> None:
+    # One egress-only Internet Gateway per VPC at a time; a new VPC's gateway is the first in that VPC.
+    old = _side(Eigw=_r("EgressOnlyInternetGateway", VpcId="<Vpc>"))
+    renamed = _side(Eigw2=_r("EgressOnlyInternetGateway", VpcId="<Vpc>"))
+    assert _gateway_taken(old, renamed, {"Eigw2"}) == _taken("Eigw2", "egress-only Internet Gateway", "Eigw")
+    moved = _side(Eigw=_r("EgressOnlyInternetGateway", VpcId="<Vpc:new>"))
+    assert _gateway_taken(old, moved, {"Eigw"}) is None
+    # An egress-only gateway beside an Internet Gateway is the dual-stack layout itself.
+    assert _gateway_taken(_side(Igw=_attached("<Gateway>", "<Vpc>")), renamed, {"Eigw2"}) is None
+
+
+# A resource's type
+
+
+def test_a_resource_whose_type_changes_is_refused_naming_it_and_both_types() -> None:
+    old = _side(A=_r("EIP", Domain="vpc"), B=_r("Subnet", VpcId="<Vpc>", CidrBlock="10.0.0.0/24"))
+    new = _side(A=_r("NatGateway", SubnetId="<B>"), B=_r("Subnet", VpcId="<Vpc>", CidrBlock="10.0.1.0/24"))
+    assert _type_changes(old, new) == (
+        "A changes type from AWS::EC2::EIP to AWS::EC2::NatGateway, which CloudFormation does not allow under the "
+        "same logical ID; give the AWS::EC2::NatGateway a new logical ID, so that it is added and the AWS::EC2::EIP "
+        "removed"
+    )
+    assert _type_changes(old, old) is None
+    # Added and removed resources are not type changes.
+    assert _type_changes(old, _side(C=_r("NatGateway", SubnetId="<B>"))) is None
+
+
+def test_a_named_custom_resource_becoming_a_plain_one_is_a_type_change_and_more_are_counted() -> None:
+    def custom(kind: str) -> Resource:
+        return {"Type": kind, "Properties": {"ServiceToken": "<Function.Arn>"}}
+
+    old = _side(Rules=custom("Custom::Rules"), Zeta=_r("EIP"))
+    new = _side(Rules=custom("AWS::CloudFormation::CustomResource"), Zeta=_r("NatGateway"))
+    assert _type_changes(old, new) == (
+        "Rules changes type from Custom::Rules to AWS::CloudFormation::CustomResource (and 1 more resources whose "
+        "type changes), which CloudFormation does not allow under the same logical ID; give the "
+        "AWS::CloudFormation::CustomResource a new logical ID, so that it is added and the Custom::Rules removed"
+    )
 
 
 # The VPC's IPv6 block

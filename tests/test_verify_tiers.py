@@ -575,6 +575,23 @@ def test_the_target_of_a_route_is_read_from_whichever_property_names_it(route: d
     assert verify_module._route_target({"DestinationCidrBlock": "0.0.0.0/0", **route}) == target
 
 
+def test_a_route_names_an_egress_only_gateway_before_any_gateway_id() -> None:
+    # A fixed order, the same as before verify read the table: a route naming two targets reads the same each time.
+    route = {"DestinationIpv6CidrBlock": "::/0", "GatewayId": "igw-1", "EgressOnlyInternetGatewayId": "eigw-1"}
+    assert verify_module._route_target(route) == "eigw-1"
+    assert verify_module._route_target({**route, "EgressOnlyInternetGatewayId": ""}) == "igw-1"
+
+
+def test_a_target_property_added_to_the_table_of_kinds_is_read_from_routes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dualstack import kinds
+
+    route = {"DestinationCidrBlock": "10.1.0.0/16", "VpcPeeringConnectionId": "pcx-1"}
+    assert verify_module._route_target(route) == "unknown"
+    table = {**kinds.ROUTE_TARGET_PROPERTY, kinds.Target.REGIONAL_NAT_GATEWAY: "VpcPeeringConnectionId"}
+    monkeypatch.setattr(kinds, "ROUTE_TARGET_PROPERTY", table)
+    assert verify_module._route_target(route) == "pcx-1"
+
+
 def test_destinations_a_new_kind_routes_are_compared_too(monkeypatch: pytest.MonkeyPatch) -> None:
     from dualstack import kinds
 

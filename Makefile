@@ -32,14 +32,18 @@ OUS ?=
 TARGET_REGIONS ?=
 CALL_AS ?=
 # make mutate: the table of tier kinds, the functions of verify.py that decide what a deployed stack must route where,
-# and the functions of plan.py that decide whether an update is refused.
+# the functions of plan.py that decide whether an update is refused, the subnet-size lookup that decides each
+# subnet's address, and the evaluator's check that every mapping lookup resolves.
 #: Patterns separated by spaces, unquoted: they reach mutmut as they are, never expanded by the shell.
 MUTANTS ?= dualstack.kinds.* dualstack.verify.x__route_target* dualstack.verify.x_routed_destinations* \
 	dualstack.verify.x__default_routes* dualstack.verify.x_target_output* dualstack.verify.x_expected_routes* \
 	dualstack.verify.x_route_problems* dualstack.verify.x_dns64_check* \
 	dualstack.plan.x__holdings* dualstack.plan.x__overlap* dualstack.plan.x__gateway_moves* \
 	dualstack.plan.x__vpc_gateways* dualstack.plan.x__gateway_taken* dualstack.plan.x__type_changes* \
-	dualstack.plan.x__block_in_use* dualstack.plan.x__forced*
+	dualstack.plan.x__block_in_use* dualstack.plan.x__forced* \
+	dualstack.parameters.x_subnet_sizes* dualstack.parameters.x_slot_key* \
+	dualstack.parameters.xǁParametersǁtier_ipv4_cidr_bits* dualstack.parameters.xǁParametersǁipv4_cidr_bits* \
+	dualstack.evaluate.x__find_in_map* dualstack.evaluate.x__lookups* dualstack.evaluate.xǁ_Evaluatorǁ_check_lookups*
 
 # What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":
 # never as text pasted into a shell line, so no value can run as a command. $(value) keeps a `$(...)` in a

@@ -101,6 +101,9 @@ def test_generating_imports_only_the_standard_library_and_the_runtime_lock() -> 
     assert "troposphere.apigateway" not in imported
     assert "troposphere.dynamodb" not in imported
     assert "troposphere.stepfunctions" not in imported
+    # The custom resource's handler is read as a file beside its module, without importlib.resources' readers.
+    assert "importlib.resources" not in imported
+    assert "zipfile" not in imported
 
 
 def test_a_deferred_module_still_works_for_whoever_uses_it() -> None:

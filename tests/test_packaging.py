@@ -11,6 +11,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 
 from .conftest import ROOT
@@ -147,3 +148,16 @@ def test_ci_runs_the_readme_commands() -> None:
     for command in ("make template", "make test"):
         assert command in ci
         assert command in readme
+
+
+def test_make_keeps_bytecode_even_when_the_shell_asks_not_to(tmp_path: Path) -> None:
+    # Without bytecode every run compiles troposphere and the package again: a third to a half of a generate.py run.
+    dry = subprocess.run(["make", "-n", "check"], cwd=ROOT, capture_output=True, text=True, check=True)
+    if "pip install" in dry.stdout or "rm -rf" in dry.stdout:
+        pytest.skip("make would rebuild .venv first; run `make venv`")
+    outer = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    # The bytecode goes below tmp_path (PYTHONPYCACHEPREFIX), so files written before cannot make this pass.
+    env = {**outer, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(tmp_path)}
+    subprocess.run(["make", "-s", "--no-print-directory", "check"], cwd=ROOT, env=env, capture_output=True)
+    kept = {f"{path.parent.name}/{path.name.split('.')[0]}" for path in tmp_path.rglob("*.pyc")}
+    assert {"dualstack/cli", "dualstack/template", "troposphere/__init__", "troposphere/ec2"} <= kept, sorted(kept)

@@ -161,3 +161,22 @@ def test_make_keeps_bytecode_even_when_the_shell_asks_not_to(tmp_path: Path) -> 
     subprocess.run(["make", "-s", "--no-print-directory", "check"], cwd=ROOT, env=env, capture_output=True)
     kept = {f"{path.parent.name}/{path.name.split('.')[0]}" for path in tmp_path.rglob("*.pyc")}
     assert {"dualstack/cli", "dualstack/template", "troposphere/__init__", "troposphere/ec2"} <= kept, sorted(kept)
+
+
+def test_commands_that_read_templates_start_without_troposphere_resource_modules() -> None:
+    code = (
+        "import json, sys, dualstack, dualstack.plan; missing = hasattr(dualstack, 'no_such_name');"
+        "print(json.dumps([sorted(sys.modules), missing]), end='')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    imported, missing = json.loads(result.stdout)
+    assert "dualstack.template" not in imported
+    assert "troposphere.ec2" not in imported
+    assert missing is False
+    # Each name of dualstack's own comes from its module when first read.
+    code = (
+        "import dualstack; from dualstack import spec, template;"
+        "print(dualstack.build_template is template.build_template, dualstack.SHIPPED is spec.SHIPPED)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["True", "True"]

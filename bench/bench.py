@@ -84,7 +84,7 @@ def processes(out: Path) -> float:
     floor = figures["python -S -c pass (the floor)"]
     print(f"whole processes: median of {PROCESS_ROUNDS} rounds, and the multiple of the floor")
     if sys.dont_write_bytecode:
-        print("  (PYTHONDONTWRITEBYTECODE is set, as make does not: a module with no bytecode yet compiles every run)")
+        print("  (PYTHONDONTWRITEBYTECODE is set, unlike under make: a module without bytecode compiles every run)")
     _print_rows(figures, floor)
     return floor
 

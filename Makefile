@@ -55,6 +55,9 @@ export $(USER_VARS)
 
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
+# Nor whether its bytecode is kept (in __pycache__, ignored by git): without it every run compiles troposphere and
+# the package again, a third to a half of a generate.py run (make bench).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help venv dev template test check lint typecheck pytest bench plan deploy stackset verify lint-template lock \
 	clean \
@@ -73,7 +76,8 @@ aws-cli:
 	@command -v "$$AWS" >/dev/null || \
 	  { echo "make deploy: the AWS CLI ($$AWS) is not on PATH: install it (https://aws.amazon.com/cli/) or set AWS=/path/to/aws" >&2; exit 2; }
 
-# What generating needs, and nothing else. Modules compile on first import instead of at install (faster overall).
+# What generating needs, and nothing else. Modules compile on first import instead of at install (faster overall:
+# only what generating imports), and that bytecode is kept.
 $(RUNTIME): $(RUNTIME_LOCK) | python-version
 	@echo "Installing into $(VENV) what generating needs: $$(grep -v '^#' $(RUNTIME_LOCK) | paste -sd' ')"
 	@rm -rf $(VENV) && "$$PYTHON" -m venv $(VENV)

@@ -83,6 +83,8 @@ def processes(out: Path) -> float:
     figures = _rounds(commands, PROCESS_ROUNDS)
     floor = figures["python -S -c pass (the floor)"]
     print(f"whole processes: median of {PROCESS_ROUNDS} rounds, and the multiple of the floor")
+    if sys.dont_write_bytecode:
+        print("  (PYTHONDONTWRITEBYTECODE is set, unlike under make: a module without bytecode compiles every run)")
     _print_rows(figures, floor)
     return floor
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awacs import logs, sts
-from awacs.aws import Allow, ArnLike, Condition, PolicyDocument, Principal, Statement, StringEquals
+from awacs.aws import Action, Allow, ArnLike, Condition, PolicyDocument, Principal, Statement, StringEquals
 from troposphere import AWSHelperFn, GetAtt, If, NoValue, Sub, Template, ec2, iam
 from troposphere import logs as cwlogs
 
@@ -97,7 +96,7 @@ def trust_policy() -> PolicyDocument:
             Statement(
                 Effect=Allow,
                 Principal=Principal("Service", FLOW_LOGS_SERVICE),
-                Action=[sts.AssumeRole],
+                Action=[Action("sts", "AssumeRole")],
                 Condition=Condition(
                     [
                         StringEquals({"aws:SourceAccount": Sub("${AWS::AccountId}")}),
@@ -123,7 +122,11 @@ def write_policy(log_group: cwlogs.LogGroup) -> PolicyDocument:
         Statement=[
             Statement(
                 Effect=Allow,
-                Action=[logs.CreateLogStream, logs.PutLogEvents, logs.DescribeLogStreams],
+                Action=[
+                    Action("logs", "CreateLogStream"),
+                    Action("logs", "PutLogEvents"),
+                    Action("logs", "DescribeLogStreams"),
+                ],
                 Resource=[GetAtt(log_group, "Arn")],
             )
         ],

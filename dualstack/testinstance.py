@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awacs import sts
-from awacs.aws import Allow, PolicyDocument, Principal, Statement
+from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
 from troposphere import And, Condition, Equals, GetAtt, If, Not, NoValue, Parameter, Sub, Template, ec2, iam
 
 from . import names
@@ -118,7 +117,9 @@ def ec2_trust_policy() -> PolicyDocument:
     return PolicyDocument(
         Version="2012-10-17",
         Statement=[
-            Statement(Effect=Allow, Principal=Principal("Service", "ec2.amazonaws.com"), Action=[sts.AssumeRole])
+            Statement(
+                Effect=Allow, Principal=Principal("Service", "ec2.amazonaws.com"), Action=[Action("sts", "AssumeRole")]
+            )
         ],
     )
 

@@ -182,8 +182,12 @@ class _Evaluator:
         """
         for section in ("Conditions", "Resources", "Outputs"):
             for where, arg in _lookups(self.template.get(section, {}), section):
-                if all(isinstance(a, str) or (isinstance(a, dict) and a.get("Ref") in self.params) for a in arg):
+                if all(isinstance(a, str) or (isinstance(a, dict) and self._is_parameter(a.get("Ref"))) for a in arg):
                     _find_in_map(self, arg, where)
+
+    def _is_parameter(self, name: Any) -> bool:
+        """A template parameter or a pseudo parameter (``AWS::Region``): known before anything is created."""
+        return isinstance(name, str) and (name in self.params or name.startswith("AWS::"))
 
     # Parameters and conditions
 

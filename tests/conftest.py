@@ -44,9 +44,20 @@ def lint(text: str, **options: list[str]) -> list[Match]:
     return list(runner.validate_template(template))
 
 
-@cache
 def rendered(spec: TemplateSpec) -> dict[str, Any]:
-    """The template for ``spec`` as CloudFormation reads it: the rendered JSON, parsed."""
+    """The template for ``spec`` as CloudFormation reads it: the rendered JSON, parsed (built once per process).
+
+    Under ``make mutate`` (which sets ``MUTANT_UNDER_TEST``) it is built afresh every time: mutmut learns which
+    tests reach each function by running them all once, then runs each mutant's tests in a process forked from that
+    one, so a remembered template would both hide which tests build it and keep it unmutated.
+    """
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        return _rendered.__wrapped__(spec)
+    return _rendered(spec)
+
+
+@cache
+def _rendered(spec: TemplateSpec) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(render(build_template(spec), "json"))
     return result
 

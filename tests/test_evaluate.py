@@ -132,3 +132,72 @@ def test_every_mapping_lookup_must_resolve_even_where_no_branch_or_resource_uses
     del template["Resources"]["Third"]
     with pytest.raises(EvaluationError, match=r"Resources\.Fourth.*no mapping entry Sizes\.2\.Bits"):
         evaluate(template, {"Name": "abc", "Count": "2"})
+
+
+def test_mapping_lookups_in_conditions_and_outputs_are_resolved_too() -> None:
+    lookup = {"Fn::FindInMap": ["Sizes", {"Ref": "Count"}, "Bits"]}
+    sizes = {"Sizes": {"1": {"Bits": "8"}}}
+    in_condition = {
+        **TEMPLATE,
+        "Mappings": sizes,
+        # With Count=2 "One" is false, so evaluating the condition alone would never reach the lookup.
+        "Conditions": {
+            **TEMPLATE["Conditions"],
+            "Unused": {"Fn::And": [{"Condition": "One"}, {"Fn::Equals": [lookup, "8"]}]},
+        },
+    }
+    in_output = {
+        **TEMPLATE,
+        "Mappings": sizes,
+        "Outputs": {"Hidden": {"Condition": "One", "Value": lookup}},
+    }
+    for template, section in ((in_condition, "Conditions"), (in_output, "Outputs")):
+        assert evaluate(template, {"Name": "abc"})
+        with pytest.raises(EvaluationError, match=rf"^{section}\.(Unused|Hidden)\..*Sizes\.2\.Bits \(from Count=2\)$"):
+            evaluate(template, {"Name": "abc", "Count": "2"})
+
+
+def test_a_missing_entry_named_by_literals_says_only_which_entry() -> None:
+    template = {
+        **TEMPLATE,
+        "Mappings": {"Sizes": {"1": {"Bits": "8"}}},
+        "Outputs": {"Fixed": {"Value": {"Fn::FindInMap": ["Sizes", "9", "Bits"]}}},
+    }
+    with pytest.raises(
+        EvaluationError, match=r"^Outputs\.Fixed\.Value\.Fn::FindInMap: no mapping entry Sizes\.9\.Bits$"
+    ):
+        evaluate(template, {"Name": "abc"})
+
+
+def test_lookups_keyed_by_pseudo_parameters_are_checked_and_those_keyed_by_resources_left_to_their_use() -> None:
+    by_region = {"Fn::FindInMap": ["Regions", {"Ref": "AWS::Region"}, {"Ref": "Name"}]}
+    by_resource = {"Fn::FindInMap": ["Regions", {"Ref": "First"}, "abc"]}
+    template = {
+        **TEMPLATE,
+        "Mappings": {"Regions": {"eu-west-1": {"abc": "x"}}},
+        "Outputs": {
+            "ByRegion": {"Value": {"Fn::If": ["Two", by_region, "none"]}},
+            # Not a key CloudFormation can know before it creates anything: left to where it is used.
+            "ByResource": {"Value": {"Fn::If": ["Two", by_resource, "none"]}},
+        },
+    }
+    assert evaluate(template, {"Name": "abc"}, region="eu-west-1").outputs["ByRegion"]["Value"] == "none"
+    # Another region: the region-keyed lookup fails, though its branch is not taken.
+    with pytest.raises(EvaluationError, match=r"^Outputs\.ByRegion\..*no mapping entry Regions\.us-east-1\.abc"):
+        evaluate(template, {"Name": "abc"}, region="us-east-1")
+    # Taken, the resource-keyed lookup has no entry for the resource's ID.
+    with pytest.raises(EvaluationError, match=r"^Outputs\.ByResource\..*no mapping entry Regions\.<First>\.abc$"):
+        evaluate(template, {"Name": "abc", "Count": "2"}, region="eu-west-1")
+    missing_resource = {**template, "Outputs": {"Bad": {"Value": {"Fn::FindInMap": ["Regions", {"Ref": "Gone"}, "x"]}}}}
+    with pytest.raises(EvaluationError, match=r"^Outputs\.Bad\.Value\.Fn::FindInMap\.Ref: Gone is not a"):
+        evaluate(missing_resource, {"Name": "abc"})
+
+
+def test_a_missing_entry_names_every_parameter_that_chose_it() -> None:
+    template = {
+        **TEMPLATE,
+        "Mappings": {"Sizes": {"1": {"a": "8"}}},
+        "Outputs": {"Size": {"Value": {"Fn::FindInMap": ["Sizes", {"Ref": "Count"}, {"Ref": "Name"}]}}},
+    }
+    with pytest.raises(EvaluationError, match=r"no mapping entry Sizes\.1\.abc \(from Count=1, Name=abc\)$"):
+        evaluate(template, {"Name": "abc"})

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+#: The stack's name when the caller gives none.
+EXAMPLE_STACK_NAME = "example"
 #: The IPv6 /56 the evaluator pretends Amazon gave the VPC (from the documentation prefix).
 EXAMPLE_VPC_IPV6_BLOCK = "2001:db8:1234:1a00::/56"
 #: The /56 a replaced VPC, or a VPC whose IPv6 block is replaced, gets instead (see ``evaluate(replaced=...)``).
@@ -153,14 +155,15 @@ class _Evaluator:
         template: Mapping[str, Any],
         parameters: Mapping[str, str],
         region: str,
-        stack_name: str,
+        stack_name: str | None,
         azs: Sequence[str],
         replaced: frozenset[str] = frozenset(),
     ) -> None:
         self.template = template
         self.replaced = replaced
         self.region = region
-        self.stack_name = stack_name
+        self.stack_given = stack_name is not None
+        self.stack_name = EXAMPLE_STACK_NAME if stack_name is None else stack_name
         self.azs = list(azs)
         self.params = self._resolve_parameters(parameters)
         self._check_rules()
@@ -186,8 +189,13 @@ class _Evaluator:
                     _find_in_map(self, arg, where)
 
     def _is_parameter(self, name: Any) -> bool:
-        """A template parameter or a pseudo parameter (``AWS::Region``): known before anything is created."""
-        return isinstance(name, str) and (name in self.params or name.startswith("AWS::"))
+        """A template parameter, or a pseudo parameter whose value here is the real one: the region and what follows
+        from it, and the stack's name when the caller gave it. The account and the stack's ID are made up here, so a
+        lookup keyed by them is left to where it is used."""
+        known = {"AWS::Region", "AWS::Partition", "AWS::URLSuffix"} | (
+            {"AWS::StackName"} if self.stack_given else set()
+        )
+        return isinstance(name, str) and (name in self.params or name in known)
 
     # Parameters and conditions
 
@@ -399,11 +407,13 @@ def evaluate(
     parameters: Mapping[str, str] | None = None,
     *,
     region: str = "us-east-1",
-    stack_name: str = "example",
+    stack_name: str | None = None,
     azs: Sequence[str] | None = None,
     replaced: frozenset[str] = frozenset(),
 ) -> Deployment:
     """Resolve ``template`` (the rendered dict) for ``parameters``; raise ``EvaluationError`` where it would fail.
+
+    Without ``stack_name`` the stack is called ``EXAMPLE_STACK_NAME``, a stand-in: nothing is refused for it.
 
     ``replaced`` names resources an update replaces: their ``Ref`` and ``Fn::GetAtt`` values are new placeholders
     (``<Vpc:new>``), and a VPC whose IPv6 block is replaced has ``REPLACEMENT_VPC_IPV6_BLOCK``, so what reads them

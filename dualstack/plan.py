@@ -471,7 +471,7 @@ def _ssm_note(template: Mapping[str, Any], resource: Mapping[str, Any], properti
 
 
 def evaluate_before(
-    template: Mapping[str, Any], parameters: Mapping[str, str], *, region: str, stack_name: str = "example"
+    template: Mapping[str, Any], parameters: Mapping[str, str], *, region: str, stack_name: str | None = None
 ) -> Deployment:
     """The side an update starts from, as ``plan_update`` sees it (``--from``)."""
     _require_cfn_lint()
@@ -495,7 +495,7 @@ def plan_update(
     new_parameters: Mapping[str, str],
     *,
     region: str,
-    stack_name: str = "example",
+    stack_name: str | None = None,
 ) -> Plan:
     """The plan of updating a stack of ``old_template`` with ``old_parameters`` to the new template and parameters.
 
@@ -511,7 +511,7 @@ def plan_from(
     new_parameters: Mapping[str, str],
     *,
     region: str,
-    stack_name: str = "example",
+    stack_name: str | None = None,
     evaluations: dict[tuple[Any, ...], Deployment] | None = None,
 ) -> Plan:
     """``plan_update`` from a side already evaluated by ``evaluate_before``.
@@ -614,7 +614,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--from-template", type=Path, help="the template the stack runs now (default: TEMPLATE)")
     parser.add_argument("--from", dest="before", nargs="+", action="extend", default=[], metavar="K=V")
     parser.add_argument("--to", dest="after", nargs="+", action="extend", default=[], metavar="K=V")
-    parser.add_argument("--stack-name", default="example", help="for the export names shown (default: example)")
+    parser.add_argument(
+        "--stack-name", help="for the export names shown and lookups keyed by it (default: a stand-in, example)"
+    )
     parser.add_argument("--table", action="store_true", help="print docs/updates.md: every shipped template's plans")
     try:
         args = parser.parse_args(argv)
@@ -627,7 +629,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise PlanError("the template to plan is missing: python -m dualstack.plan TEMPLATE --region R ...")
         _require_cfn_lint()
         inputs.check_region(args.region)
-        inputs.check_stack_name(args.stack_name)
+        if args.stack_name is not None:
+            inputs.check_stack_name(args.stack_name)
         new_template = _load(args.template, "TEMPLATE")
         old_template = new_template if args.from_template is None else _load(args.from_template, "--from-template")
         before, warnings = _side(args.before, "--from")

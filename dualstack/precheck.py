@@ -46,7 +46,7 @@ def check(path: Path, items: Sequence[str], *, region: str, stack: str | None = 
     parameters, warnings = inputs.parse_assignments(items)
     warnings += inputs.check_parameters(parameters, template)
     try:
-        deployment = evaluate(template, parameters, region=region, azs=default_azs(region))
+        deployment = evaluate(template, parameters, region=region, stack_name=stack, azs=default_azs(region))
     except (EvaluationError, ValueError) as exc:
         raise InputError(str(exc)) from None
     return Checked(template, parameters, warnings, deployment)

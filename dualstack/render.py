@@ -185,10 +185,14 @@ def _flow_mapping(value: Mapping[str, Any]) -> str | None:
 
 
 def _flow(value: Any, text: str | None) -> str:
-    """An item inside ``[...]``: strings that are plain in block context may need quotes there."""
+    """An item inside ``[...]`` or ``{...}``: strings that are plain in block context may need quotes there, alone
+    or as the argument of a short form (``!Sub a,b`` would end at the comma)."""
     assert text is not None
     if isinstance(value, str) and text == value and _FLOW_INDICATORS.search(value):
         return _quoted(value)
+    tag = _tag(value)
+    if tag is not None and isinstance(tag[1], str) and text == f"{tag[0]} {tag[1]}" and _FLOW_INDICATORS.search(tag[1]):
+        return f"{tag[0]} {_quoted(tag[1])}"
     return text
 
 
@@ -264,7 +268,8 @@ _IMPLICIT = re.compile(
 )
 _PLAIN_FIRST = re.compile(r"[A-Za-z0-9_./$(^\\]")
 _NOT_PLAIN = re.compile(r": |:$| #|[\x00-\x1f\x7f\"'`{}\[\]&*!|>%@]|^[-?:,]")
-_FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
+#: What ends a plain scalar inside ``[...]`` or ``{...}`` for PyYAML (``?`` too, in its pure-Python reader).
+_FLOW_INDICATORS = re.compile(r"[,?\[\]{}]")
 
 
 def _scalar(value: Any) -> str:
@@ -274,12 +279,17 @@ def _scalar(value: Any) -> str:
         return "false"
     if value is None:
         return "null"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return json.dumps(value)
+    if isinstance(value, float):
+        # YAML 1.1 reads an exponent without a dot (1e+16) as a string.
+        number = json.dumps(value)
+        return number.replace("e", ".0e") if "e" in number and "." not in number else number
     text = str(value)
     if (
         text
         and text == text.strip()
+        and text.isprintable()
         and _PLAIN_FIRST.match(text)
         and not _NOT_PLAIN.search(text)
         and not _IMPLICIT.fullmatch(text)
@@ -288,9 +298,18 @@ def _scalar(value: Any) -> str:
     return _quoted(text)
 
 
+#: Escapes of a double-quoted YAML scalar for the characters that have a short one.
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def _quoted(text: str) -> str:
     if text.isprintable():
         return "'" + text.replace("'", "''") + "'"
-    # JSON's escapes are a subset of YAML's double-quoted ones; escaping every non-ASCII character keeps a line
-    # separator (U+2028) from breaking a line, which a mapping key must not do.
-    return json.dumps(text)
+    # Double quotes, with every character that is not printable escaped: a line separator (U+2028, NEL) written
+    # as it is would break the line, which a mapping key must not do. Printable characters stay as they are.
+    return '"' + "".join(_ESCAPES.get(c) or (c if c.isprintable() else _escape(c)) for c in text) + '"'
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
 import pytest
 from cfnlint.config import ConfigMixIn
@@ -19,6 +21,9 @@ from dualstack.kinds import KINDS
 from dualstack.render import render
 
 from .cfnlint_memo import install as remember_cfn_lint_conditions
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -44,20 +49,24 @@ def lint(text: str, **options: list[str]) -> list[Match]:
     return list(runner.validate_template(template))
 
 
+def remembered(function: Callable[P, R]) -> Callable[P, R]:
+    """``functools.cache``, except under ``make mutate`` (which sets ``MUTANT_UNDER_TEST``): mutmut learns which tests
+    reach each function by running them all once, then runs each mutant's tests in a process forked from that one,
+    so a remembered result would both hide which tests reach the code behind it and keep it unmutated."""
+    cached = cast("Callable[P, R]", cache(function))
+
+    @functools.wraps(function)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        if os.environ.get("MUTANT_UNDER_TEST"):
+            return function(*args, **kwargs)
+        return cached(*args, **kwargs)
+
+    return call
+
+
+@remembered
 def rendered(spec: TemplateSpec) -> dict[str, Any]:
-    """The template for ``spec`` as CloudFormation reads it: the rendered JSON, parsed (built once per process).
-
-    Under ``make mutate`` (which sets ``MUTANT_UNDER_TEST``) it is built afresh every time: mutmut learns which
-    tests reach each function by running them all once, then runs each mutant's tests in a process forked from that
-    one, so a remembered template would both hide which tests build it and keep it unmutated.
-    """
-    if os.environ.get("MUTANT_UNDER_TEST"):
-        return _rendered.__wrapped__(spec)
-    return _rendered(spec)
-
-
-@cache
-def _rendered(spec: TemplateSpec) -> dict[str, Any]:
+    """The template for ``spec`` as CloudFormation reads it: the rendered JSON, parsed (built once per process)."""
     result: dict[str, Any] = json.loads(render(build_template(spec), "json"))
     return result
 

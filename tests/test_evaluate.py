@@ -201,3 +201,22 @@ def test_a_missing_entry_names_every_parameter_that_chose_it() -> None:
     }
     with pytest.raises(EvaluationError, match=r"no mapping entry Sizes\.1\.abc \(from Count=1, Name=abc\)$"):
         evaluate(template, {"Name": "abc"})
+
+
+def test_lookups_keyed_by_made_up_pseudo_parameters_are_left_to_their_use() -> None:
+    # The account and, unless given, the stack's name are stand-ins here: a lookup keyed by them in a branch not
+    # taken is not refused, since the real value may well have its entry.
+    by_account = {"Fn::FindInMap": ["Ids", {"Ref": "AWS::AccountId"}, "x"]}
+    by_stack = {"Fn::FindInMap": ["Ids", {"Ref": "AWS::StackName"}, "x"]}
+    template = {
+        **TEMPLATE,
+        "Mappings": {"Ids": {"prod-net": {"x": "1"}}},
+        "Outputs": {
+            "ByAccount": {"Value": {"Fn::If": ["Two", by_account, "none"]}},
+            "ByStack": {"Value": {"Fn::If": ["Two", by_stack, "none"]}},
+        },
+    }
+    assert evaluate(template, {"Name": "abc"}).outputs["ByStack"]["Value"] == "none"
+    assert evaluate(template, {"Name": "abc"}, stack_name="prod-net").outputs["ByStack"]["Value"] == "none"
+    with pytest.raises(EvaluationError, match=r"^Outputs\.ByStack\..*no mapping entry Ids\.dev-net\.x"):
+        evaluate(template, {"Name": "abc"}, stack_name="dev-net")

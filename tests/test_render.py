@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import pytest
+import yaml
 from cfnlint.decode import decode_str
 
 from dualstack import SHIPPED, TemplateSpec, build_template
@@ -52,11 +53,35 @@ def test_rendering_ends_with_exactly_one_newline_and_holds_no_absolute_path(
     assert " \n" not in text
 
 
+class _PurePythonReader(yaml.SafeLoader):
+    """PyYAML's pure-Python reader (not libyaml's, which cfn-lint uses), with CloudFormation's short forms."""
+
+
+def _short_form(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    if suffix == "Ref" or suffix == "Condition":
+        return {suffix: value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        return {"Fn::GetAtt": value.split(".", 1)}
+    return {f"Fn::{suffix}": value}
+
+
+_PurePythonReader.add_multi_constructor("!", _short_form)
+
+
 def _parsed(yaml_text: str) -> Any:
-    """What cfn-lint (and so CloudFormation's YAML reading) makes of ``yaml_text``, as plain JSON values."""
+    """What cfn-lint (and so CloudFormation's YAML reading) makes of ``yaml_text``, as plain JSON values; PyYAML's
+    pure-Python reader must read the same."""
     template, errors = decode_str(yaml_text)
     assert not errors, errors
-    return json.loads(json.dumps(template))
+    result = json.loads(json.dumps(template))
+    assert json.loads(json.dumps(yaml.load(yaml_text, Loader=_PurePythonReader))) == result
+    return result
 
 
 def test_yaml_and_json_describe_the_same_template_in_the_same_order(any_spec: TemplateSpec) -> None:
@@ -200,6 +225,20 @@ AWKWARD: list[Any] = [
     {"Ref": "A", "Other": "B"},
     {"Fn::Base64": {"Fn::Sub": "#!/bin/bash\necho ${AWS::Region}\n"}},
     ["x" * 120, {"Ref": "y" * 120}],
+    # Beyond U+FFFF, line separators inside a string, "?" and flow indicators inside a short form's argument.
+    "vpc \U0001f600\n",
+    "a\u2028b",
+    "a\x85b",
+    "a\u2029b",
+    "https://example.com/?page=vpc",
+    "ID:?x",
+    {"Fn::Sub": "web,db"},
+    {"Fn::Sub": "a?b"},
+    {"Fn::Base64": "a,b"},
+    0.5,
+    1e16,
+    1e-07,
+    -2.5e-300,
 ]
 
 

@@ -3,7 +3,6 @@ and docs/updates.md, which tabulates them, checked against the plans."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from dualstack import SHIPPED, TemplateSpec
 from dualstack.plan import BLOCK_IN_USE, GATEWAY_MOVES, OVERLAP, REMOVE, REPLACE, main
 from dualstack.updates_doc import Transition, parameter_values, transitions
 
-from .conftest import LARGEST, ROOT, rendered, spec_id
+from .conftest import LARGEST, ROOT, remembered, rendered, spec_id
 
 #: The parameters whose change CloudFormation cannot carry out, and why (see the plan's refusal rules):
 #: a new VPC while the Internet Gateway stays attached to the old; new subnets whose ranges overlap the old
@@ -50,7 +49,7 @@ CONTEXTS = {
 SPECS = (*SHIPPED, LARGEST)
 
 
-@cache
+@remembered
 def _transitions(spec: TemplateSpec, context: str) -> tuple[Transition, ...]:
     extra = dict(CONTEXTS[context])
     if context == "everything" and spec.max_azs > 1:

@@ -43,7 +43,7 @@ MUTANTS ?= dualstack.kinds.* dualstack.verify.x__route_target* dualstack.verify.
 	dualstack.plan.x__block_in_use* dualstack.plan.x__forced* \
 	dualstack.parameters.x_subnet_sizes* dualstack.parameters.x_slot_key* \
 	dualstack.parameters.xǁParametersǁtier_ipv4_cidr_bits* dualstack.parameters.xǁParametersǁipv4_cidr_bits* \
-	dualstack.evaluate.x__find_in_map* dualstack.evaluate.x__lookups* dualstack.evaluate.xǁ_Evaluatorǁ_check_lookups*
+	dualstack.evaluate.x__find_in_map* dualstack.evaluate.x__lookups* dualstack.evaluate.xǁ_Evaluatorǁ_check_lookups* dualstack.evaluate.xǁ_Evaluatorǁ_is_parameter*
 
 # What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":
 # never as text pasted into a shell line, so no value can run as a command. $(value) keeps a `$(...)` in a

@@ -220,3 +220,19 @@ def test_lookups_keyed_by_made_up_pseudo_parameters_are_left_to_their_use() -> N
     assert evaluate(template, {"Name": "abc"}, stack_name="prod-net").outputs["ByStack"]["Value"] == "none"
     with pytest.raises(EvaluationError, match=r"^Outputs\.ByStack\..*no mapping entry Ids\.dev-net\.x"):
         evaluate(template, {"Name": "abc"}, stack_name="dev-net")
+
+
+@pytest.mark.parametrize(
+    ("pseudo", "value"),
+    [("AWS::Region", "eu-west-1"), ("AWS::Partition", "aws"), ("AWS::URLSuffix", "amazonaws.com")],
+)
+def test_lookups_keyed_by_the_region_and_what_follows_from_it_are_resolved_up_front(pseudo: str, value: str) -> None:
+    template = {
+        **TEMPLATE,
+        "Mappings": {"ByPseudo": {"elsewhere": {"x": "1"}}},
+        "Outputs": {
+            "Unused": {"Value": {"Fn::If": ["Two", {"Fn::FindInMap": ["ByPseudo", {"Ref": pseudo}, "x"]}, "-"]}}
+        },
+    }
+    with pytest.raises(EvaluationError, match=rf"^Outputs\.Unused\..*no mapping entry ByPseudo\.{value}\.x$"):
+        evaluate(template, {"Name": "abc"}, region="eu-west-1")

@@ -170,6 +170,13 @@ def updates_doc() -> str:
         "keeps its VPC's default security group as it is: `RestrictDefaultSecurityGroup` is `false` unless you pass",
         "`true` ([what that changes](default-security-group.md)).",
         "",
+        "Such a stack keeps every subnet's addresses, but the templates write a subnet's `CidrBlock` with another",
+        "expression than earlier versions did (the IPv4 block read from the VPC, and in the private template the",
+        "tier's own size). The plan compares what the expressions resolve to, which is unchanged. Whether",
+        "CloudFormation decides on the resolved value too, and so replaces no subnet, only a deploy shows: before",
+        "the first update of such a stack, run `aws cloudformation deploy` with `--no-execute-changeset` and check",
+        "that the change set replaces no subnet.",
+        "",
     ]
     for spec in SHIPPED:
         template = load(spec.name)

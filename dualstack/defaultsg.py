@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
+from awacs.aws import PolicyDocument
 from troposphere import (
     AWSObject,
     Equals,
@@ -43,7 +43,7 @@ from troposphere import (
     iam,
 )
 
-from . import names
+from . import names, policies
 from .network import Network
 from .parameters import ConsoleForm, when
 
@@ -93,39 +93,11 @@ def _security_group_arn(vpc: ec2.VPC) -> Sub:
 
 
 def role_policy(vpc: ec2.VPC) -> PolicyDocument:
-    """Revoke and authorize rules of the VPC's default security group, and nothing else.
-
-    Actions are named with ``awacs.aws.Action`` rather than the constants of ``awacs.ec2``, a module that defines
-    every EC2 action at import; cfn-lint (rule W3037, run on every shipped template) checks that each name exists.
-    """
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
-            Statement(
-                Effect=Allow,
-                Action=[
-                    Action("ec2", "RevokeSecurityGroupIngress"),
-                    Action("ec2", "RevokeSecurityGroupEgress"),
-                    Action("ec2", "AuthorizeSecurityGroupIngress"),
-                    Action("ec2", "AuthorizeSecurityGroupEgress"),
-                ],
-                Resource=[_security_group_arn(vpc)],
-            )
-        ],
-    )
-
-
-def lambda_trust_policy() -> PolicyDocument:
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
-            Statement(
-                Effect=Allow,
-                Principal=Principal("Service", "lambda.amazonaws.com"),
-                Action=[Action("sts", "AssumeRole")],
-            )
-        ],
-    )
+    """Revoke and authorize rules of the VPC's default security group, and nothing else."""
+    verbs = [
+        f"{verb}SecurityGroup{direction}" for verb in ("Revoke", "Authorize") for direction in ("Ingress", "Egress")
+    ]
+    return policies.allow("ec2", verbs, [_security_group_arn(vpc)])
 
 
 def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
@@ -152,7 +124,7 @@ def add_default_security_group(t: Template, form: ConsoleForm, network: Network)
     role = t.add_resource(
         iam.Role(
             names.DEFAULT_SECURITY_GROUP_ROLE,
-            AssumeRolePolicyDocument=lambda_trust_policy(),
+            AssumeRolePolicyDocument=policies.trust("lambda.amazonaws.com"),
             Policies=[iam.Policy(PolicyName="default-security-group-rules", PolicyDocument=role_policy(network.vpc))],
             Tags=names.name_tags("default-sg"),
             **condition,

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awacs.aws import Action, Allow, ArnLike, Condition, PolicyDocument, Principal, Statement, StringEquals
+from awacs.aws import ArnLike, Condition, PolicyDocument, StringEquals
 from troposphere import AWSHelperFn, GetAtt, If, NoValue, Sub, Template, ec2, iam
 from troposphere import logs as cwlogs
 
-from . import names
+from . import names, policies
 from .network import Network
 from .parameters import Parameters, when
 
@@ -75,7 +75,6 @@ INBOUND_IPV6_QUERY = (
     "| stats count(*) as records, sum(bytes) as total_bytes by srcaddr, dstaddr, dstport, interface_id"
     "\n| sort records desc"
 )
-POLICY_VERSION = "2012-10-17"
 
 
 @dataclass(frozen=True)
@@ -90,47 +89,19 @@ class FlowLogs:
 def trust_policy() -> PolicyDocument:
     """Only the flow-logs service may assume the role, and only for flow logs of this account and region
     (``aws:SourceAccount`` and ``aws:SourceArn`` guard against the confused deputy)."""
-    return PolicyDocument(
-        Version=POLICY_VERSION,
-        Statement=[
-            Statement(
-                Effect=Allow,
-                Principal=Principal("Service", FLOW_LOGS_SERVICE),
-                Action=[Action("sts", "AssumeRole")],
-                Condition=Condition(
-                    [
-                        StringEquals({"aws:SourceAccount": Sub("${AWS::AccountId}")}),
-                        ArnLike(
-                            {
-                                "aws:SourceArn": Sub(
-                                    "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*"
-                                )
-                            }
-                        ),
-                    ]
-                ),
-            )
-        ],
+    source_arn = Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*")
+    return policies.trust(
+        FLOW_LOGS_SERVICE,
+        Condition(
+            [StringEquals({"aws:SourceAccount": Sub("${AWS::AccountId}")}), ArnLike({"aws:SourceArn": source_arn})]
+        ),
     )
 
 
 def write_policy(log_group: cwlogs.LogGroup) -> PolicyDocument:
     """Write streams and events to this one log group, and nothing else (its ``Arn`` ends in ``:*``,
     which covers its streams)."""
-    return PolicyDocument(
-        Version=POLICY_VERSION,
-        Statement=[
-            Statement(
-                Effect=Allow,
-                Action=[
-                    Action("logs", "CreateLogStream"),
-                    Action("logs", "PutLogEvents"),
-                    Action("logs", "DescribeLogStreams"),
-                ],
-                Resource=[GetAtt(log_group, "Arn")],
-            )
-        ],
-    )
+    return policies.allow("logs", ["CreateLogStream", "PutLogEvents", "DescribeLogStreams"], [GetAtt(log_group, "Arn")])
 
 
 def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs:

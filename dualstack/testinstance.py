@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
 from troposphere import And, Condition, Equals, GetAtt, If, Not, NoValue, Parameter, Sub, Template, ec2, iam
 
-from . import names
+from . import names, policies
 from .network import Network
 from .parameters import IPV4_OCTET, ConsoleForm, when
 from .tiers import Tier
@@ -113,17 +112,6 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
     return create, instance_type, image, key_name, ssh_cidr
 
 
-def ec2_trust_policy() -> PolicyDocument:
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
-            Statement(
-                Effect=Allow, Principal=Principal("Service", "ec2.amazonaws.com"), Action=[Action("sts", "AssumeRole")]
-            )
-        ],
-    )
-
-
 def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: Tier) -> TestInstance:
     """The instance, its security group and instance profile, all under ``CreateTestInstance``."""
     _, instance_type, image, key_name, ssh_cidr = _add_parameters(t, form)
@@ -160,7 +148,7 @@ def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: 
     role = t.add_resource(
         iam.Role(
             names.TEST_INSTANCE_ROLE,
-            AssumeRolePolicyDocument=ec2_trust_policy(),
+            AssumeRolePolicyDocument=policies.trust("ec2.amazonaws.com"),
             ManagedPolicyArns=[Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore")],
             Tags=names.name_tags("test-instance"),
             **condition,

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import inputs, precheck
+from . import console, inputs, precheck
 from .inputs import InputError
 from .plan import Plan, plan_update
 
@@ -213,4 +213,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console.run(main)

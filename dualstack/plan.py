@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import inputs
+from . import console, inputs
 from .costs import cost_line
 from .evaluate import Deployment, EvaluationError, default_azs, evaluate, ref_id
 from .inputs import InputError
@@ -650,4 +650,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console.run(main)

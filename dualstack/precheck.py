@@ -12,14 +12,13 @@ what is wrong (exit status 2).
 from __future__ import annotations
 
 import ipaddress
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import inputs
+from . import console, inputs
 from .costs import cost_line
 from .evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, default_azs, evaluate
 from .inputs import InputError
@@ -126,8 +125,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BrokenPipeError:  # the reader (| head) went away; nothing more to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    console.run(main)

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import inputs, precheck
+from . import console, inputs, precheck
 from .deploy import DeployError, _aws, _aws_cli, _json, _last_line
 from .inputs import InputError
 from .plan import plan_update
@@ -179,4 +179,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console.run(main)

@@ -28,7 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.parsers import ResponseParserError
 
-from . import inputs, kinds
+from . import console, inputs, kinds
 from .kinds import IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX, Target, TierKind
 
 #: The template parameter that turns the gateway endpoints on (its other value: None).
@@ -512,4 +512,4 @@ def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceSh
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console.run(main)

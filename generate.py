@@ -7,4 +7,4 @@ from dualstack import console
 from dualstack.cli import main
 
 if __name__ == "__main__":
-    console.run(lambda: main(root=Path(__file__).resolve().parent))
+    console.run(lambda: main(root=Path(__file__).resolve().parent), "generate.py")

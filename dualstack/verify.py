@@ -22,13 +22,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, NoReturn, Protocol
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ReadTimeoutError
-from botocore.exceptions import ConnectionError as BotoConnectionError
-from botocore.parsers import ResponseParserError
-
 from . import console, inputs, kinds
+
+try:
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ReadTimeoutError
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+    from botocore.parsers import ResponseParserError
+except ModuleNotFoundError as missing:  # after only `make template`: boto3 comes with make dev
+    if __name__ == "__main__":
+        console.refuse_missing("verify", missing)
+    raise
 from .kinds import IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX, Target, TierKind
 
 #: The template parameter that turns the gateway endpoints on (its other value: None).
@@ -512,4 +517,4 @@ def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceSh
 
 
 if __name__ == "__main__":
-    console.run(main)
+    console.run(main, "verify")

@@ -59,6 +59,10 @@ unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 # the package again, a third to a half of a generate.py run (make bench).
 unexport PYTHONDONTWRITEBYTECODE
 
+.PHONY: cfn-data
+cfn-data: $(DEV) ## Write dualstack/cfndata.json (regions, zones, create-only properties) from the pinned cfn-lint
+	$(PY) -m dualstack.cfndata --write
+
 .PHONY: help venv dev template test check lint typecheck pytest bench plan deploy stackset verify lint-template lock \
 	clean \
 	python-version aws-cli
@@ -82,6 +86,17 @@ $(RUNTIME): $(RUNTIME_LOCK) | python-version
 	@echo "Installing into $(VENV) what generating needs: $$(grep -v '^#' $(RUNTIME_LOCK) | paste -sd' ')"
 	@rm -rf $(VENV) && "$$PYTHON" -m venv $(VENV)
 	@$(PIP_INSTALL) --no-compile -r $(RUNTIME_LOCK)
+	@touch $@
+
+# The runtime lock alone, in a venv of its own: the tests run the commands the docs show after `make template` here,
+# where no development package can hide a missing one.
+RUNTIME_ONLY_VENV := .venv-runtime
+RUNTIME_ONLY := $(RUNTIME_ONLY_VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
+
+$(RUNTIME_ONLY): $(RUNTIME_LOCK) | python-version
+	@rm -rf $(RUNTIME_ONLY_VENV) && "$$PYTHON" -m venv $(RUNTIME_ONLY_VENV)
+	@$(RUNTIME_ONLY_VENV)/bin/python -m pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps \
+	  --no-compile -r $(RUNTIME_LOCK)
 	@touch $@
 
 # Development, tests, cfn-lint and make verify's boto3, on top of the runtime; an older set means a fresh .venv.
@@ -112,7 +127,7 @@ lint: $(DEV) ## ruff: lint and formatting
 typecheck: $(DEV) ## mypy, strict
 	$(PY) -m mypy
 
-pytest: $(DEV) ## pytest on every core, a line per test file (structure, intrinsics, cfn-lint in every region, CLI)
+pytest: $(DEV) $(RUNTIME_ONLY) ## pytest on every core, a line per test file (structure, intrinsics, cfn-lint in every region, CLI)
 	@echo "== pytest"
 	$(PY) -m pytest -n auto --dist worksteal --durations=5
 
@@ -162,8 +177,9 @@ lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the packag
 	mv $(RUNTIME_LOCK).new $(RUNTIME_LOCK)
 	rm -rf $(VENV).lock build dualstack.egg-info
 
-clean: ## Remove .venv, .venv-mutate, .venv-scan and caches
-	rm -rf $(VENV) $(MUTATE_VENV) $(SCAN_VENV) mutants .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove the venvs, build/, mutants/ and caches
+	rm -rf $(VENV) $(RUNTIME_ONLY_VENV) $(MUTATE_VENV) $(SCAN_VENV) build mutants dualstack.egg-info .pytest_cache \
+	  .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Mutation testing: mutmut, pinned in requirements/mutate.lock, in its own venv; not part of make test.

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import names
+from . import limits, names
 
 
 class InputError(Exception):
@@ -62,18 +62,11 @@ def check_stack_name(name: str) -> str:
 
 
 def known_regions() -> list[str]:
-    """The regions in the pinned cfn-lint's offline data (a region newer than the pin needs a newer pin); where
-    cfn-lint is not installed (a runtime-only environment), those botocore's offline endpoint data lists for
-    CloudFormation."""
-    try:
-        from cfnlint.helpers import REGIONS
-    except ImportError:
-        import botocore.session
+    """The regions in the pinned cfn-lint's data, shipped with the package (``cfndata.py``): a region newer than the
+    pin needs a newer pin."""
+    from . import cfndata
 
-        session = botocore.session.get_session()
-        partitions = session.get_available_partitions()
-        return sorted({r for p in partitions for r in session.get_available_regions("cloudformation", p)})
-    return list(REGIONS)
+    return cfndata.regions()
 
 
 def check_region(region: str) -> str:
@@ -206,60 +199,144 @@ def _check_flow_log_bucket(arn: str) -> None:
 # --- Template files ---------------------------------------------------------------------------------------------
 
 
-def read_regular_file(path: Path) -> bytes:
-    """The bytes of a regular file; anything else (a directory, a FIFO, a device) is refused without reading it."""
+def read_regular_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file; anything else (a directory, a FIFO, a device) is refused without reading it, and
+    so is a file larger than ``limit`` bytes."""
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
-            raise InputError(f"{shown(path)}: not a regular file ({_kind(mode)})")
-        return path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{shown(path)}: not a regular file ({_kind(info.st_mode)})")
+        if limit is not None and info.st_size > limit:
+            raise InputError(f"{shown(path)}: {_too_large(info.st_size)}")
+        with path.open("rb") as file:
+            # Read no more than the limit allows, even if the file grew since stat().
+            data = file.read() if limit is None else file.read(limit + 1)
     except OSError as exc:
         raise InputError(f"cannot read {shown(path)}: {exc.strerror}") from None
+    if limit is not None and len(data) > limit:
+        raise InputError(f"{shown(path)}: {_too_large(len(data))}")
+    return data
 
 
-def load_template(path: Path) -> dict[str, Any]:
+def _too_large(size: int) -> str:
+    return (
+        f"not a template CloudFormation takes: {size:,} bytes, and its limit is {limits.TEMPLATE_S3_LIMIT:,} "
+        "(a template in S3)"
+    )
+
+
+def load_template(path: Path, *, evaluated: bool = True) -> dict[str, Any]:
     """A JSON or YAML (short or long form) template as a plain dict of long-form intrinsics; refuses, naming the file,
-    anything that is not one."""
-    data = read_regular_file(path)
+    anything that is not one, or that breaks one of CloudFormation's hard limits. ``evaluated``: for a command that
+    evaluates the template, which refuses what the evaluator cannot read (``AWS::LanguageExtensions``)."""
+    data = read_regular_file(path, limits.TEMPLATE_S3_LIMIT)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{shown(path)}: not a template: not UTF-8 text (byte {exc.start})") from None
-    return parse_template(text, shown(path))
+    return parse_template(text, shown(path), evaluated=evaluated)
 
 
-def parse_template(text: str, where: str) -> dict[str, Any]:
+def parse_template(text: str, where: str, *, evaluated: bool = True) -> dict[str, Any]:
     """``load_template`` for text already read; ``where`` names its source in the message."""
-    import cfn_flip
-    import yaml
+    from . import cfnyaml
 
+    size = len(text.encode("utf-8"))
+    if size > limits.TEMPLATE_S3_LIMIT:
+        raise InputError(f"{where}: {_too_large(size)}")
     try:
         template = json.loads(text)
+    except RecursionError:
+        raise InputError(f"{where}: not a template: nested too deeply") from None
     except ValueError:
         try:
-            # Through JSON text: the short-form tags (!Ref) become their long form ({"Ref": ...}).
-            template = json.loads(cfn_flip.to_json(text))
-        except (yaml.YAMLError, ValueError, TypeError):
-            raise InputError(f"{where}: not a template: neither JSON nor YAML{_yaml_problem(text)}") from None
+            template = cfnyaml.load(text)
+        except cfnyaml.YamlError as exc:
+            raise InputError(f"{where}: not a template: neither JSON nor YAML ({exc})") from None
+    problem = template_problem(template, evaluated=evaluated)
+    if problem:
+        raise InputError(f"{where}: {problem}")
+    checked: dict[str, Any] = template
+    return checked
+
+
+#: The sections CloudFormation reads as mappings of named entries, and what each entry must be.
+_NAMED_SECTIONS: dict[str, type | tuple[type, ...]] = {
+    "Parameters": dict,
+    "Mappings": dict,
+    "Conditions": (dict, bool),
+    "Resources": dict,
+    "Outputs": dict,
+    "Rules": dict,
+}
+#: Logical IDs and other names: letters and digits only ("Resources", "Parameters" and "Outputs" sections,
+#: CloudFormation User Guide), at most 255 characters (CloudFormation quotas).
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
+LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
+
+
+def _transforms(template: Mapping[str, Any]) -> list[Any]:
+    transform = template.get("Transform", [])
+    return list(transform) if isinstance(transform, list) else [transform]
+
+
+def _depth(value: Any) -> int:
+    """How deep mappings and lists nest in ``value``, walked without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        if children:
+            deepest = max(deepest, depth)
+            if deepest > limits.MAX_DEPTH:
+                return deepest
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def template_problem(template: Any, *, evaluated: bool = True) -> str | None:
+    """What makes ``template`` something CloudFormation would not take (its shape, its hard limits), or, with
+    ``evaluated``, something this package's evaluator does not read; ``None`` when there is nothing."""
     if not isinstance(template, dict):
-        raise InputError(f"{where}: not a template: a {type(template).__name__}, not a mapping of sections")
+        return f"not a template: a {type(template).__name__}, not a mapping of sections"
+    if _depth(template) > limits.MAX_DEPTH:
+        return f"not a template: nested more than {limits.MAX_DEPTH} deep"
     resources = template.get("Resources")
     if not isinstance(resources, dict) or not resources:
-        raise InputError(f"{where}: not a template: it has no Resources")
-    return template
-
-
-def _yaml_problem(text: str) -> str:
-    """Where YAML parsing stops, for the message (composing builds no objects, so unknown tags such as !Ref pass)."""
-    import yaml
-
-    try:
-        yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "not YAML"
-        return f" ({problem}" + (f" at line {mark.line + 1})" if mark is not None else ")")
-    return ""
+        return "not a template: it has no Resources"
+    transforms = _transforms(template)
+    expanded = LANGUAGE_EXTENSIONS in transforms or any(str(key).startswith("Fn::ForEach") for key in resources)
+    if evaluated and expanded:
+        return (
+            f"templates that use the {LANGUAGE_EXTENSIONS} transform (Fn::ForEach, Fn::Length, ...) are not "
+            "evaluated offline: CloudFormation expands them only when it processes the transform"
+        )
+    for section, entry_type in _NAMED_SECTIONS.items():
+        entries = template.get(section, {})
+        if not isinstance(entries, dict):
+            return f"not a template: {section} is a {type(entries).__name__}, not a mapping of named entries"
+        limit = limits.SECTION_LIMITS.get(section)
+        if limit is not None and len(entries) > limit:
+            return f"{len(entries)} {section.lower()}; CloudFormation allows at most {limit}"
+        for name, entry in entries.items():
+            if section != "Conditions" and not isinstance(entry, entry_type):
+                return f"not a template: {section} {name} is a {type(entry).__name__}, not a mapping"
+            named = section in ("Resources", "Parameters", "Outputs", "Mappings") and not expanded
+            if named and not _LOGICAL_ID.fullmatch(name):
+                return f"{section} {name[:80]!r}: a logical ID is 1 to 255 letters and digits"
+    for name, resource in resources.items():
+        if not isinstance(resource.get("Type"), str):
+            return f"not a template: resource {name} has no Type, or one that is not text"
+        for key in ("Properties", "Metadata"):
+            if not isinstance(resource.get(key, {}), dict):
+                return f"not a template: resource {name}: {key} is a {type(resource[key]).__name__}, not a mapping"
+    for name, parameter in template.get("Parameters", {}).items():
+        if not isinstance(parameter.get("Type"), str):
+            return f"not a template: parameter {name} has no Type, or one that is not text"
+    for name, mapping in template.get("Mappings", {}).items():
+        if not all(isinstance(entry, dict) for entry in mapping.values()):
+            return f"not a template: mapping {name}: each top-level key holds a mapping of second-level keys"
+    return None
 
 
 def _kind(mode: int) -> str:

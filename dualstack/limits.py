@@ -10,6 +10,10 @@ from .spec import SpecError
 SECTION_LIMITS = {"Resources": 500, "Parameters": 200, "Outputs": 200, "Mappings": 200}
 #: The largest template CloudFormation takes from S3.
 TEMPLATE_S3_LIMIT = 1_000_000
+#: Mappings and lists inside one another in a template read from a file, at most: far more than any template needs
+#: (the shipped ones reach 9), and well inside Python's recursion limit, which building the values and evaluating
+#: them both use. CloudFormation publishes no such limit.
+MAX_DEPTH = 64
 #: Above this many bytes ``aws cloudformation deploy`` and the console need an S3 bucket (TemplateBody).
 TEMPLATE_BODY_LIMIT = 51_200
 

@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for region in args.regions:
             if region != "ALL_REGIONS":
                 inputs.check_region(region)
-        inputs.load_template(args.template)
+        # cfn-lint reads AWS::LanguageExtensions templates itself: only what CloudFormation would refuse stops here.
+        inputs.load_template(args.template, evaluated=False)
         check_cfn_lint_options(extra)
     except InputError as exc:
         print(f"lint-template: error: {exc}", file=sys.stderr)

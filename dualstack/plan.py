@@ -32,7 +32,6 @@ Exit status 0 safe, 1 refused, 2 bad input (one line on standard error).
 
 from __future__ import annotations
 
-import importlib.util
 import ipaddress
 import json
 import sys
@@ -42,7 +41,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import console, inputs
+from . import cfndata, console, inputs
 from .costs import cost_line
 from .evaluate import Deployment, EvaluationError, default_azs, evaluate, ref_id
 from .inputs import InputError
@@ -128,30 +127,20 @@ class Plan:
         return [*(c.line() for c in self.changes), *(e.line() for e in self.exports), self.verdict]
 
 
-# Create-only properties, from cfn-lint's schemas
-
-
-def _require_cfn_lint() -> None:
-    if importlib.util.find_spec("cfnlint") is None:
-        raise PlanError("cfn-lint is not installed: the plan reads its resource schemas (pip install cfn-lint)")
+# Create-only properties, from the pinned cfn-lint's schemas (shipped as data: cfndata.py)
 
 
 @cache
 def create_only(region: str, resource_type: str) -> tuple[tuple[str, ...], ...]:
     """The create-only property paths of ``resource_type`` (``("CidrBlock",)``), from the schema cfn-lint ships."""
-    _require_cfn_lint()
-    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError
-
     if resource_type.startswith("Custom::"):
         # A named custom resource is an AWS::CloudFormation::CustomResource ("Custom resources", CloudFormation User
         # Guide): only its ServiceToken is create-only; other properties reach the handler as an Update.
         resource_type = "AWS::CloudFormation::CustomResource"
     try:
-        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema
-    except ResourceNotFoundError:
-        raise PlanError(f"cfn-lint has no schema for {resource_type} in {region}") from None
-    pointers: list[str] = schema.get("createOnlyProperties", [])
-    return tuple(tuple(p.split("/")[2:]) for p in pointers if p.startswith("/properties/"))
+        return cfndata.create_only(region, resource_type)
+    except cfndata.UnknownTypeError as exc:
+        raise PlanError(str(exc)) from None
 
 
 def _at(properties: Mapping[str, Any], path: Sequence[str]) -> Any:
@@ -474,7 +463,6 @@ def evaluate_before(
     template: Mapping[str, Any], parameters: Mapping[str, str], *, region: str, stack_name: str | None = None
 ) -> Deployment:
     """The side an update starts from, as ``plan_update`` sees it (``--from``)."""
-    _require_cfn_lint()
     inputs.check_region(region)
     try:
         return evaluate(
@@ -627,7 +615,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.template is None:
             raise PlanError("the template to plan is missing: python -m dualstack.plan TEMPLATE --region R ...")
-        _require_cfn_lint()
         inputs.check_region(args.region)
         if args.stack_name is not None:
             inputs.check_stack_name(args.stack_name)

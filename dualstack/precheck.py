@@ -52,13 +52,10 @@ def check(path: Path, items: Sequence[str], *, region: str, stack: str | None = 
 
 
 def region_azs(region: str) -> list[str] | None:
-    """The region's zones as cfn-lint's data lists them, or None when unknown."""
-    try:
-        from cfnlint.helpers import AVAILABILITY_ZONES
-    except ImportError:  # pragma: no cover - cfn-lint is in the pinned environment
-        return None
-    zones = AVAILABILITY_ZONES.get(region)
-    return list(zones) if zones else None
+    """The region's zones as the pinned cfn-lint's data lists them (``cfndata.py``), or None when unknown."""
+    from . import cfndata
+
+    return cfndata.availability_zones(region)
 
 
 def _ipv6_slot(block: str) -> int:

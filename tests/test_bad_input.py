@@ -23,11 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from dualstack import cli, deploy, lint, plan, precheck, verify
+from dualstack import cli, deploy, lint, plan, verify
 
 from .conftest import ROOT, TEMPLATES
 
 SHIPPED_YAML = TEMPLATES / "dualstack-vpc.yaml"
+#: The Python of `make pytest`'s venv of requirements/runtime.lock alone: what `make template` installs.
+RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 ARM64_AMI = "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id"
 NAME_249 = "a" * 244 + ".yaml"
 
@@ -430,6 +432,37 @@ CASES = [
     Case("lint-non-utf8-name", L, (os.fsdecode(b"\xfc.yaml"),), words=("\\xfc.yaml", "No such file")),
     Case("precheck-non-utf8-name", P, (os.fsdecode(b"\xfc.yaml"),), words=("\\xfc.yaml", "No such file")),
     Case("generate-non-utf8-directory", G, ("-o", os.fsdecode(b"\xfc/vpc.yaml")), words=("\\xfc/vpc.yaml",)),
+    # --- every command that reads a template: CloudFormation's limits and shape, in bounded time and memory ----------
+    Case("billion-laughs", P, ("laughs.yaml",), words=("laughs.yaml", "alias (*l0)", "does not allow aliases")),
+    Case("one-alias", P, ("alias.yaml",), words=("alias.yaml", "alias (*p) at line 3")),
+    Case("parameters-list", P, ("parameters-list.json",), words=("parameters-list.json", "Parameters is a list")),
+    Case("resource-string", P, ("resource-string.json",), words=("Resources Vpc is a str", "not a mapping")),
+    Case("type-number", P, ("type-number.json",), words=("resource Vpc", "Type", "not text")),
+    Case("properties-list", P, ("properties-list.json",), words=("resource Vpc: Properties is a list",)),
+    Case("outputs-string", P, ("outputs-string.json",), words=("Outputs is a str",)),
+    Case("logical-id-hyphen", P, ("logical-id-hyphen.json",), words=("'My-Vpc'", "letters and digits")),
+    Case("642-resources", P, ("many-resources.json",), words=("642 resources", "at most 500")),
+    Case("201-parameters", P, ("many-parameters.json",), words=("201 parameters", "at most 200")),
+    Case("deep-json", P, ("deep.json",), words=("deep.json", "nested too deeply")),
+    Case("deep-yaml", P, ("deep.yaml",), words=("deep.yaml", "nested more than 64 deep")),
+    Case("10-mb", P, ("huge.yaml",), words=("huge.yaml", "10,000,000 bytes", "1,000,000")),
+    Case("language-extensions", P, ("foreach.json",), words=("AWS::LanguageExtensions", "not evaluated")),
+    Case("plan-billion-laughs", PL, ("laughs.yaml",), words=("TEMPLATE", "laughs.yaml", "aliases")),
+    Case("plan-from-billion-laughs", PL, (YAML, "--from-template", "laughs.yaml"), words=("--from-template", "alias")),
+    Case("plan-deep-json", PL, ("deep.json",), words=("TEMPLATE", "nested too deeply")),
+    Case("plan-10-mb", PL, (YAML, "--from-template", "huge.yaml"), words=("--from-template", "10,000,000 bytes")),
+    Case("plan-642-resources", PL, ("many-resources.json",), words=("642 resources",)),
+    Case("plan-language-extensions", PL, ("foreach.json",), words=("AWS::LanguageExtensions", "not evaluated")),
+    Case("plan-type-number", PL, (YAML, "--from-template", "type-number.json"), words=("--from-template", "Type")),
+    Case("deploy-billion-laughs", D, (*STACK, "--template", "laughs.yaml"), words=("laughs.yaml", "aliases")),
+    Case("deploy-parameters-list", D, (*STACK, "--template", "parameters-list.json"), words=("Parameters is a list",)),
+    Case("deploy-10-mb", D, (*STACK, "--template", "huge.yaml"), words=("huge.yaml", "10,000,000 bytes")),
+    Case("deploy-language-extensions", D, (*STACK, "--template", "foreach.json"), words=("not evaluated",)),
+    Case("lint-billion-laughs", L, ("laughs.yaml",), words=("laughs.yaml", "does not allow aliases")),
+    Case("lint-deep-yaml", L, ("deep.yaml",), words=("deep.yaml", "nested more than 64 deep")),
+    Case("lint-10-mb", L, ("huge.yaml",), words=("huge.yaml", "10,000,000 bytes")),
+    Case("lint-resource-string", L, ("resource-string.json",), words=("Resources Vpc is a str",)),
+    Case("lint-642-resources", L, ("many-resources.json",), words=("642 resources", "at most 500")),
     # --- make: recipes (subprocesses, a fake aws) ------------------------------------------------------------------
     Case(
         "make-region-injection",
@@ -604,6 +637,7 @@ def _workspace(tmp: Path) -> None:
     (tmp / "broken.yaml").write_text("Resources: [1\n")
     (tmp / "latin1.yaml").write_bytes("Description: caf\u00e9\n".encode("latin-1"))
     (tmp / "yaml-inside.json").write_bytes(SHIPPED_YAML.read_bytes())
+    _odd_templates(tmp)
     (tmp / "existing.yaml").write_text("a file a link points to\n")
     (tmp / "LINK.yaml").symlink_to("existing.yaml")
     (tmp / "file").write_text("a file, not a directory\n")
@@ -626,6 +660,46 @@ def _workspace(tmp: Path) -> None:
     fake_python.write_text('#!/bin/sh\n[ "$1" = -V ] && echo "Python 3.10.12" && exit 0\nexit 2\n')
     for script in (fake_aws, fake_python):
         script.chmod(0o755)
+
+
+#: Nine levels of nine aliases: 476 bytes of YAML that expand to 9**9 items (about 8 GB in Python) once walked.
+BILLION_LAUGHS = "".join(
+    f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9) if n else ', '.join(['lol'] * 9)}]\n" for n in range(9)
+)
+VPC = {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}}
+
+
+def _odd_templates(tmp: Path) -> None:
+    """Files that are templates in shape only, or not even that: each breaks one thing CloudFormation checks."""
+    (tmp / "laughs.yaml").write_text(f"{BILLION_LAUGHS}Resources:\n  Vpc: {{Type: AWS::EC2::VPC}}\n")
+    (tmp / "alias.yaml").write_text(
+        "Parameters:\n  A: &p {Type: String, Default: x}\n  B: *p\nResources:\n  Vpc: {Type: AWS::EC2::VPC}\n"
+    )
+    odd = {
+        "parameters-list.json": {"Parameters": ["VpcCidrBlock"], "Resources": VPC},
+        "resource-string.json": {"Resources": {"Vpc": "AWS::EC2::VPC"}},
+        "type-number.json": {"Resources": {"Vpc": {"Type": 5}}},
+        "properties-list.json": {"Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": ["CidrBlock"]}}},
+        "outputs-string.json": {"Resources": VPC, "Outputs": "VpcId"},
+        "logical-id-hyphen.json": {"Resources": {"My-Vpc": VPC["Vpc"]}},
+        "many-resources.json": {"Resources": {f"Vpc{n}": VPC["Vpc"] for n in range(642)}},
+        "many-parameters.json": {"Parameters": {f"P{n}": {"Type": "String"} for n in range(201)}, "Resources": VPC},
+        "foreach.json": {
+            "Transform": "AWS::LanguageExtensions",
+            "Resources": {"Fn::ForEach::Vpcs": ["Name", ["A", "B"], {"Vpc${Name}": VPC["Vpc"]}]},
+        },
+    }
+    for name, template in odd.items():
+        (tmp / name).write_text(json.dumps(template))
+    (tmp / "deep.json").write_text(
+        '{"Resources": {"Vpc": {"Type": "X", "Metadata": {"A": ' + "[" * 5000 + "]" * 5000 + "}}}}"
+    )
+    (tmp / "deep.yaml").write_text(
+        "Resources:\n  Vpc:\n    Type: X\n    Metadata: {A: " + "[" * 5000 + "]" * 5000 + "}\n"
+    )
+    # 10 MB, sparse: refused by its size before a byte is read.
+    with (tmp / "huge.yaml").open("wb") as huge:
+        huge.truncate(10_000_000)
 
 
 def _snapshot(*directories: Path) -> dict[str, object]:
@@ -683,6 +757,16 @@ def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
         # Recipes run in the repository (-C): a command smuggled into a value (touch pwned) would leave its file there.
         result = subprocess.run([*argv, "-C", str(ROOT)], cwd=tmp, env=env, capture_output=True, text=True)
         return result.returncode, result.stdout, result.stderr
+    if case.entry == P:
+        # Where docs/deploy.md runs it: after `make template` alone, in a venv of the runtime lock and nothing else.
+        if not RUNTIME_PYTHON.exists():
+            if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+                pytest.fail(f"{RUNTIME_PYTHON} is missing: make pytest builds it (make .venv-runtime)")
+            pytest.skip(f"{RUNTIME_PYTHON} is missing: make pytest builds it")
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **case.env}
+        command = [str(RUNTIME_PYTHON), "-m", "dualstack.precheck", *argv]
+        raw = subprocess.run(command, cwd=tmp, env=env, capture_output=True)
+        return raw.returncode, raw.stdout.decode("utf-8", "replace"), raw.stderr.decode("utf-8", "replace")
     if case.entry == "generate-process":
         env = {**os.environ, **case.env}
         command = [sys.executable, str(ROOT / "generate.py"), *argv]
@@ -690,7 +774,6 @@ def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
         return raw.returncode, raw.stdout.decode("utf-8", "replace"), raw.stderr.decode("utf-8", "replace")
     mains: dict[str, Callable[[list[str]], int]] = {
         G: lambda args: cli.main(args, root=tmp),
-        P: precheck.main,
         PL: plan.main,
         D: deploy.main,
         V: verify.main,
@@ -713,7 +796,7 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
         # The fake aws, whatever AWS=... the tests run under: nothing may reach a real AWS CLI.
         monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
         monkeypatch.setenv("AWS", "aws")
-    if case.entry in (G, P, PL, D, V, L):
+    if case.entry in (G, PL, D, V, L):
         for name, value in case.env.items():
             monkeypatch.setenv(name, value)
     before = _snapshot(tmp_path, TEMPLATES)

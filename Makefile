@@ -1,17 +1,32 @@
 # dualstack: `make help` lists the targets.
 .DEFAULT_GOAL := help
-SHELL := /bin/bash
+
+# The variables a user sets (make deploy STACK=... REGION=...): see below for how they reach recipes.
+USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE STACKSET OUS \
+	TARGET_REGIONS CALL_AS BENCH_ARGS MUTANTS PYTHON
+
+# Every other variable is the Makefile's own, and some reach recipes as shell text (PY, VENV, PIP_INSTALL, ...): one
+# set on the command line (make template 'PY=touch pwned;') is refused here, before anything is assigned or run,
+# rather than run or silently dropped; each is assigned with `override`, so that `make -e` cannot bring one in from
+# the environment either.
+OWN_VARS_SET := $(strip $(foreach v,$(filter-out $(USER_VARS),$(.VARIABLES)),\
+	$(if $(filter command line,$(origin $(v))),$(v))))
+ifneq ($(OWN_VARS_SET),)
+$(error make: error: $(firstword $(OWN_VARS_SET)) is the Makefile's own and cannot be set: the variables to set are \
+	$(USER_VARS))
+endif
+override SHELL := /bin/bash
 
 PYTHON ?= python3
-VENV := .venv
-PY := $(VENV)/bin/python
-RUNTIME_LOCK := requirements/runtime.lock
-DEV_LOCK := requirements/dev.lock
+override VENV := .venv
+override PY := $(VENV)/bin/python
+override RUNTIME_LOCK := requirements/runtime.lock
+override DEV_LOCK := requirements/dev.lock
 # Stamps named after the locks' checksums: a changed lock means a fresh .venv.
-RUNTIME := $(VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
-DEV := $(VENV)/.dev-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) | cksum | cut -d' ' -f1)
+override RUNTIME := $(VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
+override DEV := $(VENV)/.dev-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) | cksum | cut -d' ' -f1)
 # Exact pins, nothing resolved: each lock lists every package it needs. -qq keeps errors, drops notices.
-PIP_INSTALL := $(PY) -m pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps
+override PIP_INSTALL := $(PY) -m pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps
 
 TEMPLATE ?= dualstack-vpc
 FILE ?=
@@ -48,10 +63,9 @@ MUTANTS ?= dualstack.kinds.* dualstack.verify.x__route_target* dualstack.verify.
 # What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":
 # never as text pasted into a shell line, so no value can run as a command. $(value) keeps a `$(...)` in a
 # value literal instead of expanding it.
-USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE STACKSET OUS \
-	TARGET_REGIONS CALL_AS BENCH_ARGS MUTANTS PYTHON
 $(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
 export $(USER_VARS)
+
 
 # Nothing from the calling shell may change which Python code runs.
 unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
@@ -59,24 +73,30 @@ unexport PYTHONPATH PYTHONHOME PYTHONSTARTUP PIP_REQUIRE_VIRTUALENV
 # the package again, a third to a half of a generate.py run (make bench).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: cfn-data
-cfn-data: $(DEV) ## Write dualstack/cfndata.json (regions, zones, create-only properties) from the pinned cfn-lint
-	$(PY) -m dualstack.cfndata --write
-
 .PHONY: help venv dev template test check lint typecheck pytest bench plan deploy stackset verify lint-template lock \
 	clean \
-	python-version aws-cli
+	python-version user-input aws-cli
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+# Preflight: a user value with a control character (a newline would end `read` early and drop what follows it; a
+# carriage return hides text on a terminal) is refused in one line naming it, before anything is installed or run.
+user-input:
+	@for name in $(USER_VARS); do \
+	  if [[ "$${!name}" == *[[:cntrl:]]* ]]; then \
+	    echo "make: error: $$name contains a control character (a newline, tab or the like): give it on one line" >&2; \
+	    exit 2; \
+	  fi; \
+	done
+
 # Preflight: what the machine lacks, said in one line before anything is installed or run.
-python-version:
+python-version: user-input
 	@command -v "$$PYTHON" >/dev/null || { echo "make: $$PYTHON not found: Python 3.11 or later is needed (set PYTHON=...)" >&2; exit 2; }
 	@"$$PYTHON" -c 'import sys; sys.version_info >= (3, 11) or sys.exit(2)' || \
 	  { echo "make: Python 3.11 or later is needed; $$PYTHON is $$("$$PYTHON" -V 2>&1) (set PYTHON=python3.11 or later)" >&2; exit 2; }
 
-aws-cli:
+aws-cli: user-input
 	@command -v "$$AWS" >/dev/null || \
 	  { echo "make deploy: the AWS CLI ($$AWS) is not on PATH: install it (https://aws.amazon.com/cli/) or set AWS=/path/to/aws" >&2; exit 2; }
 
@@ -90,8 +110,8 @@ $(RUNTIME): $(RUNTIME_LOCK) | python-version
 
 # The runtime lock alone, in a venv of its own: the tests run the commands the docs show after `make template` here,
 # where no development package can hide a missing one.
-RUNTIME_ONLY_VENV := .venv-runtime
-RUNTIME_ONLY := $(RUNTIME_ONLY_VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
+override RUNTIME_ONLY_VENV := .venv-runtime
+override RUNTIME_ONLY := $(RUNTIME_ONLY_VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
 
 $(RUNTIME_ONLY): $(RUNTIME_LOCK) | python-version
 	@rm -rf $(RUNTIME_ONLY_VENV) && "$$PYTHON" -m venv $(RUNTIME_ONLY_VENV)
@@ -177,15 +197,19 @@ lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the packag
 	mv $(RUNTIME_LOCK).new $(RUNTIME_LOCK)
 	rm -rf $(VENV).lock build dualstack.egg-info
 
+.PHONY: cfn-data
+cfn-data: $(DEV) ## Write dualstack/cfndata.json (regions, zones, create-only properties) from the pinned cfn-lint
+	$(PY) -m dualstack.cfndata --write
+
 clean: ## Remove the venvs, build/, mutants/ and caches
 	rm -rf $(VENV) $(RUNTIME_ONLY_VENV) $(MUTATE_VENV) $(SCAN_VENV) build mutants dualstack.egg-info .pytest_cache \
 	  .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Mutation testing: mutmut, pinned in requirements/mutate.lock, in its own venv; not part of make test.
-MUTATE_LOCK := requirements/mutate.lock
-MUTATE_VENV := .venv-mutate
-MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | cksum | cut -d' ' -f1)
+override MUTATE_LOCK := requirements/mutate.lock
+override MUTATE_VENV := .venv-mutate
+override MUTATE_STAMP := $(MUTATE_VENV)/.installed-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | cksum | cut -d' ' -f1)
 
 $(MUTATE_STAMP): $(RUNTIME_LOCK) $(DEV_LOCK) $(MUTATE_LOCK) | python-version
 	rm -rf $(MUTATE_VENV)
@@ -204,9 +228,9 @@ mutate: $(MUTATE_STAMP) ## Mutation testing of the tier-kind table, verify's exp
 	awk -F': ' '{n[$$2]++} END {for (s in n) printf "%s: %d\n", s, n[s]}' mutants/results.txt
 
 # make scan: checkov, pinned in requirements/scan.lock, in its own venv; not part of make test.
-SCAN_LOCK := requirements/scan.lock
-SCAN_VENV := .venv-scan
-SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cksum < $(SCAN_LOCK) | cut -d' ' -f1)
+override SCAN_LOCK := requirements/scan.lock
+override SCAN_VENV := .venv-scan
+override SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cksum < $(SCAN_LOCK) | cut -d' ' -f1)
 
 $(SCAN_STAMP): $(SCAN_LOCK) | python-version
 	rm -rf $(SCAN_VENV)

@@ -50,6 +50,7 @@ STACK_NAME_MAX = 128
 
 
 def check_stack_name(name: str) -> str:
+    check_no_control(name, "stack name")
     if not name:
         raise InputError("stack name is empty: give one such as edge-vpc")
     if len(name) > STACK_NAME_MAX:
@@ -70,6 +71,7 @@ def known_regions() -> list[str]:
 
 
 def check_region(region: str) -> str:
+    check_no_control(region, "region")
     regions = known_regions()
     if region not in regions:
         near = [r for r in regions if r.replace("-", "") == region.replace("-", "")]
@@ -81,6 +83,21 @@ def check_region(region: str) -> str:
 # --- Key=Value parameters ---------------------------------------------------------------------------------------
 
 
+#: C0 and C1 control characters and DEL: never part of a value a user means to give, and each can hide or end text
+#: (a newline ends a line that a shell's `read` or a log shows; a carriage return or an escape rewrites a terminal).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def check_no_control(value: str, what: str) -> str:
+    """``value`` unless it holds a control character; then ``InputError`` naming ``what`` and the character."""
+    found = _CONTROL.search(value)
+    if found:
+        raise InputError(
+            f"{what} {value!r} contains a control character ({found.group()!r}): give it on one line, as plain text"
+        )
+    return value
+
+
 def parse_assignments(items: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     """``Key=Value`` words, as ``aws cloudformation deploy --parameter-overrides`` takes them.
 
@@ -89,6 +106,7 @@ def parse_assignments(items: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     parameters: dict[str, str] = {}
     warnings = []
     for item in items:
+        check_no_control(item, "parameter")
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise InputError(f"parameter {item!r} is not Key=Value")

@@ -25,12 +25,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import console, inputs, precheck
 from .inputs import InputError
-from .plan import Plan, plan_update
+from .plan import Plan, plan_update, updated_parameters
 
 #: A stack with nothing deployed to plan from: created by a change set never executed. It is the one status
 #: ``aws cloudformation deploy`` treats as "no stack yet" (it then creates a CREATE change set).
@@ -133,18 +134,32 @@ def imported_exports(plan: Plan, region: str) -> dict[str, list[str]]:
     return imported
 
 
+@dataclass(frozen=True)
+class Existing:
+    """A deployed stack, read back: its template and its parameters' values."""
+
+    name: str
+    template: dict[str, Any]
+    parameters: dict[str, str]
+
+    def after(self, template: dict[str, Any], overrides: dict[str, str]) -> dict[str, str]:
+        """The values it will have after ``aws cloudformation deploy`` of ``template`` with ``overrides``."""
+        return updated_parameters(self.template, self.parameters, template, overrides)
+
+
+def read_existing(stack: dict[str, Any], region: str) -> Existing:
+    current = {str(p["ParameterKey"]): str(p.get("ParameterValue", "")) for p in stack.get("Parameters", [])}
+    return Existing(str(stack["StackName"]), _current_template(str(stack["StackName"]), region), current)
+
+
 def plan_existing(
     stack: dict[str, Any], template: dict[str, Any], overrides: dict[str, str], region: str
 ) -> tuple[Plan, dict[str, str], dict[str, str]]:
     """The plan of deploying ``template`` with ``overrides`` over ``stack``; also both sides' parameters."""
-    current = {str(p["ParameterKey"]): str(p.get("ParameterValue", "")) for p in stack.get("Parameters", [])}
-    old_template = _current_template(str(stack["StackName"]), region)
-    declared = template.get("Parameters", {})
-    # aws cloudformation deploy keeps the current value of every parameter it is not given.
-    after = {k: v for k, v in current.items() if k in declared}
-    after.update(overrides)
-    plan = plan_update(old_template, current, template, after, region=region, stack_name=str(stack["StackName"]))
-    return plan, current, after
+    existing = read_existing(stack, region)
+    after = existing.after(template, overrides)
+    plan = plan_update(existing.template, existing.parameters, template, after, region=region, stack_name=existing.name)
+    return plan, existing.parameters, after
 
 
 def deploy_command(template: Path, stack: str, region: str, overrides: Sequence[str]) -> list[str]:
@@ -179,7 +194,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"deploy: error: {exc}", file=sys.stderr)
         return 2
-    precheck.report(checked, args.template, args.region, "deploy")
     try:
         stack = _current_stack(args.stack, args.region)
         status = "" if stack is None else str(stack.get("StackStatus", ""))
@@ -187,9 +201,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         if advice is not None:
             raise DeployError(f"stack {args.stack} is {status}: {advice}")
         if stack is None or status == _NOTHING_DEPLOYED:
+            precheck.report(checked, args.template, args.region, "deploy")
             print(f"deploy: stack {args.stack} has nothing deployed yet: creating it, no update to plan")
         else:
-            plan, _, _ = plan_existing(stack, checked.template, checked.parameters, args.region)
+            existing = read_existing(stack, args.region)
+            after = existing.after(checked.template, checked.parameters)
+            # The stack as it will be: the values it keeps and the change, checked and described together.
+            kept = {k: v for k, v in after.items() if k not in checked.parameters}
+            described = precheck.check_values(
+                checked.template,
+                checked.parameters,
+                region=args.region,
+                stack=args.stack,
+                kept=kept,
+            )
+            precheck.report(described, args.template, args.region, "deploy")
+            plan = plan_update(
+                existing.template,
+                existing.parameters,
+                checked.template,
+                after,
+                region=args.region,
+                stack_name=args.stack,
+            )
             print(f"deploy: plan for stack {args.stack} ({args.region}):")
             print("\n".join(f"  {line}" for line in plan.lines()))
             refusal = plan.refusal

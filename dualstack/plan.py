@@ -2,9 +2,12 @@
 
     python -m dualstack.plan templates/dualstack-vpc.yaml --region eu-west-1 --from AzCount=2 --to AzCount=3
 
-Both sides are evaluated with the project's evaluator (``evaluate.py``); parameters
-not given take their defaults, and ``--from-template`` (the template the stack was
-last deployed from) defaults to the new one. A resource whose create-only property
+Both sides are evaluated with the project's evaluator (``evaluate.py``). ``--from`` is
+the parameter set the stack was deployed with (parameters not given had their
+defaults); ``--to`` is the change the update makes on top of it: every other parameter
+keeps its value, as ``aws cloudformation deploy`` and ``make deploy`` keep it
+(``updated_parameters``). ``--from-template`` (the template the stack was last
+deployed from) defaults to the new one. A resource whose create-only property
 changes is replaced; which properties are create-only is read at run time from the
 resource schemas cfn-lint ships (``createOnlyProperties``). A replacement gets a new
 physical ID, so whatever reads its ``Ref`` or ``Fn::GetAtt`` changes too and may be
@@ -476,6 +479,36 @@ def evaluate_before(
         raise PlanError(f"--from: {exc}") from None
 
 
+def updated_parameters(
+    old_template: Mapping[str, Any],
+    old_parameters: Mapping[str, str],
+    new_template: Mapping[str, Any],
+    changes: Mapping[str, str],
+) -> dict[str, str]:
+    """The parameters a stack has after an update that gives ``changes``, as ``aws cloudformation deploy`` updates it
+    (``UsePreviousValue`` for every parameter not given): each parameter the new template still declares keeps its
+    value, given when the stack was deployed or else the old template's default; ``changes`` override them; a
+    parameter new to the template takes its default. ``make plan`` (``--to`` over ``--from``), ``make deploy``
+    (``PARAMS`` over the stack's values) and ``make stackset`` all read parameters this way."""
+    declared_now = new_template.get("Parameters", {})
+    kept = {}
+    for name, declaration in old_template.get("Parameters", {}).items():
+        if name not in declared_now:
+            continue  # CloudFormation drops a parameter the template no longer declares
+        if name in old_parameters:
+            kept[name] = str(old_parameters[name])
+        elif "Default" in declaration:
+            kept[name] = _text(declaration["Default"])
+    return {**kept, **changes}
+
+
+def _text(value: Any) -> str:
+    """A parameter's default as CloudFormation passes it: text; a list (CommaDelimitedList) joined with commas."""
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
 def plan_update(
     old_template: Mapping[str, Any],
     old_parameters: Mapping[str, str],
@@ -600,8 +633,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("template", type=Path, nargs="?", help="the template to update to")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--from-template", type=Path, help="the template the stack runs now (default: TEMPLATE)")
-    parser.add_argument("--from", dest="before", nargs="+", action="extend", default=[], metavar="K=V")
-    parser.add_argument("--to", dest="after", nargs="+", action="extend", default=[], metavar="K=V")
+    parser.add_argument(
+        "--from",
+        dest="before",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="K=V",
+        help="the parameters the stack was deployed with; those not given had their defaults",
+    )
+    parser.add_argument(
+        "--to",
+        dest="after",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="K=V",
+        help="the changes the update makes, on top of --from: every other parameter keeps its value, as "
+        "aws cloudformation deploy keeps it (make deploy's PARAMS)",
+    )
     parser.add_argument(
         "--stack-name", help="for the export names shown and lookups keyed by it (default: a stand-in, example)"
     )
@@ -621,7 +671,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         new_template = _load(args.template, "TEMPLATE")
         old_template = new_template if args.from_template is None else _load(args.from_template, "--from-template")
         before, warnings = _side(args.before, "--from")
-        after, to_warnings = _side(args.after, "--to", new_template)
+        given, to_warnings = _side(args.after, "--to", new_template)
+        after = updated_parameters(old_template, before, new_template, given)
+        # The kept values and the changes together: a change can make a kept value wrong (a larger subnet size
+        # kept in a smaller VPC); the warnings stay those of what --to gives.
+        _side([f"{k}={v}" for k, v in after.items()], "--to, with the values --from keeps,", new_template)
         plan = plan_update(old_template, before, new_template, after, region=args.region, stack_name=args.stack_name)
     except InputError as exc:
         print(f"plan: error: {exc}", file=sys.stderr)

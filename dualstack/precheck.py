@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,13 @@ class Checked:
     #: Input that is valid but ignored or given twice: for standard error.
     warnings: list[str]
     deployment: Deployment
+    #: The values an existing stack keeps through the update, that ``parameters`` do not change.
+    kept: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Every value given or kept: what the stack will have."""
+        return {**self.kept, **self.parameters}
 
 
 def check(path: Path, items: Sequence[str], *, region: str, stack: str | None = None) -> Checked:
@@ -43,12 +50,30 @@ def check(path: Path, items: Sequence[str], *, region: str, stack: str | None = 
     inputs.check_region(region)
     template = inputs.load_template(path)
     parameters, warnings = inputs.parse_assignments(items)
-    warnings += inputs.check_parameters(parameters, template)
+    return check_values(template, parameters, warnings, region=region, stack=stack)
+
+
+def check_values(
+    template: dict[str, Any],
+    parameters: dict[str, str],
+    warnings: Sequence[str] = (),
+    *,
+    region: str,
+    stack: str | None = None,
+    kept: Mapping[str, str] | None = None,
+) -> Checked:
+    """``check`` for a template already read and parameters already parsed. ``kept``: the values an existing stack
+    keeps through an update (``plan.updated_parameters``), checked together with ``parameters`` as the stack will
+    have them; its warnings stay those of ``parameters``, the values given."""
+    warnings = [*warnings, *inputs.check_parameters(parameters, template)]
+    values = {**(kept or {}), **parameters}
+    if kept:
+        inputs.check_parameters(values, template)
     try:
-        deployment = evaluate(template, parameters, region=region, stack_name=stack, azs=default_azs(region))
+        deployment = evaluate(template, values, region=region, stack_name=stack, azs=default_azs(region))
     except (EvaluationError, ValueError) as exc:
         raise InputError(str(exc)) from None
-    return Checked(template, parameters, warnings, deployment)
+    return Checked(template, parameters, warnings, deployment, dict(kept or {}))
 
 
 def region_azs(region: str) -> list[str] | None:
@@ -68,7 +93,7 @@ def report(checked: Checked, path: Path, region: str, prog: str) -> None:
     """Print the warnings (standard error), then each subnet the parameter set builds and where its traffic goes."""
     for warning in checked.warnings:
         print(f"{prog}: warning: {warning}", file=sys.stderr)
-    template, parameters, deployment = checked.template, checked.parameters, checked.deployment
+    template, parameters, deployment = checked.template, checked.values, checked.deployment
     zones = region_azs(region)
     if zones is not None:
         try:
@@ -79,7 +104,14 @@ def report(checked: Checked, path: Path, region: str, prog: str) -> None:
                 f"(accounts can differ): {exc}",
                 file=sys.stderr,
             )
-    chosen = " ".join(f"{k}={v}" for k, v in parameters.items()) or "the defaults"
+    given = " ".join(f"{k}={v}" for k, v in checked.parameters.items())
+    declared = template.get("Parameters", {})
+    # What the stack keeps that is not the template's default: the rest of what it will be.
+    kept = " ".join(
+        f"{k}={v}" for k, v in checked.kept.items()
+        if k not in checked.parameters and str(declared.get(k, {}).get("Default", "")) != v
+    )  # fmt: skip
+    chosen = f"{given or 'no changes'}, keeping {kept or 'the defaults'}" if checked.kept else given or "the defaults"
     print(f"{prog}: {inputs.shown(path)} with {chosen}: {len(deployment.resources)} resources")
     subnets = deployment.of_type("AWS::EC2::Subnet")
     for logical_id in sorted(subnets, key=lambda name: _ipv6_slot(subnets[name]["Properties"]["Ipv6CidrBlock"])):

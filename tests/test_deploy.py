@@ -142,7 +142,7 @@ def test_a_safe_update_prints_its_plan_and_deploys(aws: Aws, capsys: pytest.Capt
     assert _deploy("AzCount=3") == 0
     out = capsys.readouterr().out.splitlines()
     # The offline check's subnet list comes first, as precheck prints it.
-    assert out[0] == f"deploy: {YAML} with AzCount=3: 14 resources"
+    assert out[0] == f"deploy: {YAML} with AzCount=3, keeping the defaults: 14 resources"
     assert out[4].startswith("  cost: $0.000/h")
     assert out[5] == "deploy: plan for stack s (eu-west-1):"
     assert "  add      PublicSubnetC (AWS::EC2::Subnet)" in out
@@ -254,4 +254,44 @@ def test_a_deployed_template_that_is_not_one_stops_before_deploying(
     assert err.startswith("deploy: error: aws cloudformation get-template: the template of stack s: not a template")
     assert "line 2" in err
     assert err.count("\n") == 1
+    assert "deploy" not in aws.subcommands()
+
+
+def test_an_update_describes_the_stack_as_it_will_be_with_the_values_it_keeps(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private = TEMPLATES / "dualstack-vpc-private.yaml"
+    template = json.loads((TEMPLATES / "dualstack-vpc-private.json").read_text(encoding="utf-8"))
+    created = _current(TEMPLATES / "dualstack-vpc-private.json", NatGateways="PerAz", FlowLogs="CloudWatchLogs")
+    aws.existing(created, template)
+    argv = ["--stack", "s", "--region", "eu-west-1", "--template", str(private), "GatewayEndpoints=S3AndDynamoDB"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"deploy: {private} with GatewayEndpoints=S3AndDynamoDB, keeping NatGateways=PerAz FlowLogs=CloudWatchLogs: "
+        "33 resources"
+    )
+    private_rows = [line for line in out if line.lstrip().startswith("PrivateSubnet")]
+    assert len(private_rows) == 2
+    assert all("0.0.0.0/0 -> NatGateway" in row for row in private_rows), private_rows
+    cost = next(line for line in out if line.lstrip().startswith("cost:"))
+    assert cost.lstrip().startswith("cost: $0.106/h"), cost
+    assert "2 NAT gateway-hours" in cost
+    # The plan agrees: only the endpoints are added.
+    assert [line.strip() for line in out if line.strip().startswith(("add", "remove", "replace"))] == [
+        "add      DynamoDbGatewayEndpoint (AWS::EC2::VPCEndpoint)",
+        "add      S3GatewayEndpoint (AWS::EC2::VPCEndpoint)",
+    ]
+
+
+def test_a_kept_value_the_change_makes_wrong_is_refused_before_deploying(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = json.loads((TEMPLATES / "dualstack-vpc.json").read_text(encoding="utf-8"))
+    aws.existing(_current(SubnetPrefixLength="22"), template)
+    # /22 subnets were fine in the /16; the /20 the update asks for holds only 4 of them, fewer than the slots.
+    assert _deploy("VpcCidrBlock=10.0.0.0/21") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("deploy: error: "), err
     assert "deploy" not in aws.subcommands()

@@ -29,6 +29,7 @@ from dualstack.plan import (
     create_only,
     main,
     plan_update,
+    updated_parameters,
 )
 
 from .conftest import LARGEST, TEMPLATES, rendered
@@ -520,3 +521,35 @@ def test_every_subnet_size_and_az_count_keeps_its_addresses_with_the_tier_sizes_
         assert blocks(after) == blocks(before), old
         compared += len(blocks(after))
     assert compared == len(sizes) * (1 + 2 + 3) * 2
+
+
+# --to is a change on top of --from, as make deploy's PARAMS is a change on top of what the stack keeps
+
+
+def test_to_changes_only_what_it_names_and_keeps_the_rest_of_from(capsys: pytest.CaptureFixture[str]) -> None:
+    private = str(TEMPLATES / "dualstack-vpc-private.yaml")
+    argv = [private, "--region", "eu-west-1", "--from", "NatGateways=PerAz", "--to", "GatewayEndpoints=S3AndDynamoDB"]
+    status, lines, _ = _run(capsys, *argv)
+    assert status == 0, lines
+    assert lines == [
+        "add      DynamoDbGatewayEndpoint (AWS::EC2::VPCEndpoint)",
+        "add      S3GatewayEndpoint (AWS::EC2::VPCEndpoint)",
+        "safe",
+    ]
+
+
+def test_updated_parameters_keep_old_values_and_defaults_and_drop_undeclared() -> None:
+    old = {
+        "Parameters": {
+            "A": {"Type": "String", "Default": "old-default"},
+            "B": {"Type": "String"},
+            "Gone": {"Type": "String", "Default": "x"},
+            "L": {"Type": "CommaDelimitedList", "Default": ["a", "b"]},
+        }
+    }
+    new = {"Parameters": {"A": {"Type": "String", "Default": "new-default"}, "B": {"Type": "String"},
+                          "L": {"Type": "CommaDelimitedList"}, "New": {"Type": "String", "Default": "n"}}}  # fmt: skip
+    # A keeps the default it was deployed with (not the new template's), B its given value; Gone is dropped; New
+    # is left to its default; the change wins.
+    assert updated_parameters(old, {"B": "given"}, new, {"L": "c"}) == {"A": "old-default", "B": "given", "L": "c"}
+    assert updated_parameters(old, {"B": "given"}, new, {}) == {"A": "old-default", "B": "given", "L": "a,b"}

@@ -3,7 +3,7 @@
 
 # The variables a user sets (make deploy STACK=... REGION=...): see below for how they reach recipes.
 USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE STACKSET OUS \
-	TARGET_REGIONS CALL_AS BENCH_ARGS MUTANTS PYTHON
+	TARGET_REGIONS CALL_AS RETAIN_STACKS BENCH_ARGS MUTANTS PYTHON
 
 # Every other variable is the Makefile's own, and some reach recipes as shell text (PY, VENV, PIP_INSTALL, ...): one
 # set on the command line (make template 'PY=touch pwned;') is refused here, before anything is assigned or run,
@@ -46,6 +46,7 @@ STACKSET ?=
 OUS ?=
 TARGET_REGIONS ?=
 CALL_AS ?=
+RETAIN_STACKS ?= true
 # make mutate: the table of tier kinds, the functions of verify.py that decide what a deployed stack must route where,
 # the functions of plan.py that decide whether an update is refused, the subnet-size lookup that decides each
 # subnet's address, and the evaluator's check that every mapping lookup resolves.
@@ -156,7 +157,7 @@ test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, th
 bench: $(RUNTIME) ## Times as multiples of bare Python, sizes: make bench [BENCH_ARGS="--setup --test"] adds setup, tests
 	@read -ra args <<< "$$BENCH_ARGS"; "$(PY)" bench/bench.py "$${args[@]}"
 
-plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." [TEMPLATE=..] [FROM_TEMPLATE=file]
+plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." (TO changes FROM) [TEMPLATE=..] [FROM_TEMPLATE=file]
 	@read -ra from <<< "$$FROM"; read -ra to <<< "$$TO"; \
 	  "$(PY)" -m dualstack.plan "templates/$$TEMPLATE.yaml" --region "$${REGION:-us-east-1}" \
 	    $${FROM_TEMPLATE:+--from-template "$$FROM_TEMPLATE"} \
@@ -169,12 +170,13 @@ deploy: aws-cli $(DEV) ## Plan, then aws cloudformation deploy: make deploy STAC
 	  "$(PY)" -m dualstack.deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    $${FORCE:+--force} "$${params[@]}"
 
-stackset: aws-cli $(DEV) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [CALL_AS=DELEGATED_ADMIN] [FORCE=1]
+stackset: aws-cli $(DEV) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [CALL_AS=DELEGATED_ADMIN] [RETAIN_STACKS=false] [FORCE=1]
 	@[ -n "$$STACKSET" ] || { echo "make stackset: set STACKSET=<stack set name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make stackset: set REGION=<administration region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack.stackset --name "$$STACKSET" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
-	    --ous "$$OUS" --regions "$$TARGET_REGIONS" $${CALL_AS:+--call-as "$$CALL_AS"} $${FORCE:+--force} "$${params[@]}"
+	    --ous "$$OUS" --regions "$$TARGET_REGIONS" $${CALL_AS:+--call-as "$$CALL_AS"} --retain-stacks "$$RETAIN_STACKS" \
+	    $${FORCE:+--force} "$${params[@]}"
 
 verify: $(DEV) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
 	@[ -n "$$STACK" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }

@@ -23,6 +23,7 @@ failure before anything changed (one line on standard error).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -33,8 +34,9 @@ from typing import Any
 
 from . import console, inputs, precheck
 from .deploy import DeployError, _aws, _aws_cli, _json, _last_line
+from .evaluate import EvaluationError, evaluate
 from .inputs import InputError
-from .plan import plan_update
+from .plan import plan_update, updated_parameters
 
 #: An organisational unit (``ou-…``) or the organisation's root (``r-…``), as AWS Organizations spells them.
 OU_PATTERN = re.compile(r"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
@@ -49,21 +51,32 @@ def _call_as(call_as: str | None) -> list[str]:
 
 
 def _parameters(values: dict[str, str]) -> list[str]:
-    return [f"ParameterKey={k},ParameterValue={v}" for k, v in values.items()]
+    """``--parameters`` as one JSON list: the AWS CLI reads JSON as it is, where its shorthand
+    (``ParameterKey=K,ParameterValue=V``) would split a value at a comma or take ``,UsePreviousValue=true`` in a
+    value as a field of its own ("Shorthand syntax", AWS CLI User Guide:
+    https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-shorthand.html)."""
+    if not values:
+        return []
+    document = [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()]
+    return ["--parameters", json.dumps(document, separators=(",", ":"))]
+
+
+def _auto_deployment(retain: bool) -> str:
+    """Automatic deployment to accounts that join the units; ``retain``: an account that leaves keeps its stack."""
+    return json.dumps({"Enabled": True, "RetainStacksOnAccountRemoval": retain}, separators=(",", ":"))
 
 
 def create_commands(
     name: str, template: Path, region: str, values: dict[str, str], ous: Sequence[str], regions: Sequence[str],
-    call_as: str | None,
+    call_as: str | None, retain: bool = True,
 ) -> list[list[str]]:  # fmt: skip
     """``create-stack-set``, then ``create-stack-instances`` in the units and regions."""
-    parameters = ["--parameters", *_parameters(values)] if values else []
     return [
         [
             "cloudformation", "create-stack-set", "--stack-set-name", name, "--region", region,
-            "--template-body", f"file://{template}", *parameters, "--capabilities", *CAPABILITIES,
+            "--template-body", f"file://{template}", *_parameters(values), "--capabilities", *CAPABILITIES,
             "--permission-model", "SERVICE_MANAGED",
-            "--auto-deployment", "Enabled=true,RetainStacksOnAccountRemoval=false", *_call_as(call_as),
+            "--auto-deployment", _auto_deployment(retain), *_call_as(call_as),
         ],
         [
             "cloudformation", "create-stack-instances", "--stack-set-name", name, "--region", region,
@@ -78,10 +91,9 @@ def update_command(
     call_as: str | None,
 ) -> list[str]:  # fmt: skip
     """``update-stack-set`` with every parameter's value, for the instances in the units and regions."""
-    parameters = ["--parameters", *_parameters(values)] if values else []
     return [
         "cloudformation", "update-stack-set", "--stack-set-name", name, "--region", region,
-        "--template-body", f"file://{template}", *parameters, "--capabilities", *CAPABILITIES,
+        "--template-body", f"file://{template}", *_parameters(values), "--capabilities", *CAPABILITIES,
         "--deployment-targets", f"OrganizationalUnitIds={','.join(ous)}", "--regions", *regions,
         "--operation-preferences", OPERATION_PREFERENCES, *_call_as(call_as),
     ]  # fmt: skip
@@ -125,6 +137,20 @@ def _check(args: Any) -> tuple[precheck.Checked, list[str]]:
     return checked, list(args.regions)
 
 
+def check_zones(checked: precheck.Checked, regions: Sequence[str]) -> None:
+    """Refuse a parameter set that asks for more Availability Zones than a target region has (in the pinned
+    cfn-lint's data): that region's stack instances would fail half-way, at the first subnet in a missing zone,
+    while the others deploy. Accounts can differ from that data, but rarely have more zones than it lists."""
+    for region in regions:
+        zones = precheck.region_azs(region)
+        if zones is None:
+            continue
+        try:
+            evaluate(checked.template, checked.values, region=region, azs=zones)
+        except (EvaluationError, ValueError) as exc:
+            raise InputError(f"--regions: {region} has {len(zones)} Availability Zones: {exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = inputs.Parser(prog="stackset", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--name", required=True, help="the stack set's name")
@@ -134,29 +160,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--regions", type=_words, default=[], help="regions to deploy to, comma-separated")
     parser.add_argument("--call-as", help="DELEGATED_ADMIN when run from a delegated administrator account")
     parser.add_argument("--force", action="store_true", help="update even when a plan refuses")
+    parser.add_argument(
+        "--retain-stacks",
+        choices=("true", "false"),
+        default="true",
+        help="when an account leaves the units, keep its stack (true, the default) or delete it with its VPC (false); "
+        "for a new stack set's automatic deployment",
+    )
     parser.add_argument("parameters", nargs="*", metavar="Key=Value")
     try:
         args = parser.parse_intermixed_args(argv)
         checked, regions = _check(args)
+        check_zones(checked, regions)
         if shutil.which(_aws_cli()) is None:
             raise InputError(f"the AWS CLI ({_aws_cli()}) is not on PATH: install it and configure credentials")
     except InputError as exc:
         print(f"stackset: error: {exc}", file=sys.stderr)
         return 2
-    # The subnets and the cost of each stack instance, as precheck shows them for the administration region.
-    precheck.report(checked, args.template, args.region, "stackset")
+    retain = args.retain_stacks == "true"
     try:
         current = _current(args.name, args.region, args.call_as)
         if current is None:
+            # The subnets and the cost of each stack instance, as precheck shows them for the administration region.
+            precheck.report(checked, args.template, args.region, "stackset")
             print(f"stackset: stack set {args.name} does not exist: creating it, no update to plan")
+            print(
+                "stackset: an account that leaves the units "
+                + (
+                    "keeps its stack (RETAIN_STACKS=true)"
+                    if retain
+                    else "loses its stack and VPC (RETAIN_STACKS=false)"
+                )
+            )
             commands = create_commands(
-                args.name, args.template, args.region, checked.parameters, args.ous, regions, args.call_as
+                args.name, args.template, args.region, checked.parameters, args.ous, regions, args.call_as, retain
             )
         else:
             old_template = inputs.parse_template(str(current.get("TemplateBody", "")), f"stack set {args.name}")
             before = {str(p["ParameterKey"]): str(p.get("ParameterValue", "")) for p in current.get("Parameters", [])}
-            declared = checked.template.get("Parameters", {})
-            after = {k: v for k, v in before.items() if k in declared} | checked.parameters
+            after = updated_parameters(old_template, before, checked.template, checked.parameters)
+            # Each stack instance as it will be: the values the stack set keeps and the change, checked together.
+            kept = {k: v for k, v in after.items() if k not in checked.parameters}
+            for region in (args.region, *regions):
+                described = precheck.check_values(checked.template, checked.parameters, region=region, kept=kept)
+            check_zones(described, regions)
+            precheck.report(described, args.template, args.region, "stackset")
             refused = False
             for region in regions:
                 plan = plan_update(old_template, before, checked.template, after, region=region, stack_name=args.name)

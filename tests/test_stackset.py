@@ -103,9 +103,10 @@ def test_a_new_stack_set_is_created_service_managed_then_its_instances(
     assert describe[1] == "describe-stack-set"
     assert create == [
         "cloudformation", "create-stack-set", "--stack-set-name", "s", "--region", "eu-west-1",
-        "--template-body", f"file://{YAML}", "--parameters", "ParameterKey=NatGateways,ParameterValue=Single",
+        "--template-body", f"file://{YAML}",
+        "--parameters", '[{"ParameterKey":"NatGateways","ParameterValue":"Single"}]',
         "--capabilities", "CAPABILITY_IAM", "--permission-model", "SERVICE_MANAGED",
-        "--auto-deployment", "Enabled=true,RetainStacksOnAccountRemoval=false", "--call-as", "DELEGATED_ADMIN",
+        "--auto-deployment", '{"Enabled":true,"RetainStacksOnAccountRemoval":true}', "--call-as", "DELEGATED_ADMIN",
     ]  # fmt: skip
     assert instances == [
         "cloudformation", "create-stack-instances", "--stack-set-name", "s", "--region", "eu-west-1",
@@ -130,8 +131,9 @@ def test_an_existing_stack_set_is_planned_for_each_region_then_updated(
     assert aws.subcommands() == ["describe-stack-set", "update-stack-set"]
     update = aws.calls()[-1]
     # Parameters not given keep their current values.
-    assert "ParameterKey=NatGateways,ParameterValue=Single" in update
-    assert "ParameterKey=AzCount,ParameterValue=3" in update
+    parameters = json.loads(update[update.index("--parameters") + 1])
+    assert {"ParameterKey": "NatGateways", "ParameterValue": "Single"} in parameters
+    assert {"ParameterKey": "AzCount", "ParameterValue": "3"} in parameters
     assert update[update.index("--regions") + 1 : update.index("--operation-preferences")] == ["eu-west-1", "us-east-1"]
 
 
@@ -164,3 +166,57 @@ def test_bad_input_is_one_line_and_calls_no_aws(
     assert message in err
     assert err.count("\n") == 1
     assert aws.calls() == []
+
+
+def test_parameter_values_reach_the_cli_as_json_it_cannot_split(aws: Aws) -> None:
+    # KeyName allows commas; the shorthand would split "a,b" into a value and a field the CLI refuses.
+    aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
+    assert _stackset("KeyName=a,b") == 0
+    create = next(call for call in aws.calls() if call[1] == "create-stack-set")
+    assert json.loads(create[create.index("--parameters") + 1]) == [
+        {"ParameterKey": "KeyName", "ParameterValue": "a,b"}
+    ]
+
+
+def test_a_parameter_with_a_comma_and_a_field_name_is_one_value(aws: Aws) -> None:
+    aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
+    assert _stackset("KeyName=foo,UsePreviousValue=true") == 0
+    create = next(call for call in aws.calls() if call[1] == "create-stack-set")
+    assert json.loads(create[create.index("--parameters") + 1]) == [
+        {"ParameterKey": "KeyName", "ParameterValue": "foo,UsePreviousValue=true"}
+    ]
+
+
+@pytest.mark.parametrize(("flag", "retain"), [([], True), (["--retain-stacks", "false"], False)])
+def test_accounts_that_leave_keep_their_stacks_unless_told(
+    aws: Aws, capsys: pytest.CaptureFixture[str], flag: list[str], retain: bool
+) -> None:
+    aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
+    assert _stackset(*flag) == 0
+    create = next(call for call in aws.calls() if call[1] == "create-stack-set")
+    assert json.loads(create[create.index("--auto-deployment") + 1]) == {
+        "Enabled": True,
+        "RetainStacksOnAccountRemoval": retain,
+    }
+    assert f"(RETAIN_STACKS={str(retain).lower()})" in capsys.readouterr().out
+
+
+def test_every_target_region_is_checked_for_its_zone_count(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    # us-west-1 has two zones in the pinned cfn-lint's data: a third subnet there would fail that region half-way.
+    aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
+    argv = ["--name", "s", "--region", "eu-west-1", "--template", str(YAML), "--ous", "ou-ab12-cdef3456"]
+    assert main([*argv, "--regions", "eu-west-1,us-west-1", "AzCount=3"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stackset: error: --regions: us-west-1 has 2 Availability Zones"), err
+    assert err.count("\n") == 1
+    assert aws.calls() == []
+
+
+def test_an_update_describes_each_instance_with_the_values_the_stack_set_keeps(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _existing(aws, Ipv4Source="Ipam", Ipv4IpamPoolId="ipam-pool-0123456789abcdef0", Ipv4NetmaskLength="20")
+    assert _stackset("AzCount=3") == 0
+    out = capsys.readouterr().out
+    assert "keeping Ipv4Source=Ipam Ipv4IpamPoolId=ipam-pool-0123456789abcdef0 Ipv4NetmaskLength=20" in out
+    assert "note: IPv4 from IPAM" in out

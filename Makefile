@@ -76,7 +76,7 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help venv dev template test check lint typecheck pytest bench plan deploy stackset verify lint-template lock \
 	clean \
-	python-version user-input aws-cli
+	python-version user-input aws-cli killtest
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -156,6 +156,9 @@ test: lint typecheck check pytest ## The whole gate: ruff, mypy, drift check, th
 
 bench: $(RUNTIME) ## Times as multiples of bare Python, sizes: make bench [BENCH_ARGS="--setup --test"] adds setup, tests
 	@read -ra args <<< "$$BENCH_ARGS"; "$(PY)" bench/bench.py "$${args[@]}"
+
+killtest: $(RUNTIME) ## kill -9 generate.py 200 times at random moments: what each kill left, and what the next run did
+	$(PY) bench/killtest.py 200
 
 plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." (TO changes FROM) [TEMPLATE=..] [FROM_TEMPLATE=file]
 	@read -ra from <<< "$$FROM"; read -ra to <<< "$$TO"; \

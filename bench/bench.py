@@ -45,10 +45,19 @@ def _median_ms(action: Callable[[], object], repeats: int) -> float:
     return statistics.median(samples) * 1000
 
 
+class BenchError(Exception):
+    """A measured command failed: the figure would mean nothing. The message says which, and why."""
+
+
 def _wall(command: Sequence[str], cwd: Path = ROOT) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    result = subprocess.run(command, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        last = (result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+        shown = " ".join(Path(word).name if word.startswith("/") else word for word in command)
+        raise BenchError(f"{shown} exited {result.returncode}: {last}")
+    return elapsed
 
 
 def _rounds(commands: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
@@ -72,7 +81,8 @@ def processes(out: Path) -> float:
     commands: dict[str, Callable[[], float]] = {
         "python -S -c pass (the floor)": partial(_wall, [python, "-S", "-c", "pass"]),
         "python generate.py (6 templates, 3 diagrams)": partial(_wall, [python, generate, "--templates-dir", str(out)]),
-        "python generate.py --check": partial(_wall, [python, generate, "--check"]),
+        # Against the files just written to a folder of its own: an extra file in templates/ is not what is measured.
+        "python generate.py --check": partial(_wall, [python, generate, "--check", "--templates-dir", str(out)]),
         "one template, YAML: generate.py --azs 3 -o t.yaml": partial(
             _wall, [python, generate, "--azs", "3", "-o", str(out / "t.yaml")]
         ),
@@ -144,10 +154,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     except InputError as error:
         print(f"bench/bench.py: error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    with tempfile.TemporaryDirectory() as out:
-        processes(Path(out))
-    if args.setup or args.test:
-        slow(args.setup, args.test)
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            processes(Path(out))
+        if args.setup or args.test:
+            slow(args.setup, args.test)
+    except BenchError as error:
+        print(f"bench/bench.py: error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     in_process()
 
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import difflib
 import os
-import shutil
-import stat
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import kinds
+from . import kinds, writer
 from .diagram import markdown
 from .inputs import InputError, Parser, check_output_path, shown
 from .kinds import TierKind
@@ -54,6 +50,13 @@ def _tiers(text: str) -> tuple[TierKind, ...]:
         return parse_tiers(text)
     except SpecError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _folder_argument(text: str) -> Path:
+    # Path("") is the current folder: an empty value would write the shipped set there.
+    if not text:
+        raise argparse.ArgumentTypeError("the path is empty: give a folder, such as templates")
+    return Path(text)
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -115,7 +118,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--templates-dir",
         metavar="DIR",
-        type=Path,
+        type=_folder_argument,
         help="where the shipped templates live (default: templates/ beside generate.py); not for a custom template",
     )
     return parser
@@ -182,8 +185,15 @@ def _read(path: str) -> str | None:
         raise UsageError(f"cannot read {shown(path)}: {exc.strerror}") from None
 
 
+def _folders(planned: dict[str, str]) -> list[str]:
+    return sorted({os.path.dirname(d) or "." for d in planned if d != "-"})
+
+
 def _check(planned: dict[str, str], templates_dir: Path | None, show_diff: bool) -> int:
     stale = []
+    for leftover in writer.stray(_folders(planned)):
+        stale.append(leftover)
+        print(f"stale: {shown(leftover)} (left by an interrupted run; `make template` rolls it back and removes it)")
     for destination, text in planned.items():
         current = _read(destination)
         if current != text:
@@ -209,83 +219,6 @@ def _check(planned: dict[str, str], templates_dir: Path | None, show_diff: bool)
         return EXIT_STALE
     print(f"{len(planned)} up to date")
     return 0
-
-
-#: Temporary files are named from this prefix, not from their destination, so that a destination whose name is as
-#: long as the file system allows (255 bytes) still gets a temporary file beside it.
-_TEMP_PREFIX = ".dualstack-"
-
-
-def _backup(destination: str) -> str:
-    """A second name for the file at ``destination`` (a hard link, else a copy), to put it back from."""
-    fd, backup = tempfile.mkstemp(dir=os.path.dirname(destination) or ".", prefix=_TEMP_PREFIX, suffix=".bak")
-    os.close(fd)
-    try:
-        os.unlink(backup)
-        os.link(destination, backup)
-    except OSError:
-        shutil.copy2(destination, backup)
-    return backup
-
-
-def _stage(destination: str, text: str, umask: int) -> str:
-    """``text`` in a new temporary file beside ``destination``, with the mode the destination has or would get."""
-    fd, temp = tempfile.mkstemp(dir=os.path.dirname(destination) or ".", prefix=_TEMP_PREFIX, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        try:
-            mode = stat.S_IMODE(os.stat(destination).st_mode)
-        except FileNotFoundError:
-            mode = 0o666 & ~umask
-        os.chmod(temp, mode)
-    except BaseException:
-        os.unlink(temp)
-        raise
-    return temp
-
-
-def _write_all(planned: dict[str, str]) -> list[str]:
-    """Write every file or none: each goes to a temporary file beside it, then all are renamed into place; if any
-    step fails, the files already replaced are put back and every temporary file is removed."""
-    umask = os.umask(0)
-    os.umask(umask)
-    staged: list[tuple[str, str]] = []
-    backups: dict[str, str] = {}
-    replaced: list[str] = []
-    current = ""
-    try:
-        for destination, text in planned.items():
-            current = destination
-            staged.append((_stage(destination, text, umask), destination))
-        for _, destination in staged:
-            current = destination
-            if os.path.lexists(destination):
-                backups[destination] = _backup(destination)
-        for temp, destination in staged:
-            current = destination
-            os.replace(temp, destination)
-            replaced.append(destination)
-    except BaseException as exc:
-        for destination in reversed(replaced):
-            if destination in backups:
-                _quietly(os.replace, backups.pop(destination), destination)
-            else:
-                _quietly(os.unlink, destination)
-        for path in [temp for temp, _ in staged] + list(backups.values()):
-            _quietly(os.unlink, path)
-        if isinstance(exc, OSError):
-            raise UsageError(f"cannot write {shown(current)}: {exc.strerror}; no file was changed") from None
-        raise
-    for backup in backups.values():
-        _quietly(os.unlink, backup)
-    return [destination for _, destination in staged]
-
-
-def _quietly(action: Callable[..., None], *paths: str) -> None:
-    """Undo one step, going on with the others whatever happens (it is already the way out of an error)."""
-    with contextlib.suppress(OSError):
-        action(*paths)
 
 
 def _display_path(path: Path) -> Path:
@@ -329,13 +262,16 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
         if list(planned) == ["-"]:
             sys.stdout.write(planned["-"])
             return 0
+        # A run killed half-way left its folder as it was before it, with leftovers: roll back, then write.
+        for done in writer.recover(_folders(planned)):
+            print(f"{prog}: after an interrupted run, {done}", file=sys.stderr)
         unchanged = {d for d, text in planned.items() if _read(d) == text}
-        for destination in _write_all({d: t for d, t in planned.items() if d not in unchanged}):
+        for destination in writer.write_all({d: t for d, t in planned.items() if d not in unchanged}):
             print(f"wrote {shown(destination)}")
         for destination in sorted(unchanged):
             print(f"unchanged {shown(destination)}")
         return 0
-    except (UsageError, SpecError, InputError) as exc:
+    except (UsageError, SpecError, InputError, writer.WriteError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from dualstack import cli, deploy, lint, plan, verify
+from dualstack import cli, compliant, deploy, lint, plan, stackset, verify
 
 from .conftest import ROOT, TEMPLATES
 
@@ -52,6 +52,8 @@ class Case:
     fault: str | None = None
     #: Further checks of the workspace after a successful run.
     then: Callable[[Path], None] | None = None
+    #: Prepares the workspace for this case alone, before the snapshot.
+    setup: Callable[[Path], None] | None = None
 
 
 def _is_json(name: str) -> Callable[[Path], None]:
@@ -69,6 +71,13 @@ def _written_alone(name: str) -> Callable[[Path], None]:
     return check
 
 
+def _left_behind(tmp: Path) -> None:
+    """What a killed run leaves in templates/: a staged file, a backup and a journal."""
+    (tmp / "templates" / ".dualstack-abc123.tmp").write_text("half a template")
+    (tmp / "templates" / ".dualstack-def456.bak").write_text("an older template")
+    (tmp / "templates" / ".dualstack-journal.json").write_text("[]")
+
+
 def _aws_ran_with(*words: str) -> Callable[[Path], None]:
     def check(tmp: Path) -> None:
         called = (tmp / "aws.log").read_text(encoding="utf-8")
@@ -79,13 +88,14 @@ def _aws_ran_with(*words: str) -> Callable[[Path], None]:
 
 
 G, P, V, L, M = "generate", "precheck", "verify", "lint", "make"
-PL, D = "plan", "deploy"
+PL, D, C, S = "plan", "deploy", "compliant", "stackset"
 YAML = "vpc.yaml"
 PRIVATE_YAML = "private.yaml"
 #: deploy's arguments up to the parameters: the template is the workspace's copy unless a case names another.
 STACK = ("--stack", "edge-vpc", "--region", "eu-west-1")
 INSTANCE = ("CreateTestInstance=true", "SshIngressCidr=203.0.113.7/32")
 DEPLOY = ("deploy", "STACK=edge-vpc", "REGION=eu-west-1")
+STACKSET_ARGS = ("--name", "org-vpc", "--region", "eu-west-1", "--template", YAML, "--ous", "ou-ab12-cdef3456")
 
 CASES = [
     # --- generate.py: output files -------------------------------------------------------------------------------
@@ -533,6 +543,68 @@ CASES = [
         absent=("aws.log",),
     ),
     Case("verify-region-newline", V, ("--stack", "x", "--region", "eu-west-1\n"), words=("control character",)),
+    # --- generate.py and the compliant render: empty or odd paths, leftovers of a killed run --------------------------
+    Case("templates-dir-empty", G, ("--templates-dir", ""), words=("--templates-dir", "empty")),
+    Case("check-names-leftovers", G, ("--check",), status=1, setup=_left_behind),
+    Case("compliant-empty", C, ("",), words=("OUTPUT_DIRECTORY", "empty")),
+    Case("compliant-file", C, ("file",), words=("file", "not a folder")),
+    Case("compliant-below-file", C, ("file/scan",), words=("file/scan", "Not a directory")),
+    # Tests run as root in CI, where a mode of 0500 stops nothing: a kernel file system refuses for certain.
+    Case(
+        "compliant-read-only", C, ("/sys/kernel",), words=("/sys/kernel/", "Permission denied", "no file was changed")
+    ),
+    Case("compliant-no-argument", C, (), words=("OUTPUT_DIRECTORY",)),
+    Case("compliant-two-arguments", C, ("a", "b"), words=("unrecognized arguments: b",)),
+    Case("compliant-full-disk", C, ("dir",), fault="rename:2", words=("cannot write dir/", "no file was changed")),
+    Case("compliant-full-disk-first", C, ("dir",), fault="rename:1", words=("no file was changed",)),
+    # --- stackset: checked before any aws call ------------------------------------------------------------------------
+    Case(
+        "stackset-param-newline",
+        S,
+        (*STACKSET_ARGS, "--regions", "eu-west-1", "AzCount=3\nAzCount=2"),
+        words=("control character",),
+        absent=("aws.log",),
+    ),
+    Case(
+        "stackset-region-lacks-zones",
+        S,
+        (*STACKSET_ARGS, "--regions", "eu-west-1,us-west-1", "AzCount=3"),
+        words=("--regions", "us-west-1 has 2 Availability Zones"),
+        absent=("aws.log",),
+    ),
+    Case(
+        "stackset-retain-word",
+        S,
+        (*STACKSET_ARGS, "--regions", "eu-west-1", "--retain-stacks", "maybe"),
+        words=("--retain-stacks", "invalid choice"),
+        absent=("aws.log",),
+    ),
+    Case(
+        "stackset-ou-injection",
+        S,
+        (*STACKSET_ARGS[:-1], "ou-ab12-cdef3456;touch pwned", "--regions", "eu-west-1"),
+        words=("--ous",),
+        absent=("pwned", "aws.log"),
+    ),
+    Case(
+        "stackset-billion-laughs",
+        S,
+        (
+            "--name",
+            "x",
+            "--region",
+            "eu-west-1",
+            "--template",
+            "laughs.yaml",
+            "--ous",
+            "ou-ab12-cdef3456",
+            "--regions",
+            "eu-west-1",
+        ),
+        words=("aliases",),
+        absent=("aws.log",),
+    ),
+    Case("stackset-no-regions", S, (*STACKSET_ARGS,), words=("--regions",), absent=("aws.log",)),
     # --- make: recipes (subprocesses, a fake aws) ------------------------------------------------------------------
     Case(
         "make-region-injection",
@@ -848,6 +920,8 @@ def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
         D: deploy.main,
         V: verify.main,
         L: lint.main,
+        C: compliant.main,
+        S: stackset.main,
     }
     status = mains[case.entry](argv)
     captured = capsys.readouterr()
@@ -862,13 +936,15 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     monkeypatch.chdir(tmp_path)
     if case.fault is not None:
         _fail_rename(monkeypatch, int(case.fault.removeprefix("rename:")))
-    if case.entry == D:
+    if case.entry in (D, S):
         # The fake aws, whatever AWS=... the tests run under: nothing may reach a real AWS CLI.
         monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
         monkeypatch.setenv("AWS", "aws")
-    if case.entry in (G, PL, D, V, L):
+    if case.entry in (G, PL, D, V, L, C, S):
         for name, value in case.env.items():
             monkeypatch.setenv(name, value)
+    if case.setup is not None:
+        case.setup(tmp_path)
     before = _snapshot(tmp_path, TEMPLATES)
 
     status, out, err = _run(case, tmp_path, capsys)
@@ -901,7 +977,7 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
 def test_the_table_covers_every_entry_point_with_at_least_100_cases() -> None:
     assert len(CASES) >= 100
     assert len({case.id for case in CASES}) == len(CASES)
-    assert {case.entry for case in CASES} == {G, P, PL, D, V, L, M, "generate-process"}
+    assert {case.entry for case in CASES} == {G, P, PL, D, V, L, M, C, S, "generate-process"}
 
 
 def test_the_documented_lint_example_is_a_case() -> None:

@@ -244,11 +244,21 @@ $(SCAN_STAMP): $(SCAN_LOCK) | python-version
 	$(SCAN_VENV)/bin/pip check --disable-pip-version-check >/dev/null
 	touch $@
 
+# make scan also runs AWS Control Tower's guard rules with cfn-guard: both pinned in scan/package-lock.json (npm).
+override GUARD_STAMP := scan/node_modules/.installed-$(shell cksum < scan/package-lock.json | cut -d' ' -f1)
+
+$(GUARD_STAMP): scan/package-lock.json scan/package.json
+	@command -v npm >/dev/null || { echo "make scan: npm is not on PATH: install Node.js 16.14 or later (npm)" >&2; exit 2; }
+	rm -rf scan/node_modules
+	cd scan && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 .PHONY: scan scan-lock
-scan: $(RUNTIME) $(SCAN_STAMP) ## checkov over every shipped template rendered for the compliant parameter set (own venv)
+scan: $(RUNTIME) $(SCAN_STAMP) $(GUARD_STAMP) ## checkov and Control Tower's cfn-guard rules over every shipped template rendered for the compliant parameter set
 	rm -rf build/scan
 	$(PY) -m dualstack.compliant build/scan
 	$(SCAN_VENV)/bin/checkov --config-file scan/checkov.yaml --directory build/scan
+	scan/guard.sh build/scan
 
 scan-lock: ## Re-pin requirements/scan.lock from its checkov pin (needs the package registry)
 	rm -rf $(SCAN_VENV).lock && "$$PYTHON" -m venv $(SCAN_VENV).lock

@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import console
+
 PATH = Path(__file__).with_name("cfndata.json")
 
 
@@ -104,6 +106,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from . import console
-
     console.run(main, "cfndata")

@@ -1,73 +1,93 @@
-"""Custom::DefaultSecurityGroupRules: the Lambda function's inline code (see dualstack/defaultsg.py)."""
+'''Custom::DefaultSecurityGroupRules (dualstack/defaultsg.py).'''
 
 import json
+import time
 import urllib.request
 from typing import Any
 
-Rule = tuple[str, dict[str, Any]]
-# Seconds. An EC2 call makes at most ATTEMPTS tries (a retry waits <= 6 s); none starts without time for them.
-CONNECT, READ, ATTEMPTS, RESPOND = 5, 5, 2, 10
-RESERVE = ATTEMPTS * (CONNECT + READ) + 6 + RESPOND
+# Seconds: a try (botocore does not retry) and the response. See defaultsg.py.
+CONNECT, READ, RESPOND = 5, 5, 10
+RESERVE = CONNECT + READ + RESPOND
+RETRY = {'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'InternalError', None}
+OK = {'revoke': ['InvalidPermission.NotFound'], 'authorize': ['InvalidPermission.Duplicate', 'InvalidGroup.NotFound']}
 
 
 def client_config() -> Any:
     from botocore.config import Config
 
-    return Config(
-        connect_timeout=CONNECT, read_timeout=READ, retries={"total_max_attempts": ATTEMPTS, "mode": "standard"}
-    )
+    return Config(connect_timeout=CONNECT, read_timeout=READ, retries={'total_max_attempts': 1})
 
 
-def default_rules(group: str, account: str) -> list[Rule]:
-    """(direction, rule) for each rule EC2 gives a default security group (::/0 with IPv6)."""
+def default_rules(group: str, account: str) -> list[tuple[str, dict[str, Any]]]:
     return [
-        ("ingress", {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group, "UserId": account}]}),
-        ("egress", {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}),
-        ("egress", {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}),
+        ('ingress', {'IpProtocol': '-1', 'UserIdGroupPairs': [{'GroupId': group, 'UserId': account}]}),
+        ('egress', {'IpProtocol': '-1', 'IpRanges': [{'CidrIp': '0.0.0.0/0'}]}),
+        ('egress', {'IpProtocol': '-1', 'Ipv6Ranges': [{'CidrIpv6': '::/0'}]}),
     ]
 
 
-def change(ec2: Any, verb: str, group: str, account: str, context: Any = None) -> None:
-    """One call per rule, so a missing rule cannot hide the others; a deleted group has none to put back."""
-    harmless = (
-        ["InvalidPermission.NotFound"] if verb == "revoke" else ["InvalidPermission.Duplicate", "InvalidGroup.NotFound"]
-    )
-    for direction, rule in default_rules(group, account):
-        if context and context.get_remaining_time_in_millis() < RESERVE * 1000:
-            raise TimeoutError("too little time left")
+def code(exc: Exception) -> Any:
+    if not hasattr(exc, 'response') and not type(exc).__module__.startswith('botocore'):
+        return ''
+    return ((getattr(exc, 'response', None) or {}).get('Error') or {}).get('Code')
+
+
+def left(context: Any) -> float:
+    return context.get_remaining_time_in_millis() / 1000 if context else RESERVE  # none: one try
+
+
+def call(action: Any, context: Any, sleep: Any, **kwargs: Any) -> None:
+    for tries in range(1, 10**6):
+        if left(context) < RESERVE:
+            raise TimeoutError('too little time left')
         try:
-            getattr(ec2, verb + "_security_group_" + direction)(GroupId=group, IpPermissions=[rule])
+            action(**kwargs)
+            return
         except Exception as exc:
-            if getattr(exc, "response", {}).get("Error", {}).get("Code") not in harmless:
+            wait = min(2 ** (tries - 1), 8)
+            if code(exc) not in RETRY or left(context) < RESERVE + wait:
+                raise
+            print(f'try {tries}: {exc!r}')
+            sleep(wait)
+
+
+def change(ec2: Any, verb: str, group: str, account: str, context: Any = None, sleep: Any = time.sleep) -> None:
+    for direction, rule in default_rules(group, account):
+        try:
+            action = getattr(ec2, f'{verb}_security_group_{direction}')
+            call(action, context, sleep, GroupId=group, IpPermissions=[rule])
+        except Exception as exc:
+            if code(exc) not in OK[verb]:
                 raise
 
 
-def handler(event: dict[str, Any], context: Any, ec2: Any = None, urlopen: Any = urllib.request.urlopen) -> str:
-    props: dict[str, Any] = event.get("ResourceProperties") or {}
-    group, kind, old = props.get("GroupId"), event.get("RequestType") or "", event.get("PhysicalResourceId") or ""
-    status, reason = "SUCCESS", "done"
+def handler(event: Any, context: Any, ec2: Any = None, urlopen: Any = urllib.request.urlopen, sleep: Any = None) -> str:
+    status, reason, group, kind, old = 'FAILED', '', None, '', ''
     try:
-        verb = {"Create": "revoke", "Update": "revoke", "Delete": "authorize"}[kind]
-        if kind != "Delete" or (group and not old.startswith("failed:")):
+        props = event.get('ResourceProperties') or {}
+        kind, old = str(event.get('RequestType') or ''), str(event.get('PhysicalResourceId') or '')
+        if not isinstance(props, dict):
+            raise TypeError(f'ResourceProperties is a {type(props).__name__}')
+        group = props.get('GroupId')
+        verb = {'Create': 'revoke', 'Update': 'revoke', 'Delete': 'authorize'}[kind]
+        if kind != 'Delete' or (group and not old.startswith('failed:')):
             if ec2 is None:
                 import boto3
 
-                ec2 = boto3.client("ec2", config=client_config())
-            change(ec2, verb, props["GroupId"], props["Account"], context)
+                ec2 = boto3.client('ec2', config=client_config())
+            change(ec2, verb, props['GroupId'], props['Account'], context, sleep or time.sleep)
+        status, reason = 'SUCCESS', 'done'
     except Exception as exc:
-        status, reason = "FAILED", f"{type(exc).__name__}: {exc}"
-    # A new group (a new VPC) makes CloudFormation send Delete, restoring the old group's rules.
-    physical = old if kind == "Delete" and old else group or old or "none"
-    if kind == "Create" and status == "FAILED":
-        physical = f"failed:{group or 'none'}"
-    answer: dict[str, Any] = {"Status": status, "Reason": reason[:1000], "PhysicalResourceId": physical}
-    answer.update((key, event.get(key)) for key in ("StackId", "RequestId", "LogicalResourceId"))
-    body = json.dumps(answer).encode()
-    request = urllib.request.Request(
-        event.get("ResponseURL", ""), data=body, method="PUT", headers={"Content-Type": ""}
-    )
+        reason = f'{type(exc).__name__}: {exc}'
+    print(kind, group, status, reason)  # to the function's log group
+    physical = old if kind == 'Delete' and old else group or old or 'none'
+    if kind == 'Create' and status == 'FAILED':
+        physical = 'failed:' + (group or 'none')
+    answer = {'Status': status, 'Reason': reason[:1000], 'PhysicalResourceId': str(physical)}
     try:
-        urlopen(request, timeout=RESPOND).close()
+        answer.update((key, event.get(key)) for key in ('StackId', 'RequestId', 'LogicalResourceId'))
+        body = json.dumps(answer).encode()
+        urlopen(urllib.request.Request(event['ResponseURL'], body, {'Content-Type': ''}, method='PUT'), timeout=RESPOND)
     except Exception as exc:
-        print(f"could not send the response: {type(exc).__name__}: {exc}")
+        print('no response sent:', repr(exc))
     return status

@@ -10,16 +10,25 @@ Like AWS CDK's ``Custom::VpcRestrictDefaultSG`` (aws-cdk ``aws-ec2/lib/vpc.ts``)
 resource does it; unlike it, this one revokes the IPv6 egress rule too (aws/aws-cdk#29709).
 
 The Lambda function's code is ``default_sg_handler.py``, read from the package when the template
-is built and inlined as it is (``ZipFile``). Its role may revoke and authorize rules of this one
-group and do nothing else, not even write logs: a failure is reported in the stack's events
-(the custom resource's status reason). Deleting the custom resource, by setting the parameter
-to false or by deleting the stack, puts the default rules back.
+is built and inlined as it is (``ZipFile``, at most 4,096 characters). Its role may revoke and
+authorize rules of this one group, and write to the function's own log group, and do nothing
+else. A failure is reported in the stack's events (the custom resource's status reason) and
+logged there: each request's outcome and each retried try. The log group is the function's own
+through Lambda's ``LoggingConfig`` (not the ``/aws/lambda/<name>`` group Lambda would create
+outside the stack, without retention), kept 365 days, and encrypted with ``FlowLogKmsKeyArn``
+when one is given, so the compliant parameter set holds for it too (CT.CLOUDWATCH.PR.2 and .3).
+Deleting the custom resource, by setting the parameter to false or by deleting the stack, puts
+the default rules back.
 
 The handler: Create and Update revoke the default rules (all from the group itself; all out to 0.0.0.0/0 and
-::/0), Delete authorizes them again; rules already gone, or back, are not errors. Every request is answered,
-FAILED with the error if anything fails. A failed Create answers the ID ``failed:GROUP``; Delete of it, or of no
-group, succeeds at once, so rollback never sticks. Its text counts towards each template's size, so its
-documentation lives here.
+::/0), Delete authorizes them again; rules already gone, or back, are not errors. EC2 is called with botocore's
+own retries off; the handler tries a call again after throttling (``RequestLimitExceeded`` and the like), an AWS
+internal error or a call that got no answer (a botocore timeout), waiting 1, 2, 4, then 8 s between tries, for as
+long as the function has time for the wait, one more try and the response (``RESERVE``): a throttled Delete does
+not give up in a second and leave the group empty while the parameter says false. Every request is answered, even
+one whose properties are not an object, FAILED with the real error (a timeout as a timeout) if anything fails. A
+failed Create answers the ID ``failed:GROUP``; Delete of it, or of no group, succeeds at once, so rollback never
+sticks. Its text counts towards each template's size, so its documentation lives here.
 """
 
 from __future__ import annotations
@@ -32,6 +41,8 @@ from troposphere import (
     AWSObject,
     Equals,
     GetAtt,
+    If,
+    NoValue,
     Parameter,
     PropsDictType,
     Ref,
@@ -41,16 +52,19 @@ from troposphere import (
     cloudformation,
     ec2,
     iam,
+    logs,
 )
 
 from . import names, policies
 from .network import Network
-from .parameters import ConsoleForm, when
+from .parameters import ConsoleForm, Parameters, when
 
 #: Custom resource type (shown in the console's resource list).
 RESOURCE_TYPE = "Custom::DefaultSecurityGroupRules"
 #: The Lambda runtime: supported by Lambda until 2029 (cfn-lint's runtime lifecycle data).
 RUNTIME = "python3.13"
+#: The function's log group keeps records a year: CT.CLOUDWATCH.PR.2 asks that of every log group.
+LOG_RETENTION_DAYS = 365
 #: CloudFormation's own limit for a custom resource to answer; below its one-hour default, so that a function that
 #: never answers fails the stack in minutes ("ServiceTimeout", AWS::CloudFormation::CustomResource reference).
 SERVICE_TIMEOUT_SECONDS = 300
@@ -100,6 +114,12 @@ def role_policy(vpc: ec2.VPC) -> PolicyDocument:
     return policies.allow("ec2", verbs, [_security_group_arn(vpc)])
 
 
+def log_policy(log_group: logs.LogGroup) -> PolicyDocument:
+    """Write to the function's own log group (its ``Arn`` ends in ``:*``, which covers its streams), and nothing
+    else."""
+    return policies.allow("logs", ["CreateLogStream", "PutLogEvents"], [GetAtt(log_group, "Arn")])
+
+
 def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
     restrict = form.choice(
         t,
@@ -109,23 +129,40 @@ def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
         ["false", "true"],
         (
             "false: EC2's default rules (all traffic among the group's members, all outbound). true: the VPC's "
-            "default security group admits nothing and lets nothing out (IPv4 and IPv6), through a small "
-            "Lambda-backed custom resource; switching back to false puts the default rules back."
+            "default security group admits nothing and lets nothing out (IPv4, IPv6), through a Lambda-backed "
+            "custom resource; false again puts the rules back."
         ),
     )
     t.add_condition(names.DEFAULT_SECURITY_GROUP_RESTRICTED, Equals(restrict.ref(), "true"))
     return restrict
 
 
-def add_default_security_group(t: Template, form: ConsoleForm, network: Network) -> DefaultSecurityGroup:
-    """The parameter, and the role, function and custom resource that exist when it is true."""
-    _add_parameter(t, form)
+def add_default_security_group(t: Template, params: Parameters, network: Network) -> DefaultSecurityGroup:
+    """The parameter, and the role, log group, function and custom resource that exist when it is true."""
+    _add_parameter(t, params.form)
     condition = when(names.DEFAULT_SECURITY_GROUP_RESTRICTED)
+    log_group = t.add_resource(
+        logs.LogGroup(
+            names.DEFAULT_SECURITY_GROUP_LOG_GROUP,
+            # Kept when the stack goes, as the flow logs are: the record of what the function did.
+            DeletionPolicy="Retain",
+            UpdateReplacePolicy="Retain",
+            RetentionInDays=LOG_RETENTION_DAYS,
+            KmsKeyId=If(names.HAS_FLOW_LOG_KMS_KEY, params.flow_log_kms_key_arn.ref(), NoValue),
+            Tags=names.name_tags("default-sg"),
+            **condition,
+        )
+    )
     role = t.add_resource(
         iam.Role(
             names.DEFAULT_SECURITY_GROUP_ROLE,
             AssumeRolePolicyDocument=policies.trust("lambda.amazonaws.com"),
-            Policies=[iam.Policy(PolicyName="default-security-group-rules", PolicyDocument=role_policy(network.vpc))],
+            Policies=[
+                iam.Policy(
+                    PolicyName="default-security-group-rules",
+                    PolicyDocument=policies.combined(role_policy(network.vpc), log_policy(log_group)),
+                )
+            ],
             Tags=names.name_tags("default-sg"),
             **condition,
         )
@@ -140,6 +177,7 @@ def add_default_security_group(t: Template, form: ConsoleForm, network: Network)
             Role=GetAtt(role, "Arn"),
             Timeout=FUNCTION_TIMEOUT_SECONDS,
             MemorySize=128,
+            LoggingConfig=awslambda.LoggingConfig(LogGroup=log_group.ref()),
             Tags=names.name_tags("default-sg"),
             **condition,
         )

@@ -113,7 +113,7 @@ def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs
             # Deleting or replacing the stack must never delete the logs.
             DeletionPolicy="Retain",
             UpdateReplacePolicy="Retain",
-            RetentionInDays=params.flow_log_retention_days.ref(),
+            RetentionInDays=params.flow_log_retention(),
             KmsKeyId=If(names.HAS_FLOW_LOG_KMS_KEY, params.flow_log_kms_key_arn.ref(), NoValue),
             Tags=names.name_tags("flow-logs"),
             **when(to_cloudwatch),

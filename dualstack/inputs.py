@@ -131,9 +131,12 @@ def _given(parameters: Mapping[str, str], name: str) -> str | None:
     return value if value else None
 
 
-def check_parameters(parameters: Mapping[str, str], template: Mapping[str, Any]) -> list[str]:
+def check_parameters(
+    parameters: Mapping[str, str], template: Mapping[str, Any], region: str | None = None
+) -> list[str]:
     """Mistakes CloudFormation would only report during a deploy, or never: raises ``InputError`` for the first;
-    returns warnings for values that are valid but ignored with the other choices."""
+    returns warnings for values that are valid but ignored with the other choices. ``region``: the stack's, for
+    what must be in it."""
     declared = template.get("Parameters") or {}
 
     def value(name: str) -> str:
@@ -162,6 +165,9 @@ def check_parameters(parameters: Mapping[str, str], template: Mapping[str, Any])
     bucket = _given(parameters, names.FLOW_LOG_S3_BUCKET_ARN_PARAM)
     if bucket is not None:
         _check_flow_log_bucket(bucket)
+    key = _given(parameters, names.FLOW_LOG_KMS_KEY_ARN_PARAM)
+    if key is not None and region is not None and names.FLOW_LOG_KMS_KEY_ARN_PARAM in declared:
+        _check_kms_key(key, region)
 
     warnings = []
 
@@ -202,6 +208,25 @@ def _check_ssh_source(cidr: str) -> None:
         raise InputError(f"{name}={cidr} is IPv6; SSH is allowed over IPv4 only: give an IPv4 range")
     if str(network) != cidr:
         raise InputError(f"{name}={cidr} has host bits set: the block is {network} (or use /32 for one address)")
+
+
+#: A KMS key's ARN: ``arn:<partition>:kms:<region>:<account>:key/<id>``.
+_KMS_KEY_ARN = re.compile(r"arn:(aws[a-z-]*):kms:([a-z0-9-]+):[0-9]{12}:key/[a-zA-Z0-9-]+")
+
+
+def _check_kms_key(arn: str, region: str) -> None:
+    """CloudWatch Logs uses a key only from the log group's own region ("Encrypt log data in CloudWatch Logs using
+    AWS KMS": https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html); a key elsewhere
+    fails the log group's creation half-way through the deploy."""
+    name = names.FLOW_LOG_KMS_KEY_ARN_PARAM
+    found = _KMS_KEY_ARN.fullmatch(arn)
+    if found is None:
+        raise InputError(f"{name}={arn} is not a KMS key ARN such as arn:aws:kms:{region}:111122223333:key/<key id>")
+    if found.group(2) != region:
+        raise InputError(
+            f"{name}={arn} is a key in {found.group(2)}; CloudWatch Logs needs one in the stack's region, {region}: "
+            "create the key (or a multi-Region replica) there"
+        )
 
 
 def _check_flow_log_bucket(arn: str) -> None:

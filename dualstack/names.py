@@ -31,6 +31,7 @@ FLOW_LOG_INBOUND_IPV6_QUERY = "FlowLogInboundIpv6Query"
 DEFAULT_SECURITY_GROUP_RULES = "DefaultSecurityGroupRules"
 DEFAULT_SECURITY_GROUP_FUNCTION = "DefaultSecurityGroupFunction"
 DEFAULT_SECURITY_GROUP_ROLE = "DefaultSecurityGroupRole"
+DEFAULT_SECURITY_GROUP_LOG_GROUP = "DefaultSecurityGroupLogGroup"
 
 TEST_INSTANCE = "TestInstance"
 TEST_INSTANCE_SECURITY_GROUP = "TestInstanceSecurityGroup"
@@ -87,6 +88,10 @@ TEST_INSTANCE_SSH = "TestInstanceSsh"
 
 # Mappings.
 SUBNET_SIZES_MAPPING = "SubnetSizes"
+#: Each allowed FlowLogRetentionDays as an integer, under ``Days``: a Ref to a parameter is text, and AWS Control
+#: Tower's guard rule for CT.CLOUDWATCH.PR.2 compares RetentionInDays with the integer 365.
+LOG_RETENTION_MAPPING = "LogRetention"
+LOG_RETENTION_KEY = "Days"
 IPV4_CIDR_BITS = "Ipv4CidrBits"
 
 

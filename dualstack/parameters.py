@@ -134,6 +134,10 @@ class Parameters:
         own = self.tier_prefix_lengths[kind.name]
         return Select(0, FindInMap(names.SUBNET_SIZES_MAPPING, self.subnet_prefix_length.ref(), own.ref()))
 
+    def flow_log_retention(self) -> FindInMap:
+        """``FlowLogRetentionDays`` as the integer CloudFormation passes on (``LogRetention`` mapping), not text."""
+        return FindInMap(names.LOG_RETENTION_MAPPING, names.LOG_RETENTION_KEY, self.flow_log_retention_days.ref())
+
     def ipv4_cidr_bits(self) -> Select:
         """Host bits of an IPv4 subnet, for ``Fn::Cidr``, looked up from the chosen prefix length.
 
@@ -484,8 +488,8 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
             AllowedPattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+)?$",
             ConstraintDescription="must be empty or a KMS key ARN (arn:aws:kms:region:account:key/id)",
             Description=(
-                "Empty: the group is encrypted with a key CloudWatch Logs manages. A key ARN: a symmetric customer "
-                "managed key whose policy lets logs.<region>.amazonaws.com use it (see the README)."
+                "Empty: a key CloudWatch Logs manages. Or a symmetric KMS key in the stack's region whose policy "
+                "lets logs.<region>.amazonaws.com use it (docs/flow-logs.md)."
             ),
         ),
     )
@@ -517,6 +521,7 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
     t.add_condition(names.HAS_FLOW_LOGS, Not(Equals(flow_logs.ref(), FLOW_LOGS_NONE)))
     t.add_condition(names.FLOW_LOGS_TO_CLOUDWATCH_LOGS, Equals(flow_logs.ref(), FLOW_LOGS_CLOUDWATCH))
     t.add_condition(names.HAS_FLOW_LOG_KMS_KEY, Not(Equals(kms_key.ref(), "")))
+    t.add_mapping(names.LOG_RETENTION_MAPPING, {names.LOG_RETENTION_KEY: {str(d): d for d in LOG_RETENTION_DAYS}})
     require_value(
         t,
         "FlowLogS3BucketRequired",

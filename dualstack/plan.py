@@ -615,14 +615,14 @@ def _load(path: Path, option: str) -> dict[str, Any]:
 
 
 def _side(
-    items: Sequence[str], option: str, template: Mapping[str, Any] | None = None
+    items: Sequence[str], option: str, template: Mapping[str, Any] | None = None, region: str | None = None
 ) -> tuple[dict[str, str], list[str]]:
     """The ``Key=Value`` words of ``--from`` or ``--to`` and their warnings, each naming the option; with
     ``template`` (the side to deploy), also the mistakes CloudFormation would only report during the deploy."""
     try:
         parameters, warnings = inputs.parse_assignments(items)
         if template is not None:
-            warnings += inputs.check_parameters(parameters, template)
+            warnings += inputs.check_parameters(parameters, template, region)
     except InputError as exc:
         raise PlanError(f"{option}: {exc}") from None
     return parameters, [f"{option}: {warning}" for warning in warnings]
@@ -671,11 +671,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         new_template = _load(args.template, "TEMPLATE")
         old_template = new_template if args.from_template is None else _load(args.from_template, "--from-template")
         before, warnings = _side(args.before, "--from")
-        given, to_warnings = _side(args.after, "--to", new_template)
+        given, to_warnings = _side(args.after, "--to", new_template, args.region)
         after = updated_parameters(old_template, before, new_template, given)
         # The kept values and the changes together: a change can make a kept value wrong (a larger subnet size
         # kept in a smaller VPC); the warnings stay those of what --to gives.
-        _side([f"{k}={v}" for k, v in after.items()], "--to, with the values --from keeps,", new_template)
+        _side([f"{k}={v}" for k, v in after.items()], "--to, with the values --from keeps,", new_template, args.region)
         plan = plan_update(old_template, before, new_template, after, region=args.region, stack_name=args.stack_name)
     except InputError as exc:
         print(f"plan: error: {exc}", file=sys.stderr)

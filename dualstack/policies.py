@@ -22,6 +22,11 @@ def allow(service: str, actions: list[str], resources: list[Any]) -> PolicyDocum
     )
 
 
+def combined(*documents: PolicyDocument) -> PolicyDocument:
+    """One document of the statements of ``documents``: a role's single policy, where each is small."""
+    return PolicyDocument(Version=VERSION, Statement=[s for d in documents for s in d.properties["Statement"]])
+
+
 def trust(principal: str, condition: Condition | None = None) -> PolicyDocument:
     """Who may assume the role: the AWS service ``principal`` (``ec2.amazonaws.com``), under ``condition`` if any."""
     extra = {} if condition is None else {"Condition": condition}

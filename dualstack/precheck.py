@@ -65,10 +65,10 @@ def check_values(
     """``check`` for a template already read and parameters already parsed. ``kept``: the values an existing stack
     keeps through an update (``plan.updated_parameters``), checked together with ``parameters`` as the stack will
     have them; its warnings stay those of ``parameters``, the values given."""
-    warnings = [*warnings, *inputs.check_parameters(parameters, template)]
+    warnings = [*warnings, *inputs.check_parameters(parameters, template, region)]
     values = {**(kept or {}), **parameters}
     if kept:
-        inputs.check_parameters(values, template)
+        inputs.check_parameters(values, template, region)
     try:
         deployment = evaluate(template, values, region=region, stack_name=stack, azs=default_azs(region))
     except (EvaluationError, ValueError) as exc:

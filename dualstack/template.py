@@ -40,7 +40,7 @@ def build_template(spec: TemplateSpec) -> Template:
     tiers = [add_tier(t, spec, params, network, kind, subnets[kind], nat) for kind in spec.tiers]
     endpoints = add_gateway_endpoints(t, params, network, tiers)
     flow_logs = add_flow_logs(t, params, network)
-    add_default_security_group(t, params.form, network)
+    add_default_security_group(t, params, network)
     add_block_public_access(t, params.form, params, subnets[TierKind.PUBLIC])
     test_instance = add_test_instance(t, params.form, network, tiers[0])
     add_outputs(t, params, network, tiers, nat, endpoints, flow_logs, test_instance)

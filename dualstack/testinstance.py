@@ -47,7 +47,7 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
         "Create the test instance",
         names.CREATE_TEST_INSTANCE_PARAM,
         ["false", "true"],
-        "true: one Ubuntu instance in the first public subnet, to prove the pattern; see the README.",
+        "true: one Ubuntu instance in the first public subnet, to prove the pattern (docs/experiment.md).",
     )
     instance_type = form.add(
         t,

@@ -95,6 +95,9 @@ PRIVATE_YAML = "private.yaml"
 STACK = ("--stack", "edge-vpc", "--region", "eu-west-1")
 INSTANCE = ("CreateTestInstance=true", "SshIngressCidr=203.0.113.7/32")
 DEPLOY = ("deploy", "STACK=edge-vpc", "REGION=eu-west-1")
+KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+KEY_CN = "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+KEY_GOV = "arn:aws-us-gov:kms:us-gov-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 STACKSET_ARGS = ("--name", "org-vpc", "--region", "eu-west-1", "--template", YAML, "--ous", "ou-ab12-cdef3456")
 
 CASES = [
@@ -605,6 +608,76 @@ CASES = [
         absent=("aws.log",),
     ),
     Case("stackset-no-regions", S, (*STACKSET_ARGS,), words=("--regions",), absent=("aws.log",)),
+    # --- a KMS key outside the stack's region: CloudWatch Logs would refuse it half-way through the deploy -----------
+    Case(
+        "kms-other-region",
+        P,
+        (YAML, "--region", "us-east-1", "FlowLogs=CloudWatchLogs", f"FlowLogKmsKeyArn={KEY}"),
+        words=("FlowLogKmsKeyArn=", "a key in eu-west-1", "stack's region, us-east-1"),
+    ),
+    Case(
+        "kms-default-region",
+        P,
+        (YAML, "FlowLogs=CloudWatchLogs", f"FlowLogKmsKeyArn={KEY}"),
+        words=("a key in eu-west-1", "us-east-1"),
+    ),
+    Case(
+        "kms-same-region-ok",
+        P,
+        (YAML, "--region", "eu-west-1", "FlowLogs=CloudWatchLogs", f"FlowLogKmsKeyArn={KEY}"),
+        status=0,
+    ),
+    Case(
+        "kms-china-key-in-us",
+        P,
+        (YAML, "--region", "us-east-1", f"FlowLogKmsKeyArn={KEY_CN}"),
+        words=("a key in cn-north-1",),
+    ),
+    Case(
+        "kms-gov-key-in-gov-west",
+        P,
+        (YAML, "--region", "us-gov-west-1", f"FlowLogKmsKeyArn={KEY_GOV}"),
+        words=("a key in us-gov-east-1", "us-gov-west-1"),
+    ),
+    Case(
+        "kms-alias-not-key",
+        P,
+        (YAML, "FlowLogKmsKeyArn=arn:aws:kms:us-east-1:111122223333:alias/logs"),
+        words=("FlowLogKmsKeyArn=", "not"),
+    ),
+    Case(
+        "kms-private-template",
+        P,
+        (PRIVATE_YAML, "--region", "ap-south-1", f"FlowLogKmsKeyArn={KEY}"),
+        words=("a key in eu-west-1", "ap-south-1"),
+    ),
+    Case(
+        "plan-kms-other-region",
+        PL,
+        (YAML, "--region", "us-west-2", "--to", f"FlowLogKmsKeyArn={KEY}"),
+        words=("--to", "a key in eu-west-1", "us-west-2"),
+    ),
+    Case(
+        "deploy-kms-other-region",
+        D,
+        ("--stack", "x", "--region", "us-east-1", "--template", YAML, f"FlowLogKmsKeyArn={KEY}"),
+        words=("a key in eu-west-1",),
+        absent=("aws.log",),
+    ),
+    Case(
+        "stackset-kms-one-target-region",
+        S,
+        (
+            *STACKSET_ARGS[:3],
+            "eu-west-1",
+            *STACKSET_ARGS[4:],
+            "--regions",
+            "eu-west-1,us-east-1",
+            f"FlowLogKmsKeyArn={KEY}",
+        ),
+        words=("a key in eu-west-1", "us-east-1"),
+        absent=("aws.log",),
+    ),
     # --- make: recipes (subprocesses, a fake aws) ------------------------------------------------------------------
     Case(
         "make-region-injection",
@@ -1024,3 +1097,8 @@ def test_make_mutate_default_patterns_reach_mutmut_unexpanded(tmp_path: Path) ->
     assert printed.stdout.split() == mutants.split()
     assert "dualstack.kinds.*" in printed.stdout.split()
     assert "dualstack.verify.x_dns64_check*" in printed.stdout.split()
+
+
+def test_docs_proofs_md_gives_the_number_of_cases() -> None:
+    proofs = (ROOT / "docs" / "proofs.md").read_text(encoding="utf-8")
+    assert f"(`tests/test_bad_input.py`, {len(CASES)} rows)" in proofs

@@ -20,13 +20,15 @@ from .conftest import ROOT, rendered
 
 
 def ct_cloudwatch_pr_2(template: dict[str, Any]) -> list[str]:
-    """CT.CLOUDWATCH.PR.2: a log group keeps its records for at least a year, or for ever (no RetentionInDays)."""
+    """CT.CLOUDWATCH.PR.2: a log group keeps its records for at least a year, or for ever (no RetentionInDays).
+    As AWS's guard rule (ct-cloudwatch-pr-2.guard) checks it: ``RetentionInDays is_int`` and ``>= 365``, so the
+    text "365" fails."""
     return [
         name
         for name, r in template["Resources"].items()
         if r["Type"] == "AWS::Logs::LogGroup"
         and "RetentionInDays" in r["Properties"]
-        and not (str(r["Properties"]["RetentionInDays"]).isdigit() and int(r["Properties"]["RetentionInDays"]) >= 365)
+        and not (type(r["Properties"]["RetentionInDays"]) is int and r["Properties"]["RetentionInDays"] >= 365)
     ]
 
 
@@ -97,8 +99,9 @@ def test_the_set_restricts_the_default_security_group_which_the_defaults_do_not(
 def test_unrendered_templates_fail_the_rules_a_deploy_time_hook_would_pass() -> None:
     """Why make scan renders literals: the rules cannot evaluate Ref or Fn::If."""
     raw = rendered(SHIPPED[0])
+    # The flow-log group's retention is a lookup (an integer once resolved); the function's group has 365 as such.
     assert ct_cloudwatch_pr_2(raw) == ["FlowLogGroup"]
-    assert ct_cloudwatch_pr_3(raw) == ["FlowLogGroup"]
+    assert ct_cloudwatch_pr_3(raw) == ["FlowLogGroup", "DefaultSecurityGroupLogGroup"]
 
 
 @pytest.mark.parametrize("spec", SHIPPED, ids=lambda s: s.name)
@@ -120,7 +123,8 @@ def test_rendered_templates_hold_no_parameter_condition_or_unresolved_function(s
 def test_the_flow_log_group_is_rendered_with_the_sets_literals_and_keeps_its_retain_policy() -> None:
     group = render_compliant(rendered(SHIPPED[0]))["Resources"]["FlowLogGroup"]
     assert group["Properties"]["KmsKeyId"] == COMPLIANT["FlowLogKmsKeyArn"]
-    assert group["Properties"]["RetentionInDays"] == "365"
+    # An integer, as the guard rule of CT.CLOUDWATCH.PR.2 wants it: the text "365" fails that rule.
+    assert group["Properties"]["RetentionInDays"] == 365
     assert group["DeletionPolicy"] == "Retain"
 
 
@@ -178,3 +182,30 @@ def test_the_readme_names_exactly_the_control_tower_rules_tested_here_and_the_kn
     assert "(docs/compliance.md#known-limits)" in paragraph
     assert "## Known limits" in (ROOT / "docs" / "compliance.md").read_text(encoding="utf-8")
     assert "CT.LAMBDA.PR.3" in (ROOT / "docs" / "compliance.md").read_text(encoding="utf-8").split("## Known limits")[1]
+
+
+@pytest.mark.parametrize("spec", SHIPPED, ids=[spec.name for spec in SHIPPED])
+def test_every_log_group_keeps_a_year_as_an_integer_and_is_encrypted_in_the_compliant_render(spec: Any) -> None:
+    template = render_compliant(rendered(spec))
+    groups = {n: r for n, r in template["Resources"].items() if r["Type"] == "AWS::Logs::LogGroup"}
+    assert set(groups) == {"FlowLogGroup", "DefaultSecurityGroupLogGroup"}
+    for group in groups.values():
+        assert type(group["Properties"]["RetentionInDays"]) is int
+        assert group["Properties"]["RetentionInDays"] >= 365
+        assert group["Properties"]["KmsKeyId"] == COMPLIANT["FlowLogKmsKeyArn"]
+
+
+def test_the_rule_as_aws_writes_it_refuses_retention_as_text() -> None:
+    text = {"Resources": {"G": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": "365"}}}}
+    assert ct_cloudwatch_pr_2(text) == ["G"]
+
+
+def test_make_scan_runs_the_guard_rule_of_every_control_the_readme_names() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Where controls are enforced") : readme.index("## More")]
+    named = set(re.findall(r"CT\.[A-Z0-9]+\.PR\.\d+", section)) - {"CT.LAMBDA.PR.3"}  # named as a known limit
+    guard = (ROOT / "scan" / "guard.sh").read_text(encoding="utf-8")
+    run = set(re.findall(r'^  "(CT\.[A-Z0-9]+\.PR\.\d+) ', guard, flags=re.MULTILINE))
+    assert named == run == {"CT.CLOUDWATCH.PR.2", "CT.CLOUDWATCH.PR.3", "CT.EC2.PR.8"}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "scan/guard.sh build/scan" in makefile

@@ -199,7 +199,9 @@ class Context:
 def test_too_little_time_left_answers_failed_before_calling_ec2(kind: str) -> None:
     ec2 = StubEc2()
     responses = Responses()
-    status = default_sg_handler.handler(_event(kind, PhysicalResourceId=GROUP), Context(20), ec2=ec2, urlopen=responses)
+    status = default_sg_handler.handler(
+        _event(kind, PhysicalResourceId=GROUP), Context(default_sg_handler.RESERVE - 1), ec2=ec2, urlopen=responses
+    )
     assert (status, responses.body()["Status"]) == ("FAILED", "FAILED")
     assert "time" in responses.body()["Reason"]
     assert not ec2.calls
@@ -332,7 +334,7 @@ def test_function_runs_the_inline_handler_within_the_custom_resource_timeout() -
     assert props["Timeout"] < 300
 
 
-def test_role_may_only_change_rules_of_the_default_group_and_trusts_only_lambda() -> None:
+def test_role_may_only_change_rules_of_the_default_group_write_its_own_logs_and_trusts_only_lambda() -> None:
     role = _deploy(RESTRICTED).resources["DefaultSecurityGroupRole"]["Properties"]
     (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
@@ -349,8 +351,24 @@ def test_role_may_only_change_rules_of_the_default_group_and_trusts_only_lambda(
                 "ec2:AuthorizeSecurityGroupEgress",
             ],
             "Resource": ["arn:aws:ec2:eu-west-1:123456789012:security-group/<Vpc.DefaultSecurityGroup>"],
-        }
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": ["<DefaultSecurityGroupLogGroup.Arn>"],
+        },
     ]
+
+
+def test_the_function_logs_to_a_group_of_its_own_kept_a_year_and_encrypted_with_the_given_key() -> None:
+    key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    deployment = _deploy({**RESTRICTED, "FlowLogKmsKeyArn": key})
+    function = deployment.resources["DefaultSecurityGroupFunction"]["Properties"]
+    assert function["LoggingConfig"] == {"LogGroup": "<DefaultSecurityGroupLogGroup>"}
+    group = deployment.resources["DefaultSecurityGroupLogGroup"]["Properties"]
+    assert {k: v for k, v in group.items() if k != "Tags"} == {"RetentionInDays": 365, "KmsKeyId": key}
+    assert "KmsKeyId" not in _deploy(RESTRICTED).resources["DefaultSecurityGroupLogGroup"]["Properties"]
+    assert "DefaultSecurityGroupLogGroup" not in _deploy({}).resources
 
 
 def test_a_client_that_cannot_be_made_is_answered_failed(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
@@ -362,3 +380,83 @@ def test_a_client_that_cannot_be_made_is_answered_failed(monkeypatch: pytest.Mon
     responses = Responses()
     assert default_sg_handler.handler(_event("Create"), None, urlopen=responses) == "FAILED"
     assert "NoRegionError" in responses.body()["Reason"]
+
+
+# Every request is answered, with the real error, after retrying what is worth retrying while time allows
+
+
+@pytest.mark.parametrize("properties", ["GroupId=sg-1", ["sg-1"], 7], ids=["text", "list", "number"])
+def test_properties_that_are_not_an_object_are_still_answered(properties: Any) -> None:
+    ec2 = StubEc2()
+    status, body = _run(_event("Create", ResourceProperties=properties), ec2)
+    assert (status, body["Status"]) == ("FAILED", "FAILED")
+    assert body["Reason"].startswith("TypeError: ResourceProperties is a ")
+    assert body["RequestId"] == "req-1"
+    assert not ec2.calls
+
+
+def test_a_botocore_timeout_is_reported_as_itself_after_the_retries_time_allows() -> None:
+    from botocore.exceptions import ReadTimeoutError
+
+    class TimingOut(StubEc2):
+        def __getattr__(self, name: str) -> Any:
+            def call(**kwargs: Any) -> Any:
+                self.calls.append((name, "", kwargs))
+                raise ReadTimeoutError(endpoint_url="https://ec2.eu-west-1.amazonaws.com/")
+
+            return call
+
+    ec2, clock = TimingOut(), Clock(60)
+    responses = Responses()
+    status = default_sg_handler.handler(_event("Create"), clock, ec2=ec2, urlopen=responses, sleep=clock.sleep)
+    assert status == "FAILED"
+    reason = responses.body()["Reason"]
+    assert reason.startswith("ReadTimeoutError: Read timeout on endpoint URL"), reason
+    # 60 s (tries take no time here): a retry needs its wait plus RESERVE (20 s) left; waits double up to 8 s. After
+    # the waits below, 21 s are left: less than 8 + 20, so the last error is the answer, with time to send it.
+    assert clock.waits == [1, 2, 4, 8, 8, 8, 8]
+    assert clock.left() == 21
+
+
+def test_throttling_is_retried_with_backoff_until_it_passes() -> None:
+    throttled = {("revoke", "egress", n): "RequestLimitExceeded" for n in range(3)}
+    ec2, clock = StubEc2(throttled), Clock(120)
+    responses = Responses()
+    status = default_sg_handler.handler(_event("Delete", PhysicalResourceId=GROUP), clock, ec2=ec2, urlopen=responses)
+    assert status == "SUCCESS"  # a Delete authorizes: nothing throttled there
+    ec2, clock = StubEc2(throttled), Clock(120)
+    status = default_sg_handler.handler(_event("Create"), clock, ec2=ec2, urlopen=Responses(), sleep=clock.sleep)
+    assert status == "SUCCESS"
+    assert clock.waits == [1, 2, 4]
+    # The first egress rule was tried four times, the others once each.
+    assert [d for v, d, _ in ec2.calls] == ["ingress", "egress", "egress", "egress", "egress", "egress"]
+
+
+def test_an_error_not_worth_retrying_is_not_retried() -> None:
+    ec2, clock = StubEc2({("revoke", "ingress", 0): "UnauthorizedOperation"}), Clock(120)
+    status = default_sg_handler.handler(_event("Create"), clock, ec2=ec2, urlopen=Responses(), sleep=clock.sleep)
+    assert status == "FAILED"
+    assert clock.waits == []
+    assert len(ec2.calls) == 1
+
+
+def test_an_event_that_is_not_an_object_is_answered_nowhere_and_does_not_raise() -> None:
+    assert default_sg_handler.handler("not an event", None, ec2=StubEc2(), urlopen=Responses()) == "FAILED"
+
+
+class Clock:
+    """A Lambda context whose remaining time runs down as the handler sleeps."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.waits: list[float] = []
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int(self.seconds * 1000)
+
+    def left(self) -> float:
+        return self.seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.seconds -= seconds

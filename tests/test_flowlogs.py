@@ -43,7 +43,10 @@ def test_log_group_survives_stack_deletion_and_replacement() -> None:
     group = rendered(TemplateSpec())["Resources"]["FlowLogGroup"]
     assert group["DeletionPolicy"] == "Retain"
     assert group["UpdateReplacePolicy"] == "Retain"
-    assert group["Properties"]["RetentionInDays"] == {"Ref": "FlowLogRetentionDays"}
+    # The integer the parameter names, through the LogRetention mapping: a Ref would pass text on.
+    assert group["Properties"]["RetentionInDays"] == {
+        "Fn::FindInMap": ["LogRetention", "Days", {"Ref": "FlowLogRetentionDays"}]
+    }
 
 
 def test_role_trust_policy_admits_only_the_flow_logs_service_of_this_account() -> None:
@@ -117,12 +120,9 @@ def test_log_group_is_encrypted_with_the_given_key_and_only_then() -> None:
 def test_retention_offers_a_year_and_longer_for_controls_that_require_it() -> None:
     allowed = [int(v) for v in rendered(TemplateSpec())["Parameters"]["FlowLogRetentionDays"]["AllowedValues"]]
     assert {365, 400, 545, 731, 1096, 1827, 3653} <= set(allowed)
-    assert (
-        _deploy({"FlowLogs": "CloudWatchLogs", "FlowLogRetentionDays": "365"})["FlowLogGroup"]["Properties"][
-            "RetentionInDays"
-        ]
-        == "365"
-    )
+    for days in allowed:
+        deployed = _deploy({"FlowLogs": "CloudWatchLogs", "FlowLogRetentionDays": str(days)})
+        assert deployed["FlowLogGroup"]["Properties"]["RetentionInDays"] == days  # an integer, every allowed value
 
 
 def _queries(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -25,6 +25,7 @@ NETWORK = {
     "DefaultSecurityGroupRules": "Custom::DefaultSecurityGroupRules",
     "DefaultSecurityGroupFunction": "AWS::Lambda::Function",
     "DefaultSecurityGroupRole": "AWS::IAM::Role",
+    "DefaultSecurityGroupLogGroup": "AWS::Logs::LogGroup",
     "TestInstance": "AWS::EC2::Instance",
     "TestInstanceSecurityGroup": "AWS::EC2::SecurityGroup",
     "TestInstanceSshIngress": "AWS::EC2::SecurityGroupIngress",

@@ -171,6 +171,7 @@ def test_upgrading_a_released_stack_leaves_its_default_security_group_alone_unti
         "DefaultSecurityGroupRules": ADD,
         "DefaultSecurityGroupFunction": ADD,
         "DefaultSecurityGroupRole": ADD,
+        "DefaultSecurityGroupLogGroup": ADD,
     }
 
 

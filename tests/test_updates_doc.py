@@ -155,11 +155,13 @@ OPTION_CHANGES = {
         "DefaultSecurityGroupRules": "remove",
         "DefaultSecurityGroupFunction": "remove",
         "DefaultSecurityGroupRole": "remove",
+        "DefaultSecurityGroupLogGroup": "remove",
     },
     ("RestrictDefaultSecurityGroup", "false", "true"): {
         "DefaultSecurityGroupRules": "add",
         "DefaultSecurityGroupFunction": "add",
         "DefaultSecurityGroupRole": "add",
+        "DefaultSecurityGroupLogGroup": "add",
     },
     ("BlockPublicAccessExclusion", "None", "AllowBidirectional"): {
         "PublicBpaExclusionA": "add",

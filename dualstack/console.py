@@ -19,8 +19,9 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-#: The modules only some commands import, and the package that brings each; requirements/dev.lock pins them all.
-OPTIONAL = {"cfnlint": "cfn-lint", "boto3": "boto3", "botocore": "boto3"}
+#: The modules only some commands import: the package that brings each, and the extra of dualstack that holds it
+#: (requirements/dev.lock pins them all for this repository's .venv).
+OPTIONAL = {"cfnlint": ("cfn-lint", "lint"), "boto3": ("boto3", "verify"), "botocore": ("boto3", "verify")}
 
 
 def missing(exc: ModuleNotFoundError) -> str | None:
@@ -28,9 +29,10 @@ def missing(exc: ModuleNotFoundError) -> str | None:
     top = (exc.name or "").partition(".")[0]
     if top not in OPTIONAL:
         return None
+    package, extra = OPTIONAL[top]
     return (
-        f"{OPTIONAL[top]} is not installed here, and this command needs it: `make dev` adds it to .venv "
-        f"(requirements/dev.lock), or `pip install {OPTIONAL[top]}`"
+        f"{package} is not installed here, and this command needs it: pip install 'dualstack[{extra}]' "
+        f"(or pip install {package}; in a clone, `make dev` adds it to .venv)"
     )
 
 

@@ -137,12 +137,32 @@ def report(checked: Checked, path: Path, region: str, prog: str) -> None:
     print(f"  {cost_line(deployment, region)}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = inputs.Parser(prog="precheck", description=__doc__.splitlines()[0] if __doc__ else None)
+def _parser(prog: str, description: str | None) -> inputs.Parser:
+    parser = inputs.Parser(prog=prog, description=description)
     parser.add_argument("template", type=Path)
     parser.add_argument("--region", default="us-east-1", help="the region to deploy to (default: us-east-1)")
     parser.add_argument("--stack", help="the stack name to deploy as, checked against CloudFormation's pattern")
     parser.add_argument("parameters", nargs="*", metavar="Key=Value")
+    return parser
+
+
+def cost_main(argv: Sequence[str] | None = None) -> int:
+    """``dualstack cost``: the parameter set checked as precheck checks it, then its cost line alone."""
+    parser = _parser("cost", "The hourly cost of what a parameter set creates, from a dated price table.")
+    try:
+        args = parser.parse_intermixed_args(argv)
+        checked = check(args.template, args.parameters, region=args.region, stack=args.stack)
+    except InputError as exc:
+        print(f"cost: error: {exc}", file=sys.stderr)
+        return 2
+    for warning in checked.warnings:
+        print(f"cost: warning: {warning}", file=sys.stderr)
+    print(cost_line(checked.deployment, args.region))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser("precheck", __doc__.splitlines()[0] if __doc__ else None)
     try:
         args = parser.parse_intermixed_args(argv)
         checked = check(args.template, args.parameters, region=args.region, stack=args.stack)

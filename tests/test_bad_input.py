@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from dualstack import cli, compliant, deploy, lint, plan, stackset, verify
+from dualstack import command as dualstack_command
 
 from .conftest import ROOT, TEMPLATES
 
@@ -88,7 +89,7 @@ def _aws_ran_with(*words: str) -> Callable[[Path], None]:
 
 
 G, P, V, L, M = "generate", "precheck", "verify", "lint", "make"
-PL, D, C, S = "plan", "deploy", "compliant", "stackset"
+PL, D, C, S, DS = "plan", "deploy", "compliant", "stackset", "dualstack"
 YAML = "vpc.yaml"
 PRIVATE_YAML = "private.yaml"
 #: deploy's arguments up to the parameters: the template is the workspace's copy unless a case names another.
@@ -678,6 +679,12 @@ CASES = [
         words=("a key in eu-west-1", "us-east-1"),
         absent=("aws.log",),
     ),
+    # --- the dualstack command: subcommands --------------------------------------------------------------------------
+    Case("dualstack-unknown", DS, ("bogus",), words=("unknown subcommand 'bogus'", "generate")),
+    Case("dualstack-typo", DS, ("gen",), words=("did you mean generate?",)),
+    Case("dualstack-generate-empty-dir", DS, ("generate", "--templates-dir", ""), words=("--templates-dir", "empty")),
+    Case("dualstack-cost-region", DS, ("cost", YAML, "--region", "mars-east-1"), words=("unknown region",)),
+    Case("dualstack-cost-laughs", DS, ("cost", "laughs.yaml"), words=("laughs.yaml", "aliases")),
     # --- make: recipes (subprocesses, a fake aws) ------------------------------------------------------------------
     Case(
         "make-region-injection",
@@ -995,6 +1002,7 @@ def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
         L: lint.main,
         C: compliant.main,
         S: stackset.main,
+        DS: dualstack_command.main,
     }
     status = mains[case.entry](argv)
     captured = capsys.readouterr()
@@ -1013,7 +1021,7 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
         # The fake aws, whatever AWS=... the tests run under: nothing may reach a real AWS CLI.
         monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
         monkeypatch.setenv("AWS", "aws")
-    if case.entry in (G, PL, D, V, L, C, S):
+    if case.entry in (G, PL, D, V, L, C, S, DS):
         for name, value in case.env.items():
             monkeypatch.setenv(name, value)
     if case.setup is not None:
@@ -1050,7 +1058,7 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
 def test_the_table_covers_every_entry_point_with_at_least_100_cases() -> None:
     assert len(CASES) >= 100
     assert len({case.id for case in CASES}) == len(CASES)
-    assert {case.entry for case in CASES} == {G, P, PL, D, V, L, M, C, S, "generate-process"}
+    assert {case.entry for case in CASES} == {G, P, PL, D, V, L, M, C, S, DS, "generate-process"}
 
 
 def test_the_documented_lint_example_is_a_case() -> None:

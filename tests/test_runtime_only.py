@@ -88,3 +88,4 @@ def test_a_command_that_needs_a_development_package_names_it(tmp_path: Path, arg
     [line] = result.stderr.splitlines()
     assert f"{package} is not installed" in line
     assert f"pip install {package}" in line
+    assert "pip install 'dualstack[" in line

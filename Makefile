@@ -25,8 +25,16 @@ override DEV_LOCK := requirements/dev.lock
 # Stamps named after the locks' checksums: a changed lock means a fresh .venv.
 override RUNTIME := $(VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
 override DEV := $(VENV)/.dev-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) | cksum | cut -d' ' -f1)
+# A venv without a pip of its own, filled by the interpreter's pip through `pip --python` (pip 22.3 and later):
+# installing pip into each new venv took most of a fresh `make template` (make bench --setup). With an older pip,
+# a venv with its own. `$(NEW_VENV) DIR` makes one; `$(PIP_IN) DIR ARGS` runs the pip that serves it.
+override NEW_VENV := new_venv() { if "$$PYTHON" -m pip --python "$$(command -v "$$PYTHON")" --version >/dev/null 2>&1; \
+	then "$$PYTHON" -m venv --without-pip "$$1"; else "$$PYTHON" -m venv "$$1"; fi; }; new_venv
+override PIP_IN := pip_in() { local venv="$$1"; shift; if [ -x "$$venv/bin/pip" ]; then "$$venv/bin/python" -m pip "$$@"; \
+	else "$$PYTHON" -m pip --python "$$venv/bin/python" "$$@"; fi; }; pip_in
 # Exact pins, nothing resolved: each lock lists every package it needs. -qq keeps errors, drops notices.
-override PIP_INSTALL := $(PY) -m pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps
+override PIP_FLAGS := -qq --disable-pip-version-check --root-user-action=ignore
+override PIP_INSTALL := $(PIP_IN) $(VENV) install $(PIP_FLAGS) --no-deps
 
 TEMPLATE ?= dualstack-vpc
 FILE ?=
@@ -105,7 +113,7 @@ aws-cli: user-input
 # only what generating imports), and that bytecode is kept.
 $(RUNTIME): $(RUNTIME_LOCK) | python-version
 	@echo "Installing into $(VENV) what generating needs: $$(grep -v '^#' $(RUNTIME_LOCK) | paste -sd' ')"
-	@rm -rf $(VENV) && "$$PYTHON" -m venv $(VENV)
+	@rm -rf $(VENV) && $(NEW_VENV) $(VENV)
 	@$(PIP_INSTALL) --no-compile -r $(RUNTIME_LOCK)
 	@touch $@
 
@@ -115,9 +123,8 @@ override RUNTIME_ONLY_VENV := .venv-runtime
 override RUNTIME_ONLY := $(RUNTIME_ONLY_VENV)/.runtime-$(shell cksum < $(RUNTIME_LOCK) | cut -d' ' -f1)
 
 $(RUNTIME_ONLY): $(RUNTIME_LOCK) | python-version
-	@rm -rf $(RUNTIME_ONLY_VENV) && "$$PYTHON" -m venv $(RUNTIME_ONLY_VENV)
-	@$(RUNTIME_ONLY_VENV)/bin/python -m pip install -qq --disable-pip-version-check --root-user-action=ignore --no-deps \
-	  --no-compile -r $(RUNTIME_LOCK)
+	@rm -rf $(RUNTIME_ONLY_VENV) && $(NEW_VENV) $(RUNTIME_ONLY_VENV)
+	@$(PIP_IN) $(RUNTIME_ONLY_VENV) install $(PIP_FLAGS) --no-deps --no-compile -r $(RUNTIME_LOCK)
 	@touch $@
 
 # Development, tests, cfn-lint and make verify's boto3, on top of the runtime; an older set means a fresh .venv.
@@ -126,7 +133,7 @@ $(DEV): $(RUNTIME_LOCK) $(DEV_LOCK) | python-version
 	@$(MAKE) -s --no-print-directory $(RUNTIME)
 	@echo "Installing into $(VENV) the development and test tools of $(DEV_LOCK) ($$(grep -vc '^#' $(DEV_LOCK)) packages)"
 	@$(PIP_INSTALL) -r $(DEV_LOCK)
-	@$(PY) -m pip check --disable-pip-version-check >/dev/null
+	@$(PIP_IN) $(VENV) check --disable-pip-version-check >/dev/null
 	@touch $@
 
 venv: $(RUNTIME) ## Create .venv with what generating needs (requirements/runtime.lock)

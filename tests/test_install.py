@@ -18,8 +18,14 @@ IGNORED = shutil.ignore_patterns(
 )
 
 
+#: A pip to build and install with: the venv's own, or the base interpreter's (make's venvs have none: it serves them
+#: with ``pip --python``).
+BASE_PYTHON: str = getattr(sys, "_base_executable", sys.executable)
+PIP = [sys.executable if (Path(sys.prefix) / "bin" / "pip").exists() else BASE_PYTHON, "-m", "pip"]
+
+
 def _pip(*args: str) -> None:
-    command = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args]
+    command = [*PIP, "--disable-pip-version-check", "-q", *args]
     subprocess.run(command, check=True, capture_output=True, text=True)
 
 

@@ -55,19 +55,23 @@ OUS ?=
 TARGET_REGIONS ?=
 CALL_AS ?=
 RETAIN_STACKS ?= true
-# make mutate: the table of tier kinds, the functions of verify.py that decide what a deployed stack must route where,
-# the functions of plan.py that decide whether an update is refused, the subnet-size lookup that decides each
-# subnet's address, and the evaluator's check that every mapping lookup resolves.
+# make mutate: the table of tier kinds, the functions of proofs/verify.py that decide what a deployed stack must route
+# where, those of proofs/plan_rules.py (and plan.py's _forced) that decide whether an update is refused, the
+# subnet-size lookup that decides each subnet's address, and the evaluator's check that every mapping lookup resolves.
 #: Patterns separated by spaces, unquoted: they reach mutmut as they are, never expanded by the shell.
-MUTANTS ?= dualstack.kinds.* dualstack.verify.x__route_target* dualstack.verify.x_routed_destinations* \
-	dualstack.verify.x__default_routes* dualstack.verify.x_target_output* dualstack.verify.x_expected_routes* \
-	dualstack.verify.x_route_problems* dualstack.verify.x_dns64_check* \
-	dualstack.plan.x__holdings* dualstack.plan.x__overlap* dualstack.plan.x__gateway_moves* \
-	dualstack.plan.x__vpc_gateways* dualstack.plan.x__gateway_taken* dualstack.plan.x__type_changes* \
-	dualstack.plan.x__block_in_use* dualstack.plan.x__forced* \
-	dualstack.parameters.x_subnet_sizes* dualstack.parameters.x_slot_key* \
-	dualstack.parameters.xǁParametersǁtier_ipv4_cidr_bits* dualstack.parameters.xǁParametersǁipv4_cidr_bits* \
-	dualstack.evaluate.x__find_in_map* dualstack.evaluate.x__lookups* dualstack.evaluate.xǁ_Evaluatorǁ_check_lookups* dualstack.evaluate.xǁ_Evaluatorǁ_is_parameter*
+MUTANTS ?= dualstack.model.kinds.* dualstack.proofs.verify.x__route_target* \
+	dualstack.proofs.verify.x_routed_destinations* dualstack.proofs.verify.x__default_routes* \
+	dualstack.proofs.verify.x_target_output* dualstack.proofs.verify.x_expected_routes* \
+	dualstack.proofs.verify.x_route_problems* dualstack.proofs.verify.x_dns64_check* \
+	dualstack.proofs.plan_rules.x__holdings* dualstack.proofs.plan_rules.x__overlap* \
+	dualstack.proofs.plan_rules.x__gateway_moves* dualstack.proofs.plan_rules.x__vpc_gateways* \
+	dualstack.proofs.plan_rules.x__gateway_taken* dualstack.proofs.plan_rules.x__type_changes* \
+	dualstack.proofs.plan_rules.x__block_in_use* dualstack.proofs.plan.x__forced* \
+	dualstack.builders.parameters.x_subnet_sizes* dualstack.builders.parameters.x_slot_key* \
+	dualstack.builders.parameters.xǁParametersǁtier_ipv4_cidr_bits* \
+	dualstack.builders.parameters.xǁParametersǁipv4_cidr_bits* dualstack.proofs.evaluate.x__find_in_map* \
+	dualstack.proofs.evaluate.x__lookups* dualstack.proofs.evaluate.xǁ_Evaluatorǁ_check_lookups* \
+	dualstack.proofs.evaluate.xǁ_Evaluatorǁ_is_parameter*
 
 # What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":
 # never as text pasted into a shell line, so no value can run as a command. $(value) keeps a `$(...)` in a
@@ -169,7 +173,7 @@ killtest: $(RUNTIME) ## kill -9 generate.py 200 times at random moments: what ea
 
 plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." (TO changes FROM) [TEMPLATE=..] [FROM_TEMPLATE=file]
 	@read -ra from <<< "$$FROM"; read -ra to <<< "$$TO"; \
-	  "$(PY)" -m dualstack.plan "templates/$$TEMPLATE.yaml" --region "$${REGION:-us-east-1}" \
+	  "$(PY)" -m dualstack plan "templates/$$TEMPLATE.yaml" --region "$${REGION:-us-east-1}" \
 	    $${FROM_TEMPLATE:+--from-template "$$FROM_TEMPLATE"} \
 	    $${from[0]+--from "$${from[@]}"} $${to[0]+--to "$${to[@]}"}
 
@@ -177,26 +181,26 @@ deploy: aws-cli $(DEV) ## Plan, then aws cloudformation deploy: make deploy STAC
 	@[ -n "$$STACK" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
-	  "$(PY)" -m dualstack.deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
+	  "$(PY)" -m dualstack deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    $${FORCE:+--force} "$${params[@]}"
 
 stackset: aws-cli $(DEV) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [CALL_AS=DELEGATED_ADMIN] [RETAIN_STACKS=false] [FORCE=1]
 	@[ -n "$$STACKSET" ] || { echo "make stackset: set STACKSET=<stack set name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make stackset: set REGION=<administration region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
-	  "$(PY)" -m dualstack.stackset --name "$$STACKSET" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
+	  "$(PY)" -m dualstack stackset --name "$$STACKSET" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    --ous "$$OUS" --regions "$$TARGET_REGIONS" $${CALL_AS:+--call-as "$$CALL_AS"} --retain-stacks "$$RETAIN_STACKS" \
 	    $${FORCE:+--force} "$${params[@]}"
 
 verify: $(DEV) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
 	@[ -n "$$STACK" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make verify: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
-	@"$(PY)" -m dualstack.verify --stack "$$STACK" --region "$$REGION" $${JSON:+--json}
+	@"$(PY)" -m dualstack verify --stack "$$STACK" --region "$$REGION" $${JSON:+--json}
 
 lint-template: $(DEV) ## cfn-lint a template plus the dual-stack rules: make lint-template FILE=t.yaml [REGIONS=..] [LINT_ARGS=..]
 	@[ -n "$$FILE" ] || { echo "make lint-template: set FILE=<template file>" >&2; exit 2; }
 	@read -ra regions <<< "$$REGIONS"; read -ra args <<< "$$LINT_ARGS"; \
-	  "$(PY)" -m dualstack.lint "$$FILE" --regions "$${regions[@]}" -- "$${args[@]}"
+	  "$(PY)" -m dualstack lint "$$FILE" --regions "$${regions[@]}" -- "$${args[@]}"
 
 lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the package registry)
 	rm -rf $(VENV).lock && "$$PYTHON" -m venv $(VENV).lock
@@ -211,7 +215,7 @@ lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the packag
 
 .PHONY: cfn-data
 cfn-data: $(DEV) ## Write dualstack/cfndata.json (regions, zones, create-only properties) from the pinned cfn-lint
-	$(PY) -m dualstack.cfndata --write
+	$(PY) -m dualstack.commands.cfndata --write
 
 clean: ## Remove the venvs, build/, mutants/ and caches
 	rm -rf $(VENV) $(RUNTIME_ONLY_VENV) $(MUTATE_VENV) $(SCAN_VENV) build mutants dualstack.egg-info .pytest_cache \
@@ -263,7 +267,7 @@ $(GUARD_STAMP): scan/package-lock.json scan/package.json
 .PHONY: scan scan-lock
 scan: $(RUNTIME) $(SCAN_STAMP) $(GUARD_STAMP) ## checkov and Control Tower's cfn-guard rules over every shipped template rendered for the compliant parameter set
 	rm -rf build/scan
-	$(PY) -m dualstack.compliant build/scan
+	$(PY) -m dualstack compliant build/scan
 	$(SCAN_VENV)/bin/checkov --config-file scan/checkov.yaml --directory build/scan
 	scan/guard.sh build/scan
 

@@ -3,8 +3,8 @@
 
 from pathlib import Path
 
-from dualstack import console
-from dualstack.cli import main
+from dualstack.commands import console
+from dualstack.commands.generate import main
 
 if __name__ == "__main__":
     console.run(lambda: main(root=Path(__file__).resolve().parent), "generate.py")

@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dualstack import SHIPPED, TemplateSpec, build_template  # noqa: E402
-from dualstack.diagram import markdown  # noqa: E402
-from dualstack.inputs import InputError, Parser  # noqa: E402
-from dualstack.kinds import KINDS  # noqa: E402
-from dualstack.limits import TEMPLATE_BODY_LIMIT  # noqa: E402
-from dualstack.render import document, to_json, to_yaml  # noqa: E402
+from dualstack.files.inputs import InputError, Parser  # noqa: E402
+from dualstack.model.kinds import KINDS  # noqa: E402
+from dualstack.model.limits import TEMPLATE_BODY_LIMIT  # noqa: E402
+from dualstack.render.diagram import markdown  # noqa: E402
+from dualstack.render.text import document, to_json, to_yaml  # noqa: E402
 
 BUILD_REPEATS = 50
 PROCESS_ROUNDS = 15

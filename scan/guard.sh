@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make scan: AWS Control Tower's own guard rules, run with cfn-guard, for each control the README names, on what
-# CloudFormation would create for the compliant parameter set (python -m dualstack.compliant build/scan).
+# CloudFormation would create for the compliant parameter set (dualstack compliant build/scan).
 # Both come pinned in scan/package-lock.json (@cdklabs/cdk-validator-cfnguard bundles the binary and the rules).
 #   scan/guard.sh build/scan
 set -euo pipefail

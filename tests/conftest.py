@@ -17,8 +17,8 @@ from cfnlint.rules import Match
 from cfnlint.runner import Runner
 
 from dualstack import SHIPPED, TemplateSpec, build_template
-from dualstack.kinds import KINDS
-from dualstack.render import render
+from dualstack.model.kinds import KINDS
+from dualstack.render.text import render
 
 from .cfnlint_memo import install as remember_cfn_lint_conditions
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from dualstack import cli, compliant, deploy, lint, plan, stackset, verify
-from dualstack import command as dualstack_command
+from dualstack.commands import compliant, deploy, lint, plan, stackset, verify
+from dualstack.commands import generate as cli
+from dualstack.commands import main as dualstack_command
 
 from .conftest import ROOT, TEMPLATES
 
@@ -359,7 +360,7 @@ CASES = [
         words=("plan: warning: --from: AzCount=2 is given twice",),
     ),
     Case("plan-keyname-ignored", PL, (YAML, "--to", "KeyName=k"), status=0, words=("--to: KeyName=k is ignored",)),
-    # --- deploy (python -m dualstack.deploy): checked before any aws call -----------------------------------------
+    # --- deploy (dualstack deploy): checked before any aws call -------------------------------------------------------
     Case(
         "deploy-unknown-parameter", D, (*STACK, "--template", YAML, "VpcCidr=1"), words=("unknown parameter VpcCidr",)
     ),
@@ -986,7 +987,7 @@ def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
                 pytest.fail(f"{RUNTIME_PYTHON} is missing: make pytest builds it (make .venv-runtime)")
             pytest.skip(f"{RUNTIME_PYTHON} is missing: make pytest builds it")
         env = {**os.environ, "PYTHONPATH": str(ROOT), **case.env}
-        command = [str(RUNTIME_PYTHON), "-m", "dualstack.precheck", *argv]
+        command = [str(RUNTIME_PYTHON), "-m", "dualstack", "precheck", *argv]
         raw = subprocess.run(command, cwd=tmp, env=env, capture_output=True)
         return raw.returncode, raw.stdout.decode("utf-8", "replace"), raw.stderr.decode("utf-8", "replace")
     if case.entry == "generate-process":
@@ -1091,8 +1092,8 @@ def test_make_mutate_default_patterns_reach_mutmut_unexpanded(tmp_path: Path) ->
     # The recipe line as make would run it, with mutmut replaced by a script printing its arguments, in a directory
     # holding files the patterns would match if the shell expanded them.
     line = _mutmut_line(_dry_make("mutate")).replace(".venv-mutate/bin/mutmut run", "printf '%s\\n'")
-    (tmp_path / "dualstack.kinds.py").write_text("")
-    (tmp_path / "dualstack.verify.x_dns64_check_1").write_text("")
+    (tmp_path / "dualstack.model.kinds.py").write_text("")
+    (tmp_path / "dualstack.proofs.verify.x_dns64_check_1").write_text("")
     default = subprocess.run(
         ["make", "-s", "--no-print-directory", "-p", "-q", "-f", str(ROOT / "Makefile"), "help"],
         cwd=ROOT,
@@ -1103,8 +1104,8 @@ def test_make_mutate_default_patterns_reach_mutmut_unexpanded(tmp_path: Path) ->
     env = {"PATH": os.environ["PATH"], "MUTANTS": mutants}
     printed = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert printed.stdout.split() == mutants.split()
-    assert "dualstack.kinds.*" in printed.stdout.split()
-    assert "dualstack.verify.x_dns64_check*" in printed.stdout.split()
+    assert "dualstack.model.kinds.*" in printed.stdout.split()
+    assert "dualstack.proofs.verify.x_dns64_check*" in printed.stdout.split()
 
 
 def test_docs_proofs_md_gives_the_number_of_cases() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.evaluate import evaluate
+from dualstack.proofs.evaluate import evaluate
 
 from .conftest import LARGEST, az_params, rendered
 

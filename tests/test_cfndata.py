@@ -9,14 +9,16 @@ import sys
 
 import pytest
 
-from dualstack import cfndata, plan
+from dualstack.commands import cfndata as cfndata_command
+from dualstack.model import cfndata
+from dualstack.proofs import plan
 
 from .conftest import ROOT
 
 
 def test_shipped_data_is_what_the_pinned_cfn_lint_gives() -> None:
     # A re-pin of cfn-lint that changes a region, a zone or a create-only property fails here: make cfn-data.
-    assert cfndata.PATH.read_text(encoding="utf-8") == cfndata.render(cfndata.from_cfn_lint())
+    assert cfndata.PATH.read_text(encoding="utf-8") == cfndata_command.render(cfndata_command.from_cfn_lint())
 
 
 def test_create_only_properties_match_cfn_lint_schemas_for_the_types_the_templates_use() -> None:
@@ -50,8 +52,15 @@ def test_zones_and_regions_are_cfn_lint_s() -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        ["dualstack.precheck", "templates/dualstack-vpc-private.yaml", "--region", "eu-west-1", "NatGateways=PerAz"],
-        ["dualstack.plan", "templates/dualstack-vpc.yaml", "--region", "eu-west-1", "--to", "AzCount=3"],
+        [
+            "dualstack",
+            "precheck",
+            "templates/dualstack-vpc-private.yaml",
+            "--region",
+            "eu-west-1",
+            "NatGateways=PerAz",
+        ],
+        ["dualstack", "plan", "templates/dualstack-vpc.yaml", "--region", "eu-west-1", "--to", "AzCount=3"],
     ],
     ids=["precheck", "plan"],
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 import cfn_flip
 import pytest
 
-from dualstack import cfnyaml
+from dualstack.files import cfnyaml
 
 from .conftest import ROOT, TEMPLATES
 

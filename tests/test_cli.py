@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec, TierKind, build_template
-from dualstack.render import render
+from dualstack.render.text import render
 
 from .conftest import ROOT
 

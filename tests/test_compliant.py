@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.compliant import COMPLIANT, WITH_TEST_INSTANCE, _restore, main, render_compliant, scans
+from dualstack.commands.compliant import main
+from dualstack.proofs.compliant import COMPLIANT, WITH_TEST_INSTANCE, _restore, render_compliant, scans
 
 from .conftest import ROOT, rendered
 

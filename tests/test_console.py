@@ -17,7 +17,8 @@ from .conftest import ROOT
 VERIFY_WITH_RECORDED_CHECKS = textwrap.dedent(
     """
     import sys
-    from dualstack import console, verify
+    from dualstack.commands import console
+    from dualstack.commands import verify
     stack = verify.Stack("edge-vpc", {"VpcId": "vpc-0123456789abcdef0"}, {})
     checks = [verify.Check(f"check {n}", "subnet-0123", True, "evidence " * 20) for n in range(400)]
     verify.verify = lambda *args, **kwargs: (stack, checks)
@@ -48,7 +49,15 @@ def test_verify_into_a_closed_pipe_ends_quietly(json_flag: list[str]) -> None:
 
 
 def test_precheck_into_a_closed_pipe_ends_quietly() -> None:
-    argv = [sys.executable, "-m", "dualstack.precheck", "templates/dualstack-vpc.yaml", "--region", "eu-west-1"]
+    argv = [
+        sys.executable,
+        "-m",
+        "dualstack",
+        "precheck",
+        "templates/dualstack-vpc.yaml",
+        "--region",
+        "eu-west-1",
+    ]
     result = _run_into_closed_pipe(argv)
     assert b"Traceback" not in result.stderr, result.stderr.decode()
     assert result.returncode == 1
@@ -67,12 +76,12 @@ def _main_blocks() -> dict[str, str]:
 
 def test_every_command_runs_through_console_run() -> None:
     blocks = _main_blocks()
-    assert "dualstack/verify.py" in blocks
+    assert "dualstack/commands/verify.py" in blocks
     bare = {path: body for path, body in blocks.items() if not body.startswith("console.run(")}
     assert not bare, f"these run main() without console.run: {bare}"
 
 
 def test_console_run_passes_the_status_through(tmp_path: Path) -> None:
-    script = "from dualstack import console; console.run(lambda: print('done') or 3)"
+    script = "from dualstack.commands import console; console.run(lambda: print('done') or 3)"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=False)
     assert (result.returncode, result.stdout) == (3, b"done\n")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dualstack import SHIPPED
-from dualstack.costs import PRICES, bill, cost_line
-from dualstack.evaluate import evaluate
+from dualstack.proofs.costs import PRICES, bill, cost_line
+from dualstack.proofs.evaluate import evaluate
 
 from .conftest import LARGEST, ROOT, rendered
 

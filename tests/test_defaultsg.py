@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from dualstack import SHIPPED, TemplateSpec, default_sg_handler
-from dualstack.defaultsg import FUNCTION_TIMEOUT_SECONDS, handler_source
-from dualstack.evaluate import evaluate
+from dualstack import SHIPPED, TemplateSpec
+from dualstack.builders import default_sg_handler
+from dualstack.builders.defaultsg import FUNCTION_TIMEOUT_SECONDS, handler_source
+from dualstack.proofs.evaluate import evaluate
 
 from .conftest import ROOT, rendered
 
@@ -298,7 +299,8 @@ def _deploy(choices: dict[str, str], spec: TemplateSpec = SHIPPED[0]) -> Any:
 def test_the_inline_code_is_the_tested_module_byte_for_byte() -> None:
     for spec in SHIPPED:
         code = _deploy(RESTRICTED, spec).resources["DefaultSecurityGroupFunction"]["Properties"]["Code"]
-        assert code == {"ZipFile": (ROOT / "dualstack" / "default_sg_handler.py").read_text(encoding="utf-8")}
+        handler = ROOT / "dualstack" / "builders" / "default_sg_handler.py"
+        assert code == {"ZipFile": handler.read_text(encoding="utf-8")}
     # CloudFormation's inline code limit as long documented for ZipFile (4,096 characters): stay under it.
     assert len(handler_source()) < 4096
 

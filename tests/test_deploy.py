@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dualstack.deploy import main
+from dualstack.commands.deploy import main
 
 from .conftest import TEMPLATES
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec, TierKind
-from dualstack.diagram import condition_text, markdown, mermaid, route_table_rows, routes
-from dualstack.evaluate import evaluate, ref_id
+from dualstack.proofs.evaluate import evaluate, ref_id
+from dualstack.render.diagram import condition_text, markdown, mermaid, route_table_rows, routes
 
 from .conftest import LARGEST, TEMPLATES, rendered, spec_id
 

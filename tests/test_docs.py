@@ -11,12 +11,12 @@ from cfnlint.helpers import REGIONS
 from cfnlint.rules import CloudFormationLintRule
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.diagram import route_table_rows
-from dualstack.kinds import KINDS
+from dualstack.builders.template import build_template
 from dualstack.lint_rules import dualstack_rules
-from dualstack.render import render
-from dualstack.spec import MAX_AZS_LIMIT
-from dualstack.template import build_template
+from dualstack.model.kinds import KINDS
+from dualstack.model.spec import MAX_AZS_LIMIT
+from dualstack.render.diagram import route_table_rows
+from dualstack.render.text import render
 
 from .conftest import LARGEST, ROOT, TEMPLATES, rendered
 

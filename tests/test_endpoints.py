@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.evaluate import evaluate
+from dualstack.proofs.evaluate import evaluate
 
 from .conftest import LARGEST, az_params, rendered, spec_id
 

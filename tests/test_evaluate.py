@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dualstack.evaluate import EvaluationError, evaluate, fn_cidr
+from dualstack.proofs.evaluate import EvaluationError, evaluate, fn_cidr
 
 
 def test_fn_cidr_matches_the_documented_example() -> None:

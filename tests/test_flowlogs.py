@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from dualstack import TemplateSpec
-from dualstack.evaluate import evaluate
+from dualstack.proofs.evaluate import evaluate
 
 from .conftest import rendered
 

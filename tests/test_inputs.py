@@ -7,7 +7,7 @@ import sys
 import pytest
 from cfnlint.helpers import REGIONS
 
-from dualstack import inputs
+from dualstack.files import inputs
 
 
 def test_without_cfn_lint_the_regions_come_from_botocore_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -95,7 +95,7 @@ def test_a_subcommand_without_its_extra_names_the_extra(
 
 def test_the_lint_rules_and_the_data_are_installed(venv: Path, tmp_path: Path) -> None:
     script = (
-        "import dualstack.lint as l, dualstack.cfndata as c; "
+        "import dualstack.commands.lint as l, dualstack.model.cfndata as c; "
         "print(sorted(p.name for p in l.RULES_DIR.glob('*.py'))); print(c.PATH.exists())"
     )
     result = _run(venv, tmp_path, "python", "-c", script)

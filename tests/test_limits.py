@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dualstack import SpecError
-from dualstack.limits import check_limits
+from dualstack.model.limits import check_limits
 
 from .conftest import LARGEST, rendered
 

@@ -12,8 +12,8 @@ from cfnlint.config import ManualArgs
 from cfnlint.helpers import REGIONS
 
 from dualstack import SHIPPED, TemplateSpec, build_template
-from dualstack.lint import IGNORED_RULES
-from dualstack.render import FORMATS, Format, render
+from dualstack.commands.lint import IGNORED_RULES
+from dualstack.render.text import FORMATS, Format, render
 
 from .cfnlint_memo import solved_afresh
 from .conftest import ALL_SPECS, RULES_DIR, TEMPLATES, lint, spec_id

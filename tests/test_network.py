@@ -55,7 +55,7 @@ def test_every_taggable_resource_has_a_name_tag_built_from_the_stack_name(shippe
 
 
 def test_ipv6_block_comes_from_amazon_by_default_and_from_the_ipam_pool_when_chosen() -> None:
-    from dualstack.evaluate import evaluate
+    from dualstack.proofs.evaluate import evaluate
 
     from .conftest import rendered
 

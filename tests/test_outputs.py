@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.evaluate import evaluate, ref_id
+from dualstack.proofs.evaluate import evaluate, ref_id
 
 from .conftest import az_params, rendered
 

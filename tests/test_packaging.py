@@ -83,7 +83,8 @@ def test_the_dev_lock_holds_the_rest_of_the_development_environment() -> None:
 
 def test_generating_imports_only_the_standard_library_and_the_runtime_lock() -> None:
     code = (
-        "import sys, json; from dualstack.cli import main; main(['--tiers', 'public,private,ipv6only,isolated']);"
+        "import sys, json; from dualstack.commands.generate import main;"
+        "main(['--tiers', 'public,private,ipv6only,isolated']);"
         "print(json.dumps(sorted({*sys.modules, *(m.split('.')[0] for m in sys.modules)})), file=sys.stderr)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -94,7 +95,8 @@ def test_generating_imports_only_the_standard_library_and_the_runtime_lock() -> 
     assert third_party, "the check must see troposphere at least"
     assert third_party <= set(_lock(RUNTIME_LOCK)), third_party - set(_lock(RUNTIME_LOCK))
     # troposphere imports cfn_flip, which dualstack defers: neither it nor PyYAML runs when generating; nor does
-    # troposphere.serverless, which troposphere's Template class imports only to name a type (dualstack/_firstuse.py).
+    # troposphere.serverless, which troposphere's Template class imports only to name a type
+    # (dualstack/builders/_firstuse.py).
     assert "yaml" not in imported
     assert "cfn_tools" not in imported
     # (troposphere.awslambda is imported: the default security group's custom resource is a Lambda function.)
@@ -110,7 +112,7 @@ def test_generating_imports_only_the_standard_library_and_the_runtime_lock() -> 
 
 
 def test_a_deferred_module_still_works_for_whoever_uses_it() -> None:
-    code = "import dualstack, cfn_flip; print(cfn_flip.to_json('A: !Ref B'), end='')"
+    code = "import dualstack.builders, cfn_flip; print(cfn_flip.to_json('A: !Ref B'), end='')"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == {"A": {"Ref": "B"}}
 
@@ -118,7 +120,7 @@ def test_a_deferred_module_still_works_for_whoever_uses_it() -> None:
 def test_find_spec_answers_for_a_deferred_module_without_running_it() -> None:
     # A module in sys.modules whose __spec__ is None makes importlib.util.find_spec raise ValueError.
     code = (
-        "import importlib.util, json, sys, dualstack; spec = importlib.util.find_spec('cfn_flip');"
+        "import importlib.util, json, sys, dualstack.builders; spec = importlib.util.find_spec('cfn_flip');"
         "print(json.dumps([spec.name, spec.origin, 'yaml' in sys.modules]), end='')"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -130,7 +132,7 @@ def test_find_spec_answers_for_a_deferred_module_without_running_it() -> None:
 
 def test_troposphere_serverless_still_works_after_dualstack_is_imported() -> None:
     code = (
-        "import json, dualstack, troposphere; from troposphere import serverless as s;"
+        "import json, dualstack.builders, troposphere; from troposphere import serverless as s;"
         "t = troposphere.Template(); t.set_transform(s.SERVERLESS_TRANSFORM);"
         "t.set_globals(s.Globals(Function=s.FunctionGlobals(Timeout=3)));"
         "print(json.dumps([t.to_dict(), s.Globals is troposphere.Template.Globals]), end='')"
@@ -160,22 +162,22 @@ def test_make_keeps_bytecode_even_when_the_shell_asks_not_to(tmp_path: Path) -> 
     env = {**outer, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(tmp_path)}
     subprocess.run(["make", "-s", "--no-print-directory", "check"], cwd=ROOT, env=env, capture_output=True)
     kept = {f"{path.parent.name}/{path.name.split('.')[0]}" for path in tmp_path.rglob("*.pyc")}
-    assert {"dualstack/cli", "dualstack/template", "troposphere/__init__", "troposphere/ec2"} <= kept, sorted(kept)
+    assert {"commands/generate", "builders/template", "troposphere/__init__", "troposphere/ec2"} <= kept, sorted(kept)
 
 
 def test_commands_that_read_templates_start_without_troposphere_resource_modules() -> None:
     code = (
-        "import json, sys, dualstack, dualstack.plan; missing = hasattr(dualstack, 'no_such_name');"
+        "import json, sys, dualstack, dualstack.proofs.plan; missing = hasattr(dualstack, 'no_such_name');"
         "print(json.dumps([sorted(sys.modules), missing]), end='')"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     imported, missing = json.loads(result.stdout)
-    assert "dualstack.template" not in imported
+    assert "dualstack.builders.template" not in imported
     assert "troposphere.ec2" not in imported
     assert missing is False
     # Each name of dualstack's own comes from its module when first read.
     code = (
-        "import dualstack; from dualstack import spec, template;"
+        "import dualstack; from dualstack.model import spec; from dualstack.builders import template;"
         "print(dualstack.build_template is template.build_template, dualstack.SHIPPED is spec.SHIPPED)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from dualstack import TemplateSpec
-from dualstack.evaluate import EvaluationError, evaluate
+from dualstack.proofs.evaluate import EvaluationError, evaluate
 
 from .conftest import az_params, rendered
 

@@ -15,22 +15,11 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED
-from dualstack.evaluate import evaluate
-from dualstack.inputs import load_template
-from dualstack.plan import (
-    ADD,
-    GATEWAY_TAKEN,
-    MODIFY,
-    OVERLAP,
-    REMOVE,
-    REPLACE,
-    TYPE_CHANGES,
-    Plan,
-    create_only,
-    main,
-    plan_update,
-    updated_parameters,
-)
+from dualstack.commands.plan import main
+from dualstack.files.inputs import load_template
+from dualstack.proofs.evaluate import evaluate
+from dualstack.proofs.plan import ADD, MODIFY, REMOVE, REPLACE, Plan, create_only, plan_update, updated_parameters
+from dualstack.proofs.plan_rules import GATEWAY_TAKEN, OVERLAP, TYPE_CHANGES
 
 from .conftest import LARGEST, TEMPLATES, rendered
 

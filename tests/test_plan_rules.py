@@ -14,8 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualstack.evaluate import Deployment
-from dualstack.plan import NEW_STACK, _block_in_use, _forced, _gateway_moves, _gateway_taken, _overlap, _type_changes
+from dualstack.proofs.evaluate import Deployment
+from dualstack.proofs.plan import _forced
+from dualstack.proofs.plan_rules import (
+    NEW_STACK,
+    _block_in_use,
+    _gateway_moves,
+    _gateway_taken,
+    _overlap,
+    _type_changes,
+)
 
 Resource = dict[str, Any]
 HELD = "until the update completes, so CloudFormation cannot"

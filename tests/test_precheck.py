@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dualstack import build_template
-from dualstack.precheck import main
-from dualstack.render import render
+from dualstack.commands.precheck import main
+from dualstack.render.text import render
 
 from .conftest import LARGEST, TEMPLATES
 

@@ -15,9 +15,9 @@ import yaml
 from cfnlint.decode import decode_str
 
 from dualstack import SHIPPED, TemplateSpec, build_template
-from dualstack.kinds import KINDS
-from dualstack.limits import TEMPLATE_BODY_LIMIT
-from dualstack.render import FORMATS, RESOURCE_ORDER, SECTION_ORDER, Format, document, render, to_json, to_yaml
+from dualstack.model.kinds import KINDS
+from dualstack.model.limits import TEMPLATE_BODY_LIMIT
+from dualstack.render.text import FORMATS, RESOURCE_ORDER, SECTION_ORDER, Format, document, render, to_json, to_yaml
 
 from .conftest import ROOT, TEMPLATES
 
@@ -289,7 +289,7 @@ def test_yaml_quotes_only_what_needs_quotes() -> None:
 
 def _digest_in_subprocess(seed: str) -> str:
     code = (
-        "import hashlib; from dualstack import TemplateSpec, build_template; from dualstack.render import render;"
+        "import hashlib; from dualstack import TemplateSpec, build_template; from dualstack.render.text import render;"
         "t = ''.join(render(build_template(TemplateSpec(max_azs=n)), f) for n in (1, 3, 6) for f in ('yaml', 'json'));"
         "print(hashlib.sha256(t.encode()).hexdigest())"
     )

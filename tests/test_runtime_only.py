@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dualstack.spec import SHIPPED
+from dualstack.model.spec import SHIPPED
 
 from .conftest import ROOT, TEMPLATES
 
@@ -34,7 +34,7 @@ def _run(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("name", [spec.name for spec in SHIPPED])
 def test_precheck_as_docs_deploy_md_runs_it(tmp_path: Path, name: str) -> None:
-    result = _run(tmp_path, "-m", "dualstack.precheck", str(TEMPLATES / f"{name}.yaml"), "--region", "eu-west-1")
+    result = _run(tmp_path, "-m", "dualstack", "precheck", str(TEMPLATES / f"{name}.yaml"), "--region", "eu-west-1")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "PublicSubnetA    eu-west-1a" in result.stdout
@@ -44,7 +44,7 @@ def test_precheck_as_docs_deploy_md_runs_it(tmp_path: Path, name: str) -> None:
 def test_precheck_warns_of_an_az_count_the_region_lacks_from_shipped_data(tmp_path: Path) -> None:
     # ca-west-1 has 3 zones in the pinned cfn-lint's data; the warning needs that data, not cfn-lint.
     template = str(TEMPLATES / "dualstack-vpc.yaml")
-    result = _run(tmp_path, "-m", "dualstack.precheck", template, "--region", "us-west-1", "AzCount=3")
+    result = _run(tmp_path, "-m", "dualstack", "precheck", template, "--region", "us-west-1", "AzCount=3")
     assert result.returncode == 0, result.stderr
     assert "us-west-1 has 2 Availability Zones" in result.stderr
 
@@ -67,7 +67,7 @@ def test_generate_commands_of_docs_custom_templates_md(tmp_path: Path, argv: lis
 
 def test_plan_works_with_the_runtime_lock_alone(tmp_path: Path) -> None:
     template = str(TEMPLATES / "dualstack-vpc.yaml")
-    result = _run(tmp_path, "-m", "dualstack.plan", template, "--region", "eu-west-1", "--to", "AzCount=3")
+    result = _run(tmp_path, "-m", "dualstack", "plan", template, "--region", "eu-west-1", "--to", "AzCount=3")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout.splitlines()[-1].startswith("safe")
@@ -76,8 +76,8 @@ def test_plan_works_with_the_runtime_lock_alone(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "package"),
     [
-        (["-m", "dualstack.verify", "--stack", "edge-vpc", "--region", "eu-west-1"], "boto3"),
-        (["-m", "dualstack.lint", str(TEMPLATES / "dualstack-vpc.yaml")], "cfn-lint"),
+        (["-m", "dualstack.commands.verify", "--stack", "edge-vpc", "--region", "eu-west-1"], "boto3"),
+        (["-m", "dualstack.commands.lint", str(TEMPLATES / "dualstack-vpc.yaml")], "cfn-lint"),
     ],
     ids=["verify", "lint"],
 )

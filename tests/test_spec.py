@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dualstack import SpecError, TemplateSpec, TierKind
-from dualstack.kinds import KINDS
-from dualstack.spec import parse_tiers
+from dualstack.model.kinds import KINDS
+from dualstack.model.spec import parse_tiers
 
 
 @pytest.mark.parametrize("max_azs", [0, 7, -1])

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from cfnlint.helpers import AVAILABILITY_ZONES, REGIONS
 
-from dualstack.limits import TEMPLATE_BODY_LIMIT
-from dualstack.stackset import main
+from dualstack.commands.stackset import main
+from dualstack.model.limits import TEMPLATE_BODY_LIMIT
 
 from .conftest import TEMPLATES
 from .test_deploy import Aws

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec, TierKind
-from dualstack.evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, evaluate
-from dualstack.spec import LARGEST_VPC_PREFIX
+from dualstack.model.spec import LARGEST_VPC_PREFIX
+from dualstack.proofs.evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, evaluate
 
 from .conftest import ALL_SPECS, ALL_TIERS, LARGEST, az_params, rendered, spec_id
 

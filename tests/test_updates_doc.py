@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.plan import BLOCK_IN_USE, GATEWAY_MOVES, OVERLAP, REMOVE, REPLACE, main
-from dualstack.updates_doc import Transition, parameter_values, transitions
+from dualstack.commands.plan import main
+from dualstack.proofs.plan import REMOVE, REPLACE
+from dualstack.proofs.plan_rules import BLOCK_IN_USE, GATEWAY_MOVES, OVERLAP
+from dualstack.proofs.updates_doc import Transition, parameter_values, transitions
 
 from .conftest import LARGEST, ROOT, remembered, rendered, spec_id
 

@@ -22,7 +22,7 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
-from dualstack.verify import main
+from dualstack.commands.verify import main
 
 from .conftest import offline_aws
 
@@ -346,7 +346,7 @@ class StubSsm:
 
 
 def test_ssm_shell_waits_for_the_command_and_returns_its_output() -> None:
-    from dualstack.verify import INSTANCE_SCRIPT, SsmShell
+    from dualstack.commands.verify import INSTANCE_SCRIPT, SsmShell
 
     ssm = StubSsm(
         "Online",
@@ -371,14 +371,14 @@ def test_ssm_shell_waits_for_the_command_and_returns_its_output() -> None:
     ],
 )
 def test_ssm_shell_says_why_it_could_not_run(ping: str | None, results: list[dict[str, Any]], message: str) -> None:
-    from dualstack.verify import SsmShell
+    from dualstack.commands.verify import SsmShell
 
     with pytest.raises(RuntimeError, match=message):
         SsmShell(StubSsm(ping, results), poll=0).run("i-1", ["true"])
 
 
 def test_an_instance_ssm_cannot_reach_fails_both_evidence_checks(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
-    from dualstack.verify import SsmShell
+    from dualstack.commands.verify import SsmShell
 
     build()
     status = main(["--stack", STACK, "--region", REGION], shell=lambda ssm: SsmShell(StubSsm(None, []), poll=0))

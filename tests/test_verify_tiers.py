@@ -1,7 +1,7 @@
 """make verify on every tier kind, NAT mode and IPv6 routing choice, against networks built in moto.
 
 Each network is built through the EC2 API as the templates build it, written out here by
-hand (not read from ``dualstack/kinds.py``, so a wrong row there fails these tests): public,
+hand (not read from ``dualstack/model/kinds.py``, so a wrong row there fails these tests): public,
 private, IPv6-only and isolated tiers in two AZs, NAT gateways per ``NatGateways``, the public
 ``::/0`` per ``PublicIpv6Routing``. The correct network passes every check; each single
 deviation fails exactly the check that names it, for exactly the subnets it touches.
@@ -30,8 +30,8 @@ from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ec2.models import ec2_backends
 
-from dualstack import verify as verify_module
-from dualstack.verify import main
+from dualstack.commands.verify import main
+from dualstack.proofs import verify as verify_module
 
 from .conftest import offline_aws
 
@@ -583,7 +583,7 @@ def test_a_route_names_an_egress_only_gateway_before_any_gateway_id() -> None:
 
 
 def test_a_target_property_added_to_the_table_of_kinds_is_read_from_routes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dualstack import kinds
+    from dualstack.model import kinds
 
     route = {"DestinationCidrBlock": "10.1.0.0/16", "VpcPeeringConnectionId": "pcx-1"}
     assert verify_module._route_target(route) == "unknown"
@@ -593,7 +593,7 @@ def test_a_target_property_added_to_the_table_of_kinds_is_read_from_routes(monke
 
 
 def test_destinations_a_new_kind_routes_are_compared_too(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dualstack import kinds
+    from dualstack.model import kinds
 
     assert verify_module.routed_destinations() == {"0.0.0.0/0", "::/0", "64:ff9b::/96"}
     extra = kinds.TierKind(
@@ -619,7 +619,7 @@ def test_route_problems_name_each_destination_routed_otherwise() -> None:
 
 
 def test_a_gateway_without_an_output_matches_no_route() -> None:
-    from dualstack.kinds import TierKind
+    from dualstack.model.kinds import TierKind
 
     parameters = {"NatGateways": "PerAz"}
     outputs = {"EgressOnlyInternetGatewayId": "eigw-1", "NatGatewayAId": "nat-a"}

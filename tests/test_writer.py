@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dualstack import writer
+from dualstack.files import writer
 
 from .conftest import ROOT, TEMPLATES
 
@@ -39,7 +39,7 @@ CRASH_AT_STEP = textwrap.dedent(
     for name in ("replace", "link", "unlink", "fsync", "chmod"):
         setattr(os, name, counted(getattr(os, name)))
     tempfile.mkstemp = counted(tempfile.mkstemp)
-    from dualstack import writer
+    from dualstack.files import writer
     writer.recover([sys.argv[2]])
     texts = {name: open(os.path.join(sys.argv[3], name), encoding="utf-8").read() for name in os.listdir(sys.argv[3])}
     writer.write_all({os.path.join(sys.argv[2], name): text for name, text in sorted(texts.items())})

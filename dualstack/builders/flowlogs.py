@@ -1,0 +1,175 @@
+"""VPC flow logs: to a retained CloudWatch Logs group (with a least-privilege role) or to an existing S3 bucket.
+
+Records carry the version-5 fields as well as the default ones: ``type`` (IPv4 or
+IPv6), ``flow-direction``, ``traffic-path`` (for egress: 1 within the VPC, which
+includes traffic to a NAT gateway; 2 or 8 through an internet gateway or a gateway
+endpoint) and the AWS services at either end ("Flow log records", Amazon VPC User
+Guide: https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html).
+Every property of ``AWS::EC2::FlowLog`` is create-only, so changing the format or
+the aggregation interval replaces the flow log; its records keep going to the same
+group or bucket.
+
+With CloudWatch Logs, two saved Logs Insights queries come with the group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from awacs.aws import ArnLike, Condition, PolicyDocument, StringEquals
+from troposphere import AWSHelperFn, GetAtt, If, NoValue, Sub, Template, ec2, iam
+from troposphere import logs as cwlogs
+
+from dualstack.builders import naming, policies
+from dualstack.builders.network import Network
+from dualstack.builders.parameters import Parameters, when
+from dualstack.model import names
+
+FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
+#: The record's fields, in order: the default (version 2) ones, then those of versions 3 to 5.
+LOG_FORMAT_FIELDS = (
+    "version",
+    "account-id",
+    "interface-id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "end",
+    "action",
+    "log-status",
+    "vpc-id",
+    "subnet-id",
+    "instance-id",
+    "tcp-flags",
+    "type",
+    "pkt-srcaddr",
+    "pkt-dstaddr",
+    "az-id",
+    "flow-direction",
+    "traffic-path",
+    "pkt-src-aws-service",
+    "pkt-dst-aws-service",
+)
+LOG_FORMAT = " ".join(f"${{{name}}}" for name in LOG_FORMAT_FIELDS)
+#: Logs Insights parses a custom format itself: one glob per field, named with underscores.
+PARSE = f'parse @message "{" ".join("*" for _ in LOG_FORMAT_FIELDS)}" as ' + ", ".join(
+    name.replace("-", "_") for name in LOG_FORMAT_FIELDS
+)
+#: Bytes per address family, direction and path, and the AWS services at either end.
+BYTES_QUERY = (
+    f'{PARSE}\n| filter log_status = "OK"\n'
+    "| stats sum(bytes) as total_bytes by type, flow_direction, traffic_path, pkt_src_aws_service, pkt_dst_aws_service"
+    "\n| sort total_bytes desc"
+)
+#: TCP connections into the VPC over IPv6 from outside it that were accepted: an ingress record whose flags hold
+#: SYN (2), possibly with FIN (1) or RST (4), but not SYN-ACK (18), is a connection opened from outside; replies
+#: to connections opened from inside carry SYN-ACK. With egress-only IPv6 routing there should be none.
+INBOUND_IPV6_QUERY = (
+    f"{PARSE}\n"
+    '| filter type = "IPv6" and flow_direction = "ingress" and action = "ACCEPT" and protocol = "6"'
+    ' and tcp_flags in ["2", "3", "6", "7"] and not isIpv6InSubnet(srcaddr, "${VpcIpv6Block}")\n'
+    "| stats count(*) as records, sum(bytes) as total_bytes by srcaddr, dstaddr, dstport, interface_id"
+    "\n| sort records desc"
+)
+
+
+@dataclass(frozen=True)
+class FlowLogs:
+    flow_log: ec2.FlowLog
+    log_group: cwlogs.LogGroup
+    role: iam.Role
+    #: The log group's ARN (without the ``:*`` of its ``Arn`` attribute) or the bucket's, whichever was chosen.
+    destination: AWSHelperFn
+
+
+def trust_policy() -> PolicyDocument:
+    """Only the flow-logs service may assume the role, and only for flow logs of this account and region
+    (``aws:SourceAccount`` and ``aws:SourceArn`` guard against the confused deputy)."""
+    source_arn = Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*")
+    return policies.trust(
+        FLOW_LOGS_SERVICE,
+        Condition(
+            [StringEquals({"aws:SourceAccount": Sub("${AWS::AccountId}")}), ArnLike({"aws:SourceArn": source_arn})]
+        ),
+    )
+
+
+def write_policy(log_group: cwlogs.LogGroup) -> PolicyDocument:
+    """Write streams and events to this one log group, and nothing else (its ``Arn`` ends in ``:*``,
+    which covers its streams)."""
+    return policies.allow("logs", ["CreateLogStream", "PutLogEvents", "DescribeLogStreams"], [GetAtt(log_group, "Arn")])
+
+
+def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs:
+    """A flow log of all traffic of the VPC when ``FlowLogs`` is not None; the group and role only for CloudWatch."""
+    to_cloudwatch = names.FLOW_LOGS_TO_CLOUDWATCH_LOGS
+    log_group = t.add_resource(
+        cwlogs.LogGroup(
+            names.FLOW_LOG_GROUP,
+            # Deleting or replacing the stack must never delete the logs.
+            DeletionPolicy="Retain",
+            UpdateReplacePolicy="Retain",
+            RetentionInDays=params.flow_log_retention(),
+            KmsKeyId=If(names.HAS_FLOW_LOG_KMS_KEY, params.flow_log_kms_key_arn.ref(), NoValue),
+            Tags=naming.name_tags("flow-logs"),
+            **when(to_cloudwatch),
+        )
+    )
+    role = t.add_resource(
+        iam.Role(
+            names.FLOW_LOG_ROLE,
+            AssumeRolePolicyDocument=trust_policy(),
+            Policies=[iam.Policy(PolicyName="write-flow-logs", PolicyDocument=write_policy(log_group))],
+            Tags=naming.name_tags("flow-logs"),
+            **when(to_cloudwatch),
+        )
+    )
+    flow_log = t.add_resource(
+        ec2.FlowLog(
+            names.FLOW_LOG,
+            ResourceId=network.vpc.ref(),
+            ResourceType="VPC",
+            # ALL, not ACCEPT: the point is to see what was refused, such as inbound IPv6.
+            TrafficType="ALL",
+            LogFormat=LOG_FORMAT,
+            MaxAggregationInterval=params.flow_log_aggregation_seconds.ref(),
+            LogDestinationType=If(to_cloudwatch, "cloud-watch-logs", "s3"),
+            # The group by name: its Arn attribute ends in ":*", which as a LogDestination makes
+            # delivery fail with access denied.
+            LogGroupName=If(to_cloudwatch, log_group.ref(), NoValue),
+            LogDestination=If(to_cloudwatch, NoValue, params.flow_log_s3_bucket_arn.ref()),
+            DeliverLogsPermissionArn=If(to_cloudwatch, GetAtt(role, "Arn"), NoValue),
+            Tags=naming.name_tags("flow-log"),
+            **when(names.HAS_FLOW_LOGS),
+        )
+    )
+    t.add_resource(
+        cwlogs.QueryDefinition(
+            names.FLOW_LOG_BYTES_QUERY,
+            Name=Sub("${AWS::StackName}/flow-logs/bytes-by-family-and-path"),
+            LogGroupNames=[log_group.ref()],
+            QueryString=BYTES_QUERY,
+            **when(to_cloudwatch),
+        )
+    )
+    t.add_resource(
+        cwlogs.QueryDefinition(
+            names.FLOW_LOG_INBOUND_IPV6_QUERY,
+            # It names the VPC's /56, which exists only once the block is associated.
+            DependsOn=[network.ipv6_cidr_block],
+            Name=Sub("${AWS::StackName}/flow-logs/ipv6-connections-opened-from-outside"),
+            LogGroupNames=[log_group.ref()],
+            QueryString=Sub(INBOUND_IPV6_QUERY, VpcIpv6Block=network.vpc_ipv6_block()),
+            **when(to_cloudwatch),
+        )
+    )
+    group_arn = Sub(
+        f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{names.FLOW_LOG_GROUP}}}"
+    )
+    destination = If(to_cloudwatch, group_arn, params.flow_log_s3_bucket_arn.ref())
+    return FlowLogs(flow_log, log_group, role, destination)

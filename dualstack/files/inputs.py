@@ -1,0 +1,421 @@
+"""What every command accepts from its user, checked the same way everywhere.
+
+Each check raises ``InputError`` with a message that names the input and the
+problem, for the command to print as one line and exit 2; input that is valid
+but ignored or risky comes back as warnings for standard error instead. Nothing
+here writes a file or calls AWS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import re
+import stat
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from dualstack.model import limits, names
+
+
+class InputError(Exception):
+    """Bad input: the message names the input and the problem."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that raises ``InputError`` instead of printing its usage and exiting, so that a command
+    reports a wrong option as it reports any other bad input: one line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InputError(message)
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """``path`` as text any terminal can print: bytes that are not UTF-8 become ``\\xfc`` escapes.
+
+    File names are bytes; Python decodes undecodable ones to lone surrogates,
+    which a strict UTF-8 standard output or error refuses to encode.
+    """
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+# --- Stack names and regions ------------------------------------------------------------------------------------
+
+#: What CloudFormation accepts as a stack name (``CreateStack``'s ``StackName``).
+STACK_NAME_PATTERN = re.compile(r"[a-zA-Z][-a-zA-Z0-9]*")
+STACK_NAME_MAX = 128
+
+
+def check_stack_name(name: str) -> str:
+    check_no_control(name, "stack name")
+    if not name:
+        raise InputError("stack name is empty: give one such as edge-vpc")
+    if len(name) > STACK_NAME_MAX:
+        raise InputError(f"stack name is {len(name)} characters long; CloudFormation allows at most {STACK_NAME_MAX}")
+    if not STACK_NAME_PATTERN.fullmatch(name):
+        raise InputError(
+            f"stack name {name!r} is not one CloudFormation accepts: a letter, then letters, digits and hyphens"
+        )
+    return name
+
+
+def known_regions() -> list[str]:
+    """The regions in the pinned cfn-lint's data, shipped with the package (``cfndata.py``): a region newer than the
+    pin needs a newer pin."""
+    from dualstack.model import cfndata
+
+    return cfndata.regions()
+
+
+def check_region(region: str) -> str:
+    check_no_control(region, "region")
+    regions = known_regions()
+    if region not in regions:
+        near = [r for r in regions if r.replace("-", "") == region.replace("-", "")]
+        hint = f"; did you mean {near[0]}?" if near else " (such as eu-west-1)"
+        raise InputError(f"unknown region {region!r}{hint}")
+    return region
+
+
+# --- Key=Value parameters ---------------------------------------------------------------------------------------
+
+
+#: C0 and C1 control characters and DEL: never part of a value a user means to give, and each can hide or end text
+#: (a newline ends a line that a shell's `read` or a log shows; a carriage return or an escape rewrites a terminal).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def check_no_control(value: str, what: str) -> str:
+    """``value`` unless it holds a control character; then ``InputError`` naming ``what`` and the character."""
+    found = _CONTROL.search(value)
+    if found:
+        raise InputError(
+            f"{what} {value!r} contains a control character ({found.group()!r}): give it on one line, as plain text"
+        )
+    return value
+
+
+def parse_assignments(items: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    """``Key=Value`` words, as ``aws cloudformation deploy --parameter-overrides`` takes them.
+
+    Returns the parameters and warnings: a key given twice keeps its last value, as the AWS CLI does.
+    """
+    parameters: dict[str, str] = {}
+    warnings = []
+    for item in items:
+        check_no_control(item, "parameter")
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"parameter {item!r} is not Key=Value")
+        if key in parameters and parameters[key] != value:
+            warnings.append(f"{key} is given twice ({parameters[key]!r}, then {value!r}): the last, {value!r}, is used")
+        elif key in parameters:
+            warnings.append(f"{key}={value} is given twice")
+        parameters[key] = value
+    return parameters, warnings
+
+
+#: Instance families built on Graviton (arm64): a1, and those whose generation digit is followed by ``g``
+#: (t4g, m7gd, c6gn, im4gn, is4gen, x2gd, g5g, hpc7g), plus the Apple silicon Macs.
+_ARM64_FAMILY = re.compile(r"a1|[a-z]+[0-9]+g[a-z]*|mac2(-m[0-9a-z]+)?")
+_AMI_ID = re.compile(r"ami-[0-9a-f]{8,17}")
+#: AWS refuses a flow log whose S3 folder is ``AWSLogs``: the service writes its own ``AWSLogs/`` below the prefix.
+_RESERVED_S3_FOLDER = "AWSLogs"
+
+
+def _given(parameters: Mapping[str, str], name: str) -> str | None:
+    value = parameters.get(name)
+    return value if value else None
+
+
+def check_parameters(
+    parameters: Mapping[str, str], template: Mapping[str, Any], region: str | None = None
+) -> list[str]:
+    """Mistakes CloudFormation would only report during a deploy, or never: raises ``InputError`` for the first;
+    returns warnings for values that are valid but ignored with the other choices. ``region``: the stack's, for
+    what must be in it."""
+    declared = template.get("Parameters") or {}
+
+    def value(name: str) -> str:
+        if name in parameters:
+            return parameters[name]
+        default = (declared.get(name) or {}).get("Default", "")
+        return str(default)
+
+    ssh = _given(parameters, names.SSH_INGRESS_CIDR_PARAM)
+    if ssh is not None:
+        _check_ssh_source(ssh)
+    image = _given(parameters, names.TEST_INSTANCE_IMAGE_PARAM)
+    if image is not None and _AMI_ID.fullmatch(image):
+        raise InputError(
+            f"{names.TEST_INSTANCE_IMAGE_PARAM}={image} is an AMI ID; it takes the path of an SSM parameter that "
+            "holds one, such as /aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id"
+        )
+    instance_type = value(names.TEST_INSTANCE_TYPE_PARAM)
+    arm64 = _ARM64_FAMILY.fullmatch(instance_type.partition(".")[0])
+    if names.TEST_INSTANCE_TYPE_PARAM in declared and arm64 and "/arm64/" not in value(names.TEST_INSTANCE_IMAGE_PARAM):
+        raise InputError(
+            f"{names.TEST_INSTANCE_TYPE_PARAM}={instance_type} is an arm64 (Graviton) type and "
+            f"{names.TEST_INSTANCE_IMAGE_PARAM} names an amd64 AMI: choose an x86_64 type such as t3.micro, "
+            "or the arm64 AMI's SSM parameter (.../arm64/...)"
+        )
+    bucket = _given(parameters, names.FLOW_LOG_S3_BUCKET_ARN_PARAM)
+    if bucket is not None:
+        _check_flow_log_bucket(bucket)
+    key = _given(parameters, names.FLOW_LOG_KMS_KEY_ARN_PARAM)
+    if key is not None and region is not None and names.FLOW_LOG_KMS_KEY_ARN_PARAM in declared:
+        _check_kms_key(key, region)
+
+    warnings = []
+
+    def ignored(name: str, because: str) -> None:
+        if _given(parameters, name) is not None and name in declared:
+            warnings.append(f"{name}={parameters[name]} is ignored: {because}")
+
+    if value(names.CREATE_TEST_INSTANCE_PARAM) != "true":
+        for name in (
+            names.KEY_NAME_PARAM,
+            names.SSH_INGRESS_CIDR_PARAM,
+            names.TEST_INSTANCE_TYPE_PARAM,
+            names.TEST_INSTANCE_IMAGE_PARAM,
+        ):
+            ignored(name, f"{names.CREATE_TEST_INSTANCE_PARAM} is not true")
+    flow_logs = value(names.FLOW_LOGS_PARAM)
+    if flow_logs != "S3":
+        ignored(names.FLOW_LOG_S3_BUCKET_ARN_PARAM, f"{names.FLOW_LOGS_PARAM} is {flow_logs}, not S3")
+    if flow_logs != "CloudWatchLogs":
+        ignored(names.FLOW_LOG_RETENTION_DAYS_PARAM, f"{names.FLOW_LOGS_PARAM} is {flow_logs}, not CloudWatchLogs")
+    source = value(names.IPV6_SOURCE_PARAM)
+    if source != "Ipam":
+        ignored(names.IPV6_IPAM_POOL_ID_PARAM, f"{names.IPV6_SOURCE_PARAM} is {source}, not Ipam")
+    return warnings
+
+
+def _check_ssh_source(cidr: str) -> None:
+    name = names.SSH_INGRESS_CIDR_PARAM
+    try:
+        network = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        raise InputError(f"{name}={cidr} is not an IPv4 CIDR block such as 203.0.113.7/32") from None
+    if network.prefixlen == 0:
+        raise InputError(
+            f"{name}={cidr} opens SSH to the whole internet: give the range you connect from, such as your address /32"
+        )
+    if network.version == 6:
+        raise InputError(f"{name}={cidr} is IPv6; SSH is allowed over IPv4 only: give an IPv4 range")
+    if str(network) != cidr:
+        raise InputError(f"{name}={cidr} has host bits set: the block is {network} (or use /32 for one address)")
+
+
+#: A KMS key's ARN: ``arn:<partition>:kms:<region>:<account>:key/<id>``.
+_KMS_KEY_ARN = re.compile(r"arn:(aws[a-z-]*):kms:([a-z0-9-]+):[0-9]{12}:key/[a-zA-Z0-9-]+")
+
+
+def _check_kms_key(arn: str, region: str) -> None:
+    """CloudWatch Logs uses a key only from the log group's own region ("Encrypt log data in CloudWatch Logs using
+    AWS KMS": https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html); a key elsewhere
+    fails the log group's creation half-way through the deploy."""
+    name = names.FLOW_LOG_KMS_KEY_ARN_PARAM
+    found = _KMS_KEY_ARN.fullmatch(arn)
+    if found is None:
+        raise InputError(f"{name}={arn} is not a KMS key ARN such as arn:aws:kms:{region}:111122223333:key/<key id>")
+    if found.group(2) != region:
+        raise InputError(
+            f"{name}={arn} is a key in {found.group(2)}; CloudWatch Logs needs one in the stack's region, {region}: "
+            "create the key (or a multi-Region replica) there"
+        )
+
+
+def _check_flow_log_bucket(arn: str) -> None:
+    _, _, path = arn.partition(":::")
+    folders = path.split("/")[1:]
+    if _RESERVED_S3_FOLDER in folders:
+        raise InputError(
+            f"{names.FLOW_LOG_S3_BUCKET_ARN_PARAM}={arn}: AWS refuses {_RESERVED_S3_FOLDER} as a folder of a flow "
+            "log's S3 prefix (it writes its own AWSLogs/ below the prefix); choose another prefix"
+        )
+
+
+# --- Template files ---------------------------------------------------------------------------------------------
+
+
+def read_regular_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file; anything else (a directory, a FIFO, a device) is refused without reading it, and
+    so is a file larger than ``limit`` bytes."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{shown(path)}: not a regular file ({_kind(info.st_mode)})")
+        if limit is not None and info.st_size > limit:
+            raise InputError(f"{shown(path)}: {_too_large(info.st_size)}")
+        with path.open("rb") as file:
+            # Read no more than the limit allows, even if the file grew since stat().
+            data = file.read() if limit is None else file.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {shown(path)}: {exc.strerror}") from None
+    if limit is not None and len(data) > limit:
+        raise InputError(f"{shown(path)}: {_too_large(len(data))}")
+    return data
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"not a template CloudFormation takes: {size:,} bytes, and its limit is {limits.TEMPLATE_S3_LIMIT:,} "
+        "(a template in S3)"
+    )
+
+
+def load_template(path: Path, *, evaluated: bool = True) -> dict[str, Any]:
+    """A JSON or YAML (short or long form) template as a plain dict of long-form intrinsics; refuses, naming the file,
+    anything that is not one, or that breaks one of CloudFormation's hard limits. ``evaluated``: for a command that
+    evaluates the template, which refuses what the evaluator cannot read (``AWS::LanguageExtensions``)."""
+    data = read_regular_file(path, limits.TEMPLATE_S3_LIMIT)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{shown(path)}: not a template: not UTF-8 text (byte {exc.start})") from None
+    return parse_template(text, shown(path), evaluated=evaluated)
+
+
+def parse_template(text: str, where: str, *, evaluated: bool = True) -> dict[str, Any]:
+    """``load_template`` for text already read; ``where`` names its source in the message."""
+    from dualstack.files import cfnyaml
+
+    size = len(text.encode("utf-8"))
+    if size > limits.TEMPLATE_S3_LIMIT:
+        raise InputError(f"{where}: {_too_large(size)}")
+    try:
+        template = json.loads(text)
+    except RecursionError:
+        raise InputError(f"{where}: not a template: nested too deeply") from None
+    except ValueError:
+        try:
+            template = cfnyaml.load(text)
+        except cfnyaml.YamlError as exc:
+            raise InputError(f"{where}: not a template: neither JSON nor YAML ({exc})") from None
+    problem = template_problem(template, evaluated=evaluated)
+    if problem:
+        raise InputError(f"{where}: {problem}")
+    checked: dict[str, Any] = template
+    return checked
+
+
+#: The sections CloudFormation reads as mappings of named entries, and what each entry must be.
+_NAMED_SECTIONS: dict[str, type | tuple[type, ...]] = {
+    "Parameters": dict,
+    "Mappings": dict,
+    "Conditions": (dict, bool),
+    "Resources": dict,
+    "Outputs": dict,
+    "Rules": dict,
+}
+#: Logical IDs and other names: letters and digits only ("Resources", "Parameters" and "Outputs" sections,
+#: CloudFormation User Guide), at most 255 characters (CloudFormation quotas).
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
+LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
+
+
+def _transforms(template: Mapping[str, Any]) -> list[Any]:
+    transform = template.get("Transform", [])
+    return list(transform) if isinstance(transform, list) else [transform]
+
+
+def _depth(value: Any) -> int:
+    """How deep mappings and lists nest in ``value``, walked without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        if children:
+            deepest = max(deepest, depth)
+            if deepest > limits.MAX_DEPTH:
+                return deepest
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def template_problem(template: Any, *, evaluated: bool = True) -> str | None:
+    """What makes ``template`` something CloudFormation would not take (its shape, its hard limits), or, with
+    ``evaluated``, something this package's evaluator does not read; ``None`` when there is nothing."""
+    if not isinstance(template, dict):
+        return f"not a template: a {type(template).__name__}, not a mapping of sections"
+    if _depth(template) > limits.MAX_DEPTH:
+        return f"not a template: nested more than {limits.MAX_DEPTH} deep"
+    resources = template.get("Resources")
+    if not isinstance(resources, dict) or not resources:
+        return "not a template: it has no Resources"
+    transforms = _transforms(template)
+    expanded = LANGUAGE_EXTENSIONS in transforms or any(str(key).startswith("Fn::ForEach") for key in resources)
+    if evaluated and expanded:
+        return (
+            f"templates that use the {LANGUAGE_EXTENSIONS} transform (Fn::ForEach, Fn::Length, ...) are not "
+            "evaluated offline: CloudFormation expands them only when it processes the transform"
+        )
+    for section, entry_type in _NAMED_SECTIONS.items():
+        entries = template.get(section, {})
+        if not isinstance(entries, dict):
+            return f"not a template: {section} is a {type(entries).__name__}, not a mapping of named entries"
+        limit = limits.SECTION_LIMITS.get(section)
+        if limit is not None and len(entries) > limit:
+            return f"{len(entries)} {section.lower()}; CloudFormation allows at most {limit}"
+        for name, entry in entries.items():
+            if section != "Conditions" and not isinstance(entry, entry_type):
+                return f"not a template: {section} {name} is a {type(entry).__name__}, not a mapping"
+            named = section in ("Resources", "Parameters", "Outputs", "Mappings") and not expanded
+            if named and not _LOGICAL_ID.fullmatch(name):
+                return f"{section} {name[:80]!r}: a logical ID is 1 to 255 letters and digits"
+    for name, resource in resources.items():
+        if not isinstance(resource.get("Type"), str):
+            return f"not a template: resource {name} has no Type, or one that is not text"
+        for key in ("Properties", "Metadata"):
+            if not isinstance(resource.get(key, {}), dict):
+                return f"not a template: resource {name}: {key} is a {type(resource[key]).__name__}, not a mapping"
+    for name, parameter in template.get("Parameters", {}).items():
+        if not isinstance(parameter.get("Type"), str):
+            return f"not a template: parameter {name} has no Type, or one that is not text"
+    for name, mapping in template.get("Mappings", {}).items():
+        if not all(isinstance(entry, dict) for entry in mapping.values()):
+            return f"not a template: mapping {name}: each top-level key holds a mapping of second-level keys"
+    return None
+
+
+def _kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a directory",
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISLNK: "a symbolic link",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a regular file")
+
+
+# --- Files to write ---------------------------------------------------------------------------------------------
+
+
+def check_output_path(path: str) -> None:
+    """A file ``generate.py`` may replace: absent, or a regular file. A symbolic link is refused, not followed: the
+    link stays a link, and the file it points to is named in the message for the user to give instead."""
+    if not path:
+        raise InputError("output path is empty: give a file name, or - for standard output")
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        raise InputError(f"cannot write {shown(path)}: Not a directory") from None
+    except OSError as exc:
+        raise InputError(f"cannot write {shown(path)}: {exc.strerror}") from None
+    if stat.S_ISLNK(mode):
+        raise InputError(
+            f"cannot write {shown(path)}: it is a symbolic link (to {shown(os.readlink(path))}); "
+            "links are not replaced or followed: give the file's own path"
+        )
+    if stat.S_ISDIR(mode):
+        raise InputError(f"cannot write {shown(path)}: it is a directory")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"cannot write {shown(path)}: it is {_kind(mode)}, not a regular file")

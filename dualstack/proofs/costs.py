@@ -1,0 +1,111 @@
+"""What a parameter set costs by the hour: the price table, and the cost line ``precheck`` and ``plan`` print.
+
+Prices are AWS's on-demand list prices in USD, read from the AWS Price List (offer ``AmazonEC2``, usage types
+``NatGateway-Hours``/``NatGateway-Bytes`` and their ``EU-`` forms; offer ``AmazonVPC``, public IPv4 addresses)
+as published on the date below; the page that states them is https://aws.amazon.com/vpc/pricing/. Free, by
+AWS's own words: the Internet Gateway ("There's no additional charge for having an internet gateway in your
+account", VPC User Guide), the egress-only gateway ("There is no charge for an egress-only internet gateway",
+same guide) and gateway endpoints ("There is no additional charge for using gateway endpoints", PrivateLink
+guide); data transfer out to the internet is charged the same through either gateway and is not counted here.
+
+A regional NAT gateway is billed per AZ it is active in ("if your regional NAT is running across three
+Availability Zones (AZs) for one hour, you'll be billed for three 'NAT Gateway-hours'", VPC pricing page), at
+the zonal rate (its ``RegionalNatGateway-Hours`` rate is assumed equal to ``NatGateway-Hours``), and holds at
+least one public IPv4 address of AWS's in each of those AZs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dualstack.proofs.evaluate import Deployment
+
+PRICES_SOURCE = "https://aws.amazon.com/vpc/pricing/"
+PRICES_DATE = "2026-09-25"
+
+
+@dataclass(frozen=True)
+class Prices:
+    nat_gateway_hour: float
+    nat_gateway_gb: float
+    public_ipv4_hour: float
+
+
+#: Per region; other regions are shown with the first region's prices, and say so.
+PRICES = {
+    "us-east-1": Prices(nat_gateway_hour=0.045, nat_gateway_gb=0.045, public_ipv4_hour=0.005),
+    "eu-west-1": Prices(nat_gateway_hour=0.048, nat_gateway_gb=0.048, public_ipv4_hour=0.005),
+}
+DEFAULT_PRICE_REGION = "us-east-1"
+#: A common convention for a month (not AWS's).
+HOURS_PER_MONTH = 730
+
+
+@dataclass(frozen=True)
+class Bill:
+    """What a deployment holds that is billed by the hour, and what is free."""
+
+    #: NAT gateway-hours per hour: one per zonal NAT gateway, one per AZ a regional one serves.
+    nat_gateway_hours: int
+    #: Public IPv4 addresses the stack holds: Elastic IPs, the test instance's, a regional NAT gateway's (one per AZ).
+    public_ipv4: int
+    gateway_endpoints: int
+    #: Whether public subnets map public IPv4 to every instance launched in them.
+    maps_public_ipv4: bool
+
+
+def bill(deployment: Deployment) -> Bill:
+    """Count what ``deployment`` creates that AWS bills by the hour."""
+    nat_hours, public_ipv4 = 0, len(deployment.of_type("AWS::EC2::EIP"))
+    subnets = deployment.of_type("AWS::EC2::Subnet")
+    for name, gateway in deployment.of_type("AWS::EC2::NatGateway").items():
+        if gateway["Properties"].get("AvailabilityMode") != "regional":
+            nat_hours += 1
+            continue
+        zones = {
+            subnet["Properties"]["AvailabilityZone"]
+            for subnet_name, subnet in subnets.items()
+            if name in deployment.routes_of(subnet_name).values()
+        }
+        nat_hours += len(zones)
+        public_ipv4 += len(zones)
+    for instance in deployment.of_type("AWS::EC2::Instance").values():
+        interfaces = instance["Properties"].get("NetworkInterfaces", [])
+        public_ipv4 += sum(1 for interface in interfaces if interface.get("AssociatePublicIpAddress") is True)
+    return Bill(
+        nat_gateway_hours=nat_hours,
+        public_ipv4=public_ipv4,
+        gateway_endpoints=len(deployment.of_type("AWS::EC2::VPCEndpoint")),
+        maps_public_ipv4=any(s["Properties"].get("MapPublicIpOnLaunch") is True for s in subnets.values()),
+    )
+
+
+def hourly(items: Bill, prices: Prices) -> float:
+    return items.nat_gateway_hours * prices.nat_gateway_hour + items.public_ipv4 * prices.public_ipv4_hour
+
+
+def cost_line(deployment: Deployment, region: str, label: str = "cost") -> str:
+    """One line: the hourly cost, what makes it, the per-GB charge, and the free parts."""
+    items = bill(deployment)
+    price_region = region if region in PRICES else DEFAULT_PRICE_REGION
+    prices = PRICES[price_region]
+    total = hourly(items, prices)
+    parts = []
+    if items.nat_gateway_hours:
+        parts.append(f"{items.nat_gateway_hours} NAT gateway-hours x ${prices.nat_gateway_hour:.3f}")
+    if items.public_ipv4:
+        parts.append(f"{items.public_ipv4} public IPv4 x ${prices.public_ipv4_hour:.3f}")
+    made_of = f" ({' + '.join(parts)})" if parts else ""
+    per_gb = f"; plus ${prices.nat_gateway_gb:.3f}/GB through NAT" if items.nat_gateway_hours else ""
+    launch = (
+        f"; each instance launched in a public subnet adds ${prices.public_ipv4_hour:.3f}/h (MapPublicIpOnLaunch)"
+        if items.maps_public_ipv4
+        else ""
+    )
+    endpoints = f", {items.gateway_endpoints} gateway endpoints" if items.gateway_endpoints else ""
+    where = price_region if price_region == region else f"{price_region} ({region} is not in the table)"
+    return (
+        f"{label}: ${total:.3f}/h (about ${total * HOURS_PER_MONTH:.0f}/month){made_of}{per_gb}; "
+        f"free: Internet Gateway, egress-only gateway (IPv6 out){endpoints}{launch} "
+        f"[prices: {where}, {PRICES_DATE}, {PRICES_SOURCE}]"
+    )

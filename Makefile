@@ -213,6 +213,11 @@ lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the packag
 	mv $(RUNTIME_LOCK).new $(RUNTIME_LOCK)
 	rm -rf $(VENV).lock build dualstack.egg-info
 
+.PHONY: compat
+compat: python-version ## Install this repository as a user would, at the lowest and the highest versions pyproject.toml allows, and run it (needs the package registry)
+	"$$PYTHON" tests/compat.py lowest
+	"$$PYTHON" tests/compat.py highest
+
 .PHONY: cfn-data
 cfn-data: $(DEV) ## Write dualstack/cfndata.json (regions, zones, create-only properties) from the pinned cfn-lint
 	$(PY) -m dualstack.commands.cfndata --write

@@ -8,11 +8,23 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from dualstack.builders.api import DualStackNetwork, Handle, TierHandles, add_dualstack_network, build
     from dualstack.builders.template import build_template
     from dualstack.model.kinds import TierKind
     from dualstack.model.spec import SHIPPED, SpecError, TemplateSpec
 
-__all__ = ["SHIPPED", "SpecError", "TemplateSpec", "TierKind", "build_template"]
+__all__ = [
+    "SHIPPED",
+    "DualStackNetwork",
+    "Handle",
+    "SpecError",
+    "TemplateSpec",
+    "TierHandles",
+    "TierKind",
+    "add_dualstack_network",
+    "build",
+    "build_template",
+]
 
 #: The module each of ``__all__`` comes from.
 _HOMES = {
@@ -21,6 +33,11 @@ _HOMES = {
     "TemplateSpec": "model.spec",
     "TierKind": "model.kinds",
     "build_template": "builders.template",
+    "add_dualstack_network": "builders.api",
+    "build": "builders.api",
+    "DualStackNetwork": "builders.api",
+    "Handle": "builders.api",
+    "TierHandles": "builders.api",
 }
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from troposphere import And, Condition, Equals, If, Not, Parameter, Template, ec2
 
 from dualstack.builders import naming
-from dualstack.builders.parameters import ConsoleForm, Parameters, when
+from dualstack.builders.parameters import Parameters, add_choice, when
 from dualstack.builders.tiers import TierSubnet
 from dualstack.model import names
 
@@ -32,8 +32,8 @@ class Exclusion:
     condition: str
 
 
-def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
-    choice = form.choice(
+def _add_parameter(t: Template) -> Parameter:
+    choice = add_choice(
         t,
         "Block Public Access",
         "Exclude the public subnets from Block Public Access",
@@ -50,10 +50,10 @@ def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
 
 
 def add_block_public_access(
-    t: Template, form: ConsoleForm, params: Parameters, public_subnets: tuple[TierSubnet, ...]
+    t: Template, params: Parameters, public_subnets: tuple[TierSubnet, ...]
 ) -> tuple[Exclusion, ...]:
     """The parameter, and one exclusion per public subnet in use when it is not None."""
-    _add_parameter(t, form)
+    _add_parameter(t)
     exclusions = []
     for tier_subnet in public_subnets:
         az = tier_subnet.az_index

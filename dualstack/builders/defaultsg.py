@@ -57,7 +57,7 @@ from troposphere import (
 
 from dualstack.builders import naming, policies
 from dualstack.builders.network import Network
-from dualstack.builders.parameters import ConsoleForm, Parameters, when
+from dualstack.builders.parameters import Parameters, add_choice, when
 from dualstack.model import names
 
 #: Custom resource type (shown in the console's resource list).
@@ -121,8 +121,8 @@ def log_policy(log_group: logs.LogGroup) -> PolicyDocument:
     return policies.allow("logs", ["CreateLogStream", "PutLogEvents"], [GetAtt(log_group, "Arn")])
 
 
-def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
-    restrict = form.choice(
+def _add_parameter(t: Template) -> Parameter:
+    restrict = add_choice(
         t,
         "Default security group",
         "Remove the default security group's rules",
@@ -140,7 +140,7 @@ def _add_parameter(t: Template, form: ConsoleForm) -> Parameter:
 
 def add_default_security_group(t: Template, params: Parameters, network: Network) -> DefaultSecurityGroup:
     """The parameter, and the role, log group, function and custom resource that exist when it is true."""
-    _add_parameter(t, params.form)
+    _add_parameter(t)
     condition = when(names.DEFAULT_SECURITY_GROUP_RESTRICTED)
     log_group = t.add_resource(
         logs.LogGroup(

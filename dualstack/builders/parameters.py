@@ -8,7 +8,6 @@ from typing import Any
 
 from troposphere import And, AWSHelperFn, Condition, Equals, FindInMap, Not, Or, Parameter, Select, Template
 
-from dualstack.builders import naming
 from dualstack.model import kinds, names
 from dualstack.model.spec import LARGEST_VPC_PREFIX, TemplateSpec
 
@@ -60,49 +59,27 @@ SAME_SIZE = "Same"
 ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB = "None", "S3AndDynamoDB"
 
 
-@dataclass
-class ConsoleForm:
-    """Parameter groups and labels for the console's form (``AWS::CloudFormation::Interface``).
+def add_parameter(t: Template, group: str, label: str, parameter: Parameter) -> Parameter:
+    """Add ``parameter`` to the template and to the console's form (``AWS::CloudFormation::Interface``): its group and
+    its label, through troposphere's own ``add_parameter_to_group`` and ``set_parameter_label``. Every parameter is
+    added here, so none can be missing from the form; a template of your own keeps the groups it had."""
+    t.add_parameter(parameter)
+    t.add_parameter_to_group(parameter, group)
+    t.set_parameter_label(parameter, label)
+    return parameter
 
-    Every parameter is added through ``add``, so none can be missing from the form.
-    """
 
-    groups: dict[str, list[str]] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
-
-    def add(self, t: Template, group: str, label: str, parameter: Parameter) -> Parameter:
-        t.add_parameter(parameter)
-        title = naming.logical_id(parameter)
-        self.groups.setdefault(group, []).append(title)
-        self.labels[title] = label
-        return parameter
-
-    def choice(
-        self, t: Template, group: str, label: str, name: str, values: Sequence[str], description: str
-    ) -> Parameter:
-        """A String parameter that takes one of ``values``, the first being its default (and, like every
-        parameter with ``AllowedValues``, no ``ConstraintDescription``)."""
-        parameter = Parameter(
-            name, Type="String", Default=values[0], AllowedValues=list(values), Description=description
-        )
-        return self.add(t, group, label, parameter)
-
-    def metadata(self) -> dict[str, Any]:
-        return {
-            "AWS::CloudFormation::Interface": {
-                "ParameterGroups": [
-                    {"Label": {"default": group}, "Parameters": titles} for group, titles in self.groups.items()
-                ],
-                "ParameterLabels": {title: {"default": label} for title, label in self.labels.items()},
-            }
-        }
+def add_choice(t: Template, group: str, label: str, name: str, values: Sequence[str], description: str) -> Parameter:
+    """A String parameter that takes one of ``values``, the first being its default (and, like every parameter with
+    ``AllowedValues``, no ``ConstraintDescription``)."""
+    parameter = Parameter(name, Type="String", Default=values[0], AllowedValues=list(values), Description=description)
+    return add_parameter(t, group, label, parameter)
 
 
 @dataclass(frozen=True)
 class Parameters:
     """What the rest of the template reads of the deploy-time choices."""
 
-    form: ConsoleForm
     vpc_cidr_block: Parameter
     ipv4_ipam_pool_id: Parameter
     ipv4_netmask_length: Parameter
@@ -191,9 +168,9 @@ def vpc_cidr_pattern(spec: TemplateSpec) -> str:
     return rf"^({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/({prefixes})$"
 
 
-def _add_ipv4_ipam(t: Template, spec: TemplateSpec, form: ConsoleForm, group: str) -> tuple[Parameter, Parameter]:
+def _add_ipv4_ipam(t: Template, spec: TemplateSpec, group: str) -> tuple[Parameter, Parameter]:
     """IPv4 from an IPAM pool instead of ``VpcCidrBlock``: a source, the pool and the netmask to ask it for."""
-    source = form.choice(
+    source = add_choice(
         t,
         group,
         "IPv4 source",
@@ -204,7 +181,7 @@ def _add_ipv4_ipam(t: Template, spec: TemplateSpec, form: ConsoleForm, group: st
             "below, so VPCs of many accounts never overlap." + FIXED
         ),
     )
-    pool = form.add(
+    pool = add_parameter(
         t,
         group,
         "IPv4 IPAM pool ID (Ipam only)",
@@ -218,7 +195,7 @@ def _add_ipv4_ipam(t: Template, spec: TemplateSpec, form: ConsoleForm, group: st
         ),
     )
     prefixes = [str(p) for p in range(LARGEST_VPC_PREFIX, spec.smallest_vpc_prefix + 1)]
-    netmask = form.add(
+    netmask = add_parameter(
         t,
         group,
         "IPv4 netmask length from IPAM (Ipam only)",
@@ -243,10 +220,10 @@ def _add_ipv4_ipam(t: Template, spec: TemplateSpec, form: ConsoleForm, group: st
 
 
 def _add_addresses(
-    t: Template, spec: TemplateSpec, form: ConsoleForm, tier_sizes: dict[str, Parameter]
+    t: Template, spec: TemplateSpec, tier_sizes: dict[str, Parameter]
 ) -> tuple[Parameter, Parameter, Parameter]:
     group = "Addresses"
-    vpc_cidr_block = form.add(
+    vpc_cidr_block = add_parameter(
         t,
         group,
         "VPC IPv4 CIDR block",
@@ -263,7 +240,7 @@ def _add_addresses(
         ),
     )
     example = 24 if 24 in spec.subnet_prefixes else spec.subnet_prefixes[-1]
-    subnet_prefix_length = form.add(
+    subnet_prefix_length = add_parameter(
         t,
         group,
         "Subnet size (IPv4 prefix length)",
@@ -280,7 +257,7 @@ def _add_addresses(
         ),
     )
     for kind in spec.sized_tiers:
-        tier_sizes[kind.name] = form.choice(
+        tier_sizes[kind.name] = add_choice(
             t,
             group,
             f"{kind.prefix} subnet size (Same, or a longer prefix)",
@@ -292,7 +269,7 @@ def _add_addresses(
             ),
         )
     t.add_mapping(names.SUBNET_SIZES_MAPPING, subnet_sizes(spec))
-    ipv6_source = form.choice(
+    ipv6_source = add_choice(
         t,
         group,
         "IPv6 source",
@@ -300,7 +277,7 @@ def _add_addresses(
         [IPV6_AMAZON, IPV6_IPAM],
         "Amazon: an Amazon-provided /56. Ipam: a /56 from the IPv6 IPAM pool below." + FIXED,
     )
-    pool = form.add(
+    pool = add_parameter(
         t,
         group,
         "IPv6 IPAM pool ID (Ipam only)",
@@ -326,13 +303,11 @@ def _add_addresses(
     return vpc_cidr_block, subnet_prefix_length, pool
 
 
-def _add_az_count(
-    t: Template, spec: TemplateSpec, form: ConsoleForm
-) -> tuple[Parameter | None, tuple[str | None, ...]]:
+def _add_az_count(t: Template, spec: TemplateSpec) -> tuple[Parameter | None, tuple[str | None, ...]]:
     """The AZ-count parameter and one condition per AZ after the first (none in a one-AZ template)."""
     if spec.max_azs == 1:
         return None, (None,)
-    az_count = form.add(
+    az_count = add_parameter(
         t,
         "Availability Zones",
         "Number of Availability Zones",
@@ -356,11 +331,9 @@ def _add_az_count(
     return az_count, tuple(conditions)
 
 
-def _add_routing(
-    t: Template, spec: TemplateSpec, form: ConsoleForm, az_conditions: tuple[str | None, ...]
-) -> Parameter | None:
+def _add_routing(t: Template, spec: TemplateSpec, az_conditions: tuple[str | None, ...]) -> Parameter | None:
     group = "Routing"
-    routing = form.choice(
+    routing = add_choice(
         t,
         group,
         "Public subnets' IPv6 internet access",
@@ -373,7 +346,7 @@ def _add_routing(
         ),
     )
     t.add_condition(names.PUBLIC_IPV6_EGRESS_ONLY, Equals(routing.ref(), EGRESS_ONLY))
-    public_ipv4 = form.choice(
+    public_ipv4 = add_choice(
         t,
         group,
         "Public subnets: a public IPv4 address for each instance at launch",
@@ -386,7 +359,7 @@ def _add_routing(
         ),
     )
     t.add_condition(names.MAP_PUBLIC_IPV4, Equals(public_ipv4.ref(), "true"))
-    endpoints = form.choice(
+    endpoints = add_choice(
         t,
         group,
         "Gateway endpoints (free)",
@@ -408,7 +381,7 @@ def _add_routing(
         for value in kinds.NAT_GATEWAYS.values
         if value == NAT_NONE or any(dict(route.targets).get(value) is not None for route in nat_routes)
     ]
-    nat_gateways = form.choice(
+    nat_gateways = add_choice(
         t,
         group,
         "NAT gateways",
@@ -453,9 +426,9 @@ def _add_routing(
     return nat_gateways
 
 
-def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter, Parameter]:
+def _add_flow_logs(t: Template) -> tuple[Parameter, Parameter, Parameter, Parameter]:
     group = "Flow logs"
-    flow_logs = form.choice(
+    flow_logs = add_choice(
         t,
         group,
         "VPC flow logs",
@@ -466,7 +439,7 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
             "(kept when the stack is deleted) or to an existing S3 bucket."
         ),
     )
-    retention = form.add(
+    retention = add_parameter(
         t,
         group,
         "Retention in days (CloudWatchLogs only)",
@@ -478,7 +451,7 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
             Description="How long the CloudWatch Logs group keeps flow log records (365 or more for compliance).",
         ),
     )
-    kms_key = form.add(
+    kms_key = add_parameter(
         t,
         group,
         "KMS key ARN for the log group (CloudWatchLogs only)",
@@ -494,7 +467,7 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
             ),
         ),
     )
-    aggregation = form.add(
+    aggregation = add_parameter(
         t,
         group,
         "Aggregation interval in seconds",
@@ -506,7 +479,7 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
             Description="The longest a flow log record covers. Changing it replaces the flow log (a new ID).",
         ),
     )
-    bucket = form.add(
+    bucket = add_parameter(
         t,
         group,
         "S3 bucket ARN (S3 only)",
@@ -535,15 +508,13 @@ def _add_flow_logs(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter
 
 def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
     """Add every parameter the template's tiers need, with their conditions, rules and mapping."""
-    form = ConsoleForm()
     tier_sizes: dict[str, Parameter] = {}
-    vpc_cidr_block, subnet_prefix_length, pool = _add_addresses(t, spec, form, tier_sizes)
-    ipv4_pool, ipv4_netmask = _add_ipv4_ipam(t, spec, form, "Addresses")
-    az_count, az_conditions = _add_az_count(t, spec, form)
-    nat_gateways = _add_routing(t, spec, form, az_conditions)
-    retention, bucket, kms_key, aggregation = _add_flow_logs(t, form)
+    vpc_cidr_block, subnet_prefix_length, pool = _add_addresses(t, spec, tier_sizes)
+    ipv4_pool, ipv4_netmask = _add_ipv4_ipam(t, spec, "Addresses")
+    az_count, az_conditions = _add_az_count(t, spec)
+    nat_gateways = _add_routing(t, spec, az_conditions)
+    retention, bucket, kms_key, aggregation = _add_flow_logs(t)
     return Parameters(
-        form=form,
         vpc_cidr_block=vpc_cidr_block,
         ipv4_ipam_pool_id=ipv4_pool,
         ipv4_netmask_length=ipv4_netmask,

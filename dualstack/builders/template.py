@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from troposphere import Template
 
 from dualstack.builders.bpa import add_block_public_access
 from dualstack.builders.defaultsg import add_default_security_group
 from dualstack.builders.endpoints import add_gateway_endpoints
 from dualstack.builders.flowlogs import add_flow_logs
-from dualstack.builders.nat import add_nat_gateways
-from dualstack.builders.network import add_network
+from dualstack.builders.nat import NatGateways, add_nat_gateways
+from dualstack.builders.network import Network, add_network
 from dualstack.builders.outputs import add_outputs
 from dualstack.builders.parameters import add_parameters
 from dualstack.builders.testinstance import add_test_instance
-from dualstack.builders.tiers import add_subnets, add_tier
+from dualstack.builders.tiers import Tier, add_subnets, add_tier
 from dualstack.model.kinds import TierKind
 from dualstack.model.spec import TemplateSpec
 
@@ -29,10 +31,24 @@ def describe(spec: TemplateSpec) -> str:
     )
 
 
-def build_template(spec: TemplateSpec) -> Template:
-    """Build the template for ``spec``. No file I/O, no environment, no printing."""
+@dataclass(frozen=True)
+class Built:
+    """The handles the builders returned, for the library API (``api.py``)."""
+
+    network: Network
+    nat: NatGateways | None
+    tiers: tuple[Tier, ...]
+
+
+def new_template(spec: TemplateSpec) -> Template:
+    """An empty template with the Description and format version of a generated one."""
     t = Template(Description=describe(spec))
     t.set_version("2010-09-09")
+    return t
+
+
+def add_network_to(t: Template, spec: TemplateSpec) -> Built:
+    """Add every part of ``spec``'s network to ``t``, in the order the generated templates hold them."""
     params = add_parameters(t, spec)
     network = add_network(t, params)
     subnets = {kind: add_subnets(t, spec, params, network, kind) for kind in spec.tiers}
@@ -41,8 +57,14 @@ def build_template(spec: TemplateSpec) -> Template:
     endpoints = add_gateway_endpoints(t, params, network, tiers)
     flow_logs = add_flow_logs(t, params, network)
     add_default_security_group(t, params, network)
-    add_block_public_access(t, params.form, params, subnets[TierKind.PUBLIC])
-    test_instance = add_test_instance(t, params.form, network, tiers[0])
+    add_block_public_access(t, params, subnets[TierKind.PUBLIC])
+    test_instance = add_test_instance(t, network, tiers[0])
     add_outputs(t, params, network, tiers, nat, endpoints, flow_logs, test_instance)
-    t.set_metadata(params.form.metadata())
+    return Built(network, nat, tuple(tiers))
+
+
+def build_template(spec: TemplateSpec) -> Template:
+    """Build the template for ``spec``. No file I/O, no environment, no printing."""
+    t = new_template(spec)
+    add_network_to(t, spec)
     return t

@@ -23,7 +23,7 @@ from troposphere import And, Condition, Equals, GetAtt, If, Not, NoValue, Parame
 
 from dualstack.builders import naming, policies
 from dualstack.builders.network import Network
-from dualstack.builders.parameters import IPV4_OCTET, ConsoleForm, when
+from dualstack.builders.parameters import IPV4_OCTET, add_choice, add_parameter, when
 from dualstack.builders.tiers import Tier
 from dualstack.model import names
 
@@ -38,9 +38,9 @@ class TestInstance:
     ssh_ingress: ec2.SecurityGroupIngress
 
 
-def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Parameter, Parameter, Parameter, Parameter]:
+def _add_parameters(t: Template) -> tuple[Parameter, Parameter, Parameter, Parameter, Parameter]:
     group = "Test instance (reproduces the IPv4-in, IPv6-out experiment)"
-    create = form.choice(
+    create = add_choice(
         t,
         group,
         "Create the test instance",
@@ -48,7 +48,7 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
         ["false", "true"],
         "true: one Ubuntu instance in the first public subnet, to prove the pattern (docs/experiment.md).",
     )
-    instance_type = form.add(
+    instance_type = add_parameter(
         t,
         group,
         "Instance type",
@@ -61,7 +61,7 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
             Description="An x86_64 instance type; t3.micro is in every region.",
         ),
     )
-    image = form.add(
+    image = add_parameter(
         t,
         group,
         "AMI (SSM parameter)",
@@ -73,7 +73,7 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
             Description="Public SSM parameter naming the AMI; the default is the current Ubuntu 24.04 LTS (amd64).",
         ),
     )
-    key_name = form.add(
+    key_name = add_parameter(
         t,
         group,
         "Key pair (empty: Session Manager only)",
@@ -86,7 +86,7 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
             Description="Existing EC2 key pair for SSH as ubuntu; leave empty to log in with Session Manager.",
         ),
     )
-    ssh_cidr = form.add(
+    ssh_cidr = add_parameter(
         t,
         group,
         "SSH source (IPv4 CIDR; empty: Session Manager only)",
@@ -111,9 +111,9 @@ def _add_parameters(t: Template, form: ConsoleForm) -> tuple[Parameter, Paramete
     return create, instance_type, image, key_name, ssh_cidr
 
 
-def add_test_instance(t: Template, form: ConsoleForm, network: Network, public: Tier) -> TestInstance:
+def add_test_instance(t: Template, network: Network, public: Tier) -> TestInstance:
     """The instance, its security group and instance profile, all under ``CreateTestInstance``."""
-    _, instance_type, image, key_name, ssh_cidr = _add_parameters(t, form)
+    _, instance_type, image, key_name, ssh_cidr = _add_parameters(t)
     condition = when(names.CREATE_TEST_INSTANCE)
     security_group = t.add_resource(
         ec2.SecurityGroup(

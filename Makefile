@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 
 # The variables a user sets (make deploy STACK=... REGION=...): see below for how they reach recipes.
-USER_VARS := STACK REGION PARAMS TEMPLATE FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE STACKSET OUS \
+USER_VARS := STACK REGION PARAMS TEMPLATE BUCKET FILE REGIONS LINT_ARGS JSON AWS FORCE FROM TO FROM_TEMPLATE STACKSET OUS \
 	TARGET_REGIONS CALL_AS RETAIN_STACKS BENCH_ARGS MUTANTS PYTHON
 
 # Every other variable is the Makefile's own, and some reach recipes as shell text (PY, VENV, PIP_INSTALL, ...): one
@@ -50,6 +50,7 @@ FROM_TEMPLATE ?=
 JSON ?=
 AWS ?= aws
 BENCH_ARGS ?=
+BUCKET ?=
 STACKSET ?=
 OUS ?=
 TARGET_REGIONS ?=
@@ -177,12 +178,12 @@ plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." T
 	    $${FROM_TEMPLATE:+--from-template "$$FROM_TEMPLATE"} \
 	    $${from[0]+--from "$${from[@]}"} $${to[0]+--to "$${to[@]}"}
 
-deploy: aws-cli $(DEV) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [FORCE=1]
+deploy: aws-cli $(DEV) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [BUCKET=s3-bucket] [FORCE=1]
 	@[ -n "$$STACK" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
-	    $${FORCE:+--force} "$${params[@]}"
+	    $${BUCKET:+--s3-bucket "$$BUCKET"} $${FORCE:+--force} "$${params[@]}"
 
 stackset: aws-cli $(DEV) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [CALL_AS=DELEGATED_ADMIN] [RETAIN_STACKS=false] [FORCE=1]
 	@[ -n "$$STACKSET" ] || { echo "make stackset: set STACKSET=<stack set name>" >&2; exit 2; }

@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 from troposphere import Output, Parameter, Template, ec2, elasticloadbalancingv2
 
-from dualstack import SHIPPED, DualStackNetwork, TemplateSpec, TierKind, add_dualstack_network, build, build_template
+from dualstack import (
+    SHIPPED,
+    DualStackNetwork,
+    Handle,
+    TemplateSpec,
+    TierKind,
+    add_dualstack_network,
+    build,
+    build_template,
+)
 from dualstack.proofs.evaluate import evaluate
 from dualstack.render.text import document, to_json, to_yaml
 
@@ -20,7 +29,7 @@ REGION_AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 
 def _users_template() -> tuple[Template, DualStackNetwork]:
     """What the API's docstring shows: the user's own template, with a parameter group of theirs, a network load
-    balancer across the public subnets, and an instance in the second AZ's private subnet (which exists only with AzCount>=2)."""
+    balancer across the public subnets, and an instance in the second AZ's private subnet (there from AzCount=2)."""
     t = Template(Description="my application")
     t.set_version("2010-09-09")
     size = t.add_parameter(Parameter("AppInstanceType", Type="String", Default="t3.micro"))
@@ -62,7 +71,7 @@ def test_build_gives_the_template_generate_writes_byte_for_byte() -> None:
 def test_handles_name_the_resources_and_carry_the_condition_each_was_created_under() -> None:
     net = build(SPEC)
     resources = document(net.template)["Resources"]
-    handles = [
+    handles: list[Handle[Any]] = [
         net.vpc,
         net.ipv6_cidr_block,
         net.internet_gateway,
@@ -70,8 +79,9 @@ def test_handles_name_the_resources_and_carry_the_condition_each_was_created_und
         net.egress_only_internet_gateway,
         *net.nat_gateways,
         *([net.regional_nat_gateway] if net.regional_nat_gateway else []),
-        *(h for tier in net.tiers.values() for h in (*tier.subnets, *tier.route_tables)),
     ]
+    for tier in net.tiers.values():
+        handles += [*tier.subnets, *tier.route_tables]
     assert len(handles) == len({h.logical_id for h in handles})
     for handle in handles:
         assert handle.condition == resources[handle.logical_id].get("Condition"), handle.logical_id

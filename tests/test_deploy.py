@@ -295,3 +295,72 @@ def test_a_kept_value_the_change_makes_wrong_is_refused_before_deploying(
     assert err.count("\n") == 1, err
     assert err.startswith("deploy: error: "), err
     assert "deploy" not in aws.subcommands()
+
+
+# Templates over CloudFormation's 51,200-byte inline limit.
+
+PRIVATE = TEMPLATES / "dualstack-vpc-private.yaml"
+
+
+def test_a_yaml_over_the_inline_limit_is_sent_as_its_json_twin(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    assert PRIVATE.stat().st_size > 51_200 >= PRIVATE.with_suffix(".json").stat().st_size
+    aws.reply("describe-stacks", rc=254, stderr=NO_STACK)
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", str(PRIVATE)]) == 0
+    deploy = aws.calls()[-1]
+    assert deploy[deploy.index("--template-file") + 1] == str(PRIVATE.with_suffix(".json"))
+    assert "--s3-bucket" not in deploy
+    out = capsys.readouterr().out
+    assert (
+        f"over CloudFormation's 51,200-byte inline limit: sending its JSON twin {PRIVATE.with_suffix('.json')}" in out
+    )
+
+
+def test_a_bucket_uploads_the_template_as_it_is(aws: Aws) -> None:
+    aws.reply("describe-stacks", rc=254, stderr=NO_STACK)
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", str(PRIVATE), "--s3-bucket", "my-cfn-1"]) == 0
+    deploy = aws.calls()[-1]
+    assert deploy[deploy.index("--template-file") + 1] == str(PRIVATE)
+    assert deploy[deploy.index("--s3-bucket") + 1] == "my-cfn-1"
+
+
+def _oversize(tmp_path: Path, twin: str | None) -> Path:
+    """The private template with a long description: over the limit as YAML; ``twin``: what its .json holds."""
+    template = json.loads(PRIVATE.with_suffix(".json").read_text(encoding="utf-8"))
+    template["Description"] = "x" * 1000
+    path = tmp_path / "big.yaml"
+    path.write_text(json.dumps(template, indent=30), encoding="utf-8")  # JSON is YAML
+    if twin == "same":
+        (tmp_path / "big.json").write_text(json.dumps(template, separators=(",", ":")), encoding="utf-8")
+    elif twin == "other":
+        template["Description"] = "y"
+        (tmp_path / "big.json").write_text(json.dumps(template, separators=(",", ":")), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("twin", [None, "other"])
+def test_a_template_over_the_limit_without_its_twin_needs_a_bucket_and_calls_no_aws(
+    aws: Aws, capsys: pytest.CaptureFixture[str], tmp_path: Path, twin: str | None
+) -> None:
+    path = _oversize(tmp_path, twin)
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "over CloudFormation's 51,200-byte inline limit: give an S3 bucket" in err
+    assert aws.calls() == []
+
+
+def test_a_twin_that_is_the_same_template_is_sent(aws: Aws, tmp_path: Path) -> None:
+    path = _oversize(tmp_path, "same")
+    aws.reply("describe-stacks", rc=254, stderr=NO_STACK)
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", str(path)]) == 0
+    deploy = aws.calls()[-1]
+    assert deploy[deploy.index("--template-file") + 1] == str(tmp_path / "big.json")
+
+
+@pytest.mark.parametrize("bucket", ["s3://my-bucket", "My_Bucket", "ab", "a" * 64, "bucket-", "bucket\n"])
+def test_a_bucket_s3_refuses_is_one_line(aws: Aws, capsys: pytest.CaptureFixture[str], bucket: str) -> None:
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", str(PRIVATE), "--s3-bucket", bucket]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "bucket name" in err
+    assert aws.calls() == []

@@ -1,4 +1,5 @@
-"""What a fresh clone relies on: exact pins, locks that hold them, CI that runs the README's commands."""
+"""What a fresh clone relies on: ranges for pip users, exact locks for this repository, CI that runs the README's
+commands."""
 
 from __future__ import annotations
 
@@ -60,12 +61,17 @@ def _closure(requirements: list[str]) -> set[str]:
     return {name for name, _ in seen}
 
 
-def test_every_dependency_is_pinned_exactly_and_the_lock_agrees() -> None:
+def test_dependencies_are_ranges_the_locks_satisfy_and_the_dev_extra_is_pinned_as_they_are() -> None:
     lock = _lock()
-    for requirement in [*_project()["runtime"], *_project()["dev"]]:
-        name, _, version = requirement.partition("==")
+    for text in _project()["runtime"]:
+        requirement = Requirement(text)
+        assert requirement.specifier, f"{text} is not a range: pip users need room to resolve"
+        assert "==" not in text, f"{text} is an exact pin: pip users need room to resolve"
+        assert requirement.specifier.contains(lock[_name(requirement.name)]), f"the lock is outside {text}"
+    for pinned in _project()["dev"]:
+        name, _, version = pinned.partition("==")
         name = name.split("[", 1)[0]
-        assert version, f"{requirement} is not an exact pin"
+        assert version, f"{pinned} is not an exact pin"
         assert lock.get(_name(name)) == version, f"the locks disagree on {name}"
 
 

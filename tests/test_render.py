@@ -15,6 +15,8 @@ import yaml
 from cfnlint.decode import decode_str
 
 from dualstack import SHIPPED, TemplateSpec, build_template
+from dualstack.files import inputs
+from dualstack.files.cfnyaml import load
 from dualstack.model.kinds import KINDS
 from dualstack.model.limits import TEMPLATE_BODY_LIMIT
 from dualstack.render.text import FORMATS, RESOURCE_ORDER, SECTION_ORDER, Format, document, render, to_json, to_yaml
@@ -306,10 +308,25 @@ def test_output_is_byte_identical_across_runs_and_hash_seeds() -> None:
     assert {_digest_in_subprocess(seed) for seed in ("0", "1", "12345", "random")} == {expected}
 
 
+#: The shipped YAML files whose block scalars (the handler's code, the saved queries) take them over the inline limit:
+#: make deploy and make stackset send their JSON twins, and the README names them.
+YAML_OVER_THE_LIMIT = {"dualstack-vpc-private"}
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_shipped_templates_fit_the_inline_template_body_limit(shipped_spec: TemplateSpec, fmt: Format) -> None:
-    size = len((TEMPLATES / f"{shipped_spec.name}.{fmt}").read_bytes())
-    assert size <= TEMPLATE_BODY_LIMIT, f"{shipped_spec.name}.{fmt}: {size} bytes needs an S3 bucket to deploy"
+def test_shipped_templates_deploy_inline_the_yaml_or_its_json_twin(shipped_spec: TemplateSpec, fmt: Format) -> None:
+    path = TEMPLATES / f"{shipped_spec.name}.{fmt}"
+    size = len(path.read_bytes())
+    if fmt == "yaml" and shipped_spec.name in YAML_OVER_THE_LIMIT:
+        assert size > TEMPLATE_BODY_LIMIT, f"{path.name} fits again: take it out of YAML_OVER_THE_LIMIT"
+        assert inputs.template_body(path)[0] == path.with_suffix(".json")
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        assert f"`{path.name}` to {size:,} bytes" in readme
+        assert f"YAML ({size:,} bytes" in (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    else:
+        assert size <= TEMPLATE_BODY_LIMIT, f"{path.name}: {size} bytes needs an S3 bucket to deploy"
+        assert inputs.template_body(path) == (path, None)
+    assert "dualstack-vpc" not in YAML_OVER_THE_LIMIT, "the default template stays deployable inline"
 
 
 def test_public_templates_fit_the_inline_limit_up_to_six_azs() -> None:
@@ -330,3 +347,44 @@ def test_the_json_twin_is_compact_with_one_entry_per_line(shipped_spec: Template
     assert len(lines) == 2 + len(template) + sum(len(v) + 1 for v in mappings)
     # No indentation: the YAML is the readable one.
     assert not [line for line in lines if line.startswith(" ")]
+
+
+# Strings of several lines: literal block scalars that read back as the same string.
+
+MULTILINE = [
+    "def f():\n    return 1\n",  # one newline at the end: |
+    "parse @message\n| stats count(*)",  # none: |-
+    "a\nb\n\n\n",  # several: |+
+    "  indented first line\nsecond\n",  # the first line sets no indentation: |2
+    "\n\nleading empty lines\n",
+    "tab\tinside\nand a 'quote' and \"double\" and: colon # hash\n",
+    "trailing spaces   \nkept  \n",
+]
+
+
+@pytest.mark.parametrize("text", MULTILINE)
+def test_a_string_of_several_lines_is_a_literal_block_that_reads_back_the_same(text: str) -> None:
+    doc = {"Resources": {"R": {"Type": "AWS::Logs::QueryDefinition", "Properties": {"QueryString": text}}}}
+    sub = {
+        "Resources": {"R": {"Type": "T", "Properties": {"Q": {"Fn::Sub": [text, {"A": "b"}]}, "S": {"Fn::Sub": text}}}}
+    }
+    for document_ in (doc, sub):
+        written = to_yaml(document_)
+        assert "|" in written
+        assert yaml.safe_load(written.replace("!Sub", "")) is not None
+        assert load(written) == document_, written
+
+
+@pytest.mark.parametrize("text", ["line\r\nbreak", "line\u2028separator\nx", "one line", "ends with a newline\n"])
+def test_a_string_a_block_cannot_hold_or_of_one_line_stays_quoted(text: str) -> None:
+    written = to_yaml({"K": text})
+    assert "|" not in written.split(":", 1)[1].split("\n", 1)[0]
+    assert load(written) == {"K": text}
+
+
+def test_the_handler_and_the_queries_read_as_block_scalars_in_every_shipped_yaml(shipped_spec: TemplateSpec) -> None:
+    text = (TEMPLATES / f"{shipped_spec.name}.yaml").read_text(encoding="utf-8")
+    assert "ZipFile: |\n" in text
+    assert "QueryString: |-\n" in text
+    assert "QueryString: !Sub\n        - |-\n" in text
+    assert max(len(line) for line in text.splitlines()) < 400

@@ -1,4 +1,4 @@
-'''Custom::DefaultSecurityGroupRules (dualstack/defaultsg.py).'''
+'''Custom::DefaultSecurityGroupRules (dualstack/builders/defaultsg.py).'''
 
 import json
 import time

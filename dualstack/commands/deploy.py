@@ -163,7 +163,9 @@ def plan_existing(
     return plan, existing.parameters, after
 
 
-def deploy_command(template: Path, stack: str, region: str, overrides: Sequence[str]) -> list[str]:
+def deploy_command(
+    template: Path, stack: str, region: str, overrides: Sequence[str], bucket: str | None = None
+) -> list[str]:
     return [
         "cloudformation",
         "deploy",
@@ -176,6 +178,7 @@ def deploy_command(template: Path, stack: str, region: str, overrides: Sequence[
         "--capabilities",
         "CAPABILITY_IAM",
         "--no-fail-on-empty-changeset",
+        *(["--s3-bucket", bucket] if bucket else []),
         *(["--parameter-overrides", *overrides] if overrides else []),
     ]
 
@@ -186,10 +189,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--region", required=True)
     parser.add_argument("--template", type=Path, required=True)
     parser.add_argument("--force", action="store_true", help="deploy even when the plan refuses")
+    parser.add_argument(
+        "--s3-bucket",
+        metavar="BUCKET",
+        help="an S3 bucket in the stack's region to upload the template to: needed for one over 51,200 bytes",
+    )
     parser.add_argument("parameters", nargs="*", metavar="Key=Value")
     try:
         args = parser.parse_intermixed_args(argv)
         checked = precheck.check(args.template, args.parameters, region=args.region, stack=args.stack)
+        if args.s3_bucket is not None:
+            inputs.check_bucket_name(args.s3_bucket)
+        body, note = inputs.template_body(args.template, bucket=args.s3_bucket)
         if shutil.which(_aws_cli()) is None:
             raise InputError(f"the AWS CLI ({_aws_cli()}) is not on PATH: install it and configure credentials")
     except InputError as exc:
@@ -243,7 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DeployError, InputError) as exc:
         print(f"deploy: error: {exc}", file=sys.stderr)
         return 2
-    command = deploy_command(args.template, args.stack, args.region, args.parameters)
+    if note is not None:
+        print(f"deploy: {note}")
+    command = deploy_command(body, args.stack, args.region, args.parameters, args.s3_bucket)
     return subprocess.run([_aws_cli(), *command], check=False).returncode
 
 

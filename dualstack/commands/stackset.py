@@ -173,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_intermixed_args(argv)
         checked, regions = _check(args)
         check_zones(checked, regions)
+        # A stack set takes its template inline or from a URL in S3: this sends it inline, or its JSON twin.
+        body, note = inputs.template_body(args.template)
         if shutil.which(_aws_cli()) is None:
             raise InputError(f"the AWS CLI ({_aws_cli()}) is not on PATH: install it and configure credentials")
     except InputError as exc:
@@ -194,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             commands = create_commands(
-                args.name, args.template, args.region, checked.parameters, args.ous, regions, args.call_as, retain
+                args.name, body, args.region, checked.parameters, args.ous, regions, args.call_as, retain
             )
         else:
             old_template = inputs.parse_template(str(current.get("TemplateBody", "")), f"stack set {args.name}")
@@ -215,10 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if refused and not args.force:
                 print("stackset: refused, nothing changed; FORCE=1 updates anyway", file=sys.stderr)
                 return 1
-            commands = [update_command(args.name, args.template, args.region, after, args.ous, regions, args.call_as)]
+            commands = [update_command(args.name, body, args.region, after, args.ous, regions, args.call_as)]
     except (DeployError, InputError) as exc:
         print(f"stackset: error: {exc}", file=sys.stderr)
         return 2
+    if note is not None:
+        print(f"stackset: {note}")
     status = 0
     for command in commands:
         status = subprocess.run([_aws_cli(), *command], check=False).returncode

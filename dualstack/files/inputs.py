@@ -62,6 +62,21 @@ def check_stack_name(name: str) -> str:
     return name
 
 
+#: S3's rule for a general purpose bucket's name: 3 to 63 lowercase letters, digits, dots and hyphens, beginning and
+#: ending with a letter or digit ("General purpose bucket naming rules", Amazon S3 User Guide).
+BUCKET_NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def check_bucket_name(name: str) -> str:
+    check_no_control(name, "bucket name")
+    if not BUCKET_NAME_PATTERN.fullmatch(name):
+        raise InputError(
+            f"bucket name {name!r} is not one S3 accepts: 3 to 63 lowercase letters, digits, dots and hyphens, "
+            "beginning and ending with a letter or digit (the bucket's name, not an s3:// URL)"
+        )
+    return name
+
+
 def known_regions() -> list[str]:
     """The regions in the pinned cfn-lint's data, shipped with the package (``cfndata.py``): a region newer than the
     pin needs a newer pin."""
@@ -419,3 +434,25 @@ def check_output_path(path: str) -> None:
         raise InputError(f"cannot write {shown(path)}: it is a directory")
     if not stat.S_ISREG(mode):
         raise InputError(f"cannot write {shown(path)}: it is {_kind(mode)}, not a regular file")
+
+
+def template_body(path: Path, *, bucket: str | None = None) -> tuple[Path, str | None]:
+    """The file to send as the template, and a note when it is not ``path``.
+
+    CloudFormation takes a template inline (``TemplateBody``) only up to 51,200 bytes; a larger one must go through
+    S3 ("CloudFormation quotas", CloudFormation User Guide). With ``bucket`` the AWS CLI uploads it there. Without
+    one, a YAML template over the limit is sent as its JSON twin (the ``.json`` beside it, as ``make template``
+    writes both) when that twin is the same template and fits; otherwise the template cannot be deployed inline and
+    this says so, before any AWS call."""
+    size = path.stat().st_size
+    if size <= limits.TEMPLATE_BODY_LIMIT or bucket:
+        return path, None
+    twin = path.with_suffix(".json")
+    over = (
+        f"{shown(str(path))} is {size:,} bytes, over CloudFormation's {limits.TEMPLATE_BODY_LIMIT:,}-byte inline limit"
+    )
+    if path.suffix.lower() in (".yaml", ".yml") and twin.is_file():
+        twin_size = twin.stat().st_size
+        if twin_size <= limits.TEMPLATE_BODY_LIMIT and load_template(twin) == load_template(path):
+            return twin, f"{over}: sending its JSON twin {shown(str(twin))} ({twin_size:,} bytes), the same template"
+    raise InputError(f"{over}: give an S3 bucket in the stack's region to upload it to (BUCKET=...)")

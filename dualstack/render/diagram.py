@@ -188,7 +188,8 @@ def markdown(template: Mapping[str, Any], source: str) -> str:
     return (
         f"# {source}: subnets, route tables and gateways\n"
         "\n"
-        f"Generated from `{source}` by `generate.py` (`dualstack/diagram.py`); `make check` fails when it is stale.\n"
+        f"Generated from `{source}` by `generate.py` (`dualstack/render/diagram.py`); `make check` fails when it is "
+        "stale.\n"
         "Dashed: a resource or route that exists only when the condition named holds (the conditions are in the\n"
         "template's `Conditions`, set by its parameters). An AZ number is the index into the region's zones.\n"
         "\n"

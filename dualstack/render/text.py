@@ -168,6 +168,8 @@ def _inline(value: Any) -> str | None:
         return "[" + ", ".join(_flow(v, i) for v, i in zip(value, items, strict=True)) + "]"
     if isinstance(value, Mapping):
         return _flow_mapping(value)
+    if _literal(value, 0) is not None:
+        return None
     return _scalar(value)
 
 
@@ -201,6 +203,10 @@ def _mapping(value: Mapping[str, Any], indent: int) -> list[str]:
     pad = " " * indent
     for key, item in value.items():
         head = f"{pad}{_scalar(key)}:"
+        literal = _literal(item, indent + 2)
+        if literal is not None:
+            lines.extend([f"{head} {literal[0]}", *literal[1:]])
+            continue
         inline = None if key in BLOCK_KEYS else _inline(item)
         if (inline is not None and len(head) + 1 + len(inline) <= INLINE_WIDTH) or _is_scalar(item):
             lines.append(f"{head} {inline if inline is not None else _scalar(item)}")
@@ -221,6 +227,9 @@ def _tagged(lead: str, item: Any, indent: int) -> list[str] | None:
     if tag is None or _tag(tag[1]) is not None:
         return None
     name, argument = tag
+    literal = _literal(argument, indent + 2)
+    if literal is not None:
+        return [f"{lead} {name} {literal[0]}", *literal[1:]]
     if _is_scalar(argument):
         return [f"{lead} {name} {_scalar(argument)}"]
     return [f"{lead} {name}", *_block(argument, indent + 2)]
@@ -236,6 +245,10 @@ def _sequence(value: list[Any], indent: int) -> list[str]:
     lines = []
     pad = " " * indent
     for item in value:
+        literal = _literal(item, indent + 2)
+        if literal is not None:
+            lines.extend([f"{pad}- {literal[0]}", *literal[1:]])
+            continue
         inline = _inline(item)
         if (inline is not None and indent + 2 + len(inline) <= INLINE_WIDTH) or _is_scalar(item):
             lines.append(f"{pad}- {inline if inline is not None else _scalar(item)}")
@@ -252,6 +265,27 @@ def _sequence(value: list[Any], indent: int) -> list[str]:
 
 def _is_scalar(value: Any) -> bool:
     return not isinstance(value, Mapping | list)
+
+
+def _literal(value: Any, indent: int) -> list[str] | None:
+    """A string of several lines (code, a query) as a literal block scalar: its header (``|``, ``|-`` or ``|+``, as
+    its end keeps one newline, none or more) and its lines indented by ``indent``, as they read in review. ``None``
+    for a string of one line, or one with a character a block cannot hold as it is (a carriage return, a line
+    separator): that string is written double-quoted, escaped."""
+    if not isinstance(value, str) or "\n" not in value.rstrip("\n"):
+        return None
+    if not all(c.isprintable() or c in "\n\t" for c in value):
+        return None
+    body = value.rstrip("\n")
+    trailing = len(value) - len(body)
+    chomp = "-" if trailing == 0 else "" if trailing == 1 else "+"
+    lines = body.split("\n") + [""] * max(trailing - 1, 0)
+    # A first line that starts with a space would set the indentation itself: say it with an indicator instead.
+    first = next((line for line in lines if line), "")
+    indicator = "2" if first[:1] in (" ", "\t") else ""
+    header = f"|{indicator}{chomp}"
+    pad = " " * indent
+    return [header, *(f"{pad}{line}" if line else "" for line in lines)]
 
 
 # Plain (unquoted) scalars are written only where no YAML 1.1 reader (PyYAML, which cfn-lint and cfn_flip use)

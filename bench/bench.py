@@ -75,20 +75,38 @@ def _print_rows(figures: dict[str, float], floor: float, unit: str = "ms") -> No
         print(f"  {name:<58} {seconds * scale:9.1f} {unit}  {seconds / floor:7.1f}x")
 
 
-def processes(out: Path) -> float:
+#: generate.py with an empty module standing in for ``dualstack.builders._firstuse``: troposphere imports cfn_flip,
+#: PyYAML and its SAM modules as it would without dualstack.
+WITHOUT_FIRSTUSE = (
+    "import sys, types, runpy; sys.modules['dualstack.builders._firstuse'] = types.ModuleType('stand-in');"
+    f"sys.argv = ['generate.py', '--azs', '3', '-o', sys.argv[1]]; runpy.run_path({str(ROOT / 'generate.py')!r}, "
+    "run_name='__main__')"
+)
+
+
+def processes(work: Path) -> float:
     python = sys.executable
     generate = str(ROOT / "generate.py")
+    # The shipped set in a folder of its own: a single template written beside it would be an extra file to --check.
+    out, single = work / "templates", work / "single"
+    out.mkdir()
+    single.mkdir()
     commands: dict[str, Callable[[], float]] = {
         "python -S -c pass (the floor)": partial(_wall, [python, "-S", "-c", "pass"]),
         "python generate.py (6 templates, 3 diagrams)": partial(_wall, [python, generate, "--templates-dir", str(out)]),
         # Against the files just written to a folder of its own: an extra file in templates/ is not what is measured.
         "python generate.py --check": partial(_wall, [python, generate, "--check", "--templates-dir", str(out)]),
         "one template, YAML: generate.py --azs 3 -o t.yaml": partial(
-            _wall, [python, generate, "--azs", "3", "-o", str(out / "t.yaml")]
+            _wall, [python, generate, "--azs", "3", "-o", str(single / "t.yaml")]
         ),
         "one template, JSON: generate.py --azs 3 -o t.json": partial(
-            _wall, [python, generate, "--azs", "3", "-o", str(out / "t.json")]
+            _wall, [python, generate, "--azs", "3", "-o", str(single / "t.json")]
         ),
+        # What dualstack/builders/_firstuse.py saves: the same run with a stand-in for it, so nothing is deferred.
+        "one template, YAML, without _firstuse": partial(
+            _wall, [python, "-c", WITHOUT_FIRSTUSE, str(single / "u.yaml")]
+        ),
+        "python -c 'import troposphere.ec2'": partial(_wall, [python, "-c", "import troposphere.ec2"]),
     }
     figures = _rounds(commands, PROCESS_ROUNDS)
     floor = figures["python -S -c pass (the floor)"]

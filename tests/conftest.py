@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 import pytest
 from cfnlint.config import ConfigMixIn
 from cfnlint.decode import decode_str
-from cfnlint.rules import Match
+from cfnlint.rules import CloudFormationLintRule, Match
 from cfnlint.runner import Runner
 
 from dualstack import SHIPPED, TemplateSpec, build_template
@@ -29,6 +30,22 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 #: The project's cfn-lint rules, appended as users append them.
 RULES_DIR = str(ROOT / "dualstack" / "lint_rules")
+
+
+def rule_classes() -> list[type[CloudFormationLintRule]]:
+    """The dual-stack rules: the class of each rule file in ``dualstack/lint_rules`` (one rule a file)."""
+    classes: list[type[CloudFormationLintRule]] = []
+    for path in sorted(Path(RULES_DIR).glob("[A-Za-z]*.py")):
+        module = importlib.import_module(f"dualstack.lint_rules.{path.stem}")
+        found = [
+            cls
+            for cls in vars(module).values()
+            if isinstance(cls, type) and issubclass(cls, CloudFormationLintRule) and cls.__module__ == module.__name__
+        ]
+        assert [cls.__name__ for cls in found] == [path.stem], f"{path.name}: one rule, named as its file"
+        classes += found
+    return classes
+
 
 remember_cfn_lint_conditions()
 

@@ -8,17 +8,15 @@ from typing import Any
 
 import pytest
 from cfnlint.helpers import REGIONS
-from cfnlint.rules import CloudFormationLintRule
 
 from dualstack import SHIPPED, TemplateSpec
 from dualstack.builders.template import build_template
-from dualstack.lint_rules import dualstack_rules
 from dualstack.model.kinds import KINDS
 from dualstack.model.spec import MAX_AZS_LIMIT
 from dualstack.render.diagram import route_table_rows
 from dualstack.render.text import render
 
-from .conftest import LARGEST, ROOT, TEMPLATES, rendered
+from .conftest import LARGEST, ROOT, TEMPLATES, rendered, rule_classes
 
 README = ROOT / "README.md"
 DOCS = sorted((ROOT / "docs").glob("*.md"))
@@ -163,11 +161,7 @@ def test_every_logical_id_the_resource_page_names_exists() -> None:
 
 
 def test_the_lint_rule_table_lists_exactly_the_rules() -> None:
-    rule_ids = sorted(
-        cls.id
-        for cls in vars(dualstack_rules).values()
-        if isinstance(cls, type) and issubclass(cls, CloudFormationLintRule) and cls is not CloudFormationLintRule
-    )
+    rule_ids = sorted(cls.id for cls in rule_classes())
     rows = _table(ROOT / "docs" / "lint-rules.md", "ID")
     assert sorted(_code(row[0])[0] for row in rows) == rule_ids
     assert f"adds {['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'][len(rule_ids)]} rules" in (

@@ -100,7 +100,8 @@ def test_the_lint_rules_and_the_data_are_installed(venv: Path, tmp_path: Path) -
     )
     result = _run(venv, tmp_path, "python", "-c", script)
     assert result.returncode == 0, result.stderr
-    assert "dualstack_rules.py" in result.stdout
+    assert "PublicSubnetIpv6Exposed.py" in result.stdout
+    assert "_helpers.py" in result.stdout
     assert result.stdout.splitlines()[-1] == "True"
     assert "site-packages" in _run(venv, tmp_path, "python", "-c", "import dualstack; print(dualstack.__file__)").stdout
 
@@ -120,3 +121,11 @@ def test_dualstack_lint_runs_cfn_lint_with_the_installed_rules(venv: Path, tmp_p
     flagged = _run(with_lint, tmp_path, str(with_lint / "bin" / "python"), "-m", "dualstack", "lint", str(fixture),
                    "--regions", "us-east-1", "--", "--include-checks", "I")  # fmt: skip
     assert "I9608" in flagged.stdout, flagged.stdout + flagged.stderr
+    # cfn-lint itself, pointed at the installed rules, as docs/lint-rules.md shows.
+    rules = _run(with_lint, tmp_path, str(with_lint / "bin" / "python"), "-c",
+                 "import dualstack.commands.lint as l; print(l.RULES_DIR)").stdout.strip()  # fmt: skip
+    assert "site-packages" in rules
+    cfn_lint = "import sys; from cfnlint.runner import main; sys.argv[0] = 'cfn-lint'; sys.exit(main())"  # its script
+    direct = _run(with_lint, tmp_path, str(with_lint / "bin" / "python"), "-c", cfn_lint, "--append-rules", rules,
+                  "--regions", "us-east-1", "--include-checks", "I", "--", str(fixture))  # fmt: skip
+    assert "I9608" in direct.stdout, direct.stdout + direct.stderr

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from cfnlint.rules import CloudFormationLintRule
 
-from dualstack.lint_rules import dualstack_rules
-
-from .conftest import RULES_DIR, lint
+from .conftest import RULES_DIR, lint, rule_classes
 
 FIXTURES = sorted((Path(__file__).parent / "lint_fixtures").glob("*.yaml"))
 CUSTOM = re.compile(r"^[EWI]96\d\d$")
-RULE_CLASSES = [
-    cls
-    for cls in vars(dualstack_rules).values()
-    if isinstance(cls, type) and issubclass(cls, CloudFormationLintRule) and cls is not CloudFormationLintRule
-]
+RULE_CLASSES = rule_classes()
 
 
 def custom_findings(text: str, regions: list[str] | None = None) -> list[str]:
@@ -70,12 +64,15 @@ def test_messages_name_the_resource_and_property() -> None:
 
 
 def test_the_cfn_lint_command_loads_the_rules_directory() -> None:
+    # The rule files import their helpers from the dualstack package: importable here as it is where dualstack is
+    # installed (tests/test_install.py runs cfn-lint on the installed rules).
     fixture = str(Path(__file__).parent / "lint_fixtures" / "W9606_bad_third_zone_always.yaml")
     result = subprocess.run(
         [str(Path(sys.executable).parent / "cfn-lint"), fixture, "--append-rules", RULES_DIR, "--format", "parseable"],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(RULES_DIR).parent.parent)},
     )
     assert ":W9606:SubnetC always uses Availability Zone index 2" in result.stdout, result.stdout + result.stderr
     assert result.returncode == 4, "cfn-lint exits 4 when the worst finding is a warning"

@@ -120,3 +120,29 @@ def test_the_cycle_check_finds_a_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(__import__(__name__, fromlist=["_internal"]), "_internal", with_cycle)
     assert _cycle() is not None
+
+
+# Each fact stated once: a parameter's name is written in the model (names.py, kinds.py) and read from there.
+
+#: Parameter names that are also the name of a resource property, read as the property where they appear.
+ALSO_PROPERTIES = {"MapPublicIpOnLaunch", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "VpcCidrBlock"}
+
+
+def _parameter_names() -> set[str]:
+    import json
+
+    names: set[str] = set()
+    for path in (ROOT / "templates").glob("*.json"):
+        names |= set(json.loads(path.read_text(encoding="utf-8"))["Parameters"])
+    return names
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m) in ("files", "proofs", "commands")))
+def test_a_parameter_is_named_only_through_the_model(module: str) -> None:
+    literals = {
+        node.value
+        for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    restated = sorted((literals & _parameter_names()) - ALSO_PROPERTIES)
+    assert not restated, f"{module} writes parameter names of its own: {restated}; use dualstack.model.names"

@@ -16,8 +16,9 @@ from troposphere import AWSHelperFn, GetAtt, If, Template, ec2
 
 from dualstack.builders import naming
 from dualstack.builders.network import Network
-from dualstack.builders.parameters import NAT_REGIONAL, Parameters, when
+from dualstack.builders.parameters import Parameters, when
 from dualstack.model import names
+from dualstack.model.choices import NAT_REGIONAL
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,24 @@ from typing import Any
 from troposphere import And, AWSHelperFn, Condition, Equals, FindInMap, Not, Or, Parameter, Select, Template
 
 from dualstack.model import kinds, names
+from dualstack.model.choices import (
+    BIDIRECTIONAL,
+    EGRESS_ONLY,
+    ENDPOINTS_NONE,
+    ENDPOINTS_S3_DYNAMODB,
+    FLOW_LOGS_CLOUDWATCH,
+    FLOW_LOGS_NONE,
+    FLOW_LOGS_S3,
+    IPV4_IPAM,
+    IPV4_STATIC,
+    IPV6_AMAZON,
+    IPV6_IPAM,
+    NAT_NONE,
+    NAT_PER_AZ,
+    NAT_REGIONAL,
+    NAT_SINGLE,
+    SAME_SIZE,
+)
 from dualstack.model.spec import LARGEST_VPC_PREFIX, TemplateSpec
 
 #: One decimal octet of an IPv4 address, for AllowedPattern.
@@ -46,17 +64,6 @@ LOG_RETENTION_DAYS = (
 #: For the parameters an update cannot change: the plan (dualstack plan) refuses such an update, because
 #: CloudFormation creates each replacement before deleting the old one, which still holds the addresses.
 FIXED = " Fixed once deployed: a change needs a new stack."
-
-# Parameter values.
-# The choices routing depends on are declared with the tier kinds.
-EGRESS_ONLY, BIDIRECTIONAL = kinds.PUBLIC_IPV6_ROUTING.values
-NAT_NONE, NAT_SINGLE, NAT_PER_AZ, NAT_REGIONAL = kinds.NAT_GATEWAYS.values
-FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3 = "None", "CloudWatchLogs", "S3"
-IPV6_AMAZON, IPV6_IPAM = "Amazon", "Ipam"
-IPV4_STATIC, IPV4_IPAM = "Static", "Ipam"
-#: A tier's subnets fill their slot (``SubnetPrefixLength``).
-SAME_SIZE = "Same"
-ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB = "None", "S3AndDynamoDB"
 
 
 def add_parameter(t: Template, group: str, label: str, parameter: Parameter) -> Parameter:

@@ -18,8 +18,9 @@ from troposphere import AWSHelperFn, Cidr, GetAtt, GetAZs, If, NoValue, Select, 
 from dualstack.builders import naming
 from dualstack.builders.nat import NatGateways
 from dualstack.builders.network import Network
-from dualstack.builders.parameters import EGRESS_ONLY, NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE, Parameters, when, when_az
+from dualstack.builders.parameters import Parameters, when, when_az
 from dualstack.model import kinds, names
+from dualstack.model.choices import EGRESS_ONLY, NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE
 from dualstack.model.kinds import ROUTE_TARGET_PROPERTY, Route, Target, TierKind
 from dualstack.model.spec import SUBNET_IPV6_PREFIX, TemplateSpec
 

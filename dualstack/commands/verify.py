@@ -24,7 +24,7 @@ from typing import Any, NoReturn, Protocol
 
 from dualstack.commands import console
 from dualstack.files import inputs
-from dualstack.model import kinds
+from dualstack.model import choices, kinds, names
 
 try:
     import boto3
@@ -44,8 +44,6 @@ from dualstack.proofs.verify import (
     route_problems,
 )
 
-#: The template parameter that turns the gateway endpoints on (its other value: None).
-GATEWAY_ENDPOINTS_PARAMETER = "GatewayEndpoints"
 REQUIRED_OUTPUTS = ("VpcId", "InternetGatewayId", "EgressOnlyInternetGatewayId", "PublicSubnetIds")
 
 #: What runs on the test instance: the seed's evidence (timesyncd's server) and an IPv6-only destination.
@@ -279,7 +277,7 @@ class Verifier:
     def check_gateway_endpoints(self) -> None:
         """With ``GatewayEndpoints=S3AndDynamoDB``, each endpoint is on exactly the route tables of the tiers the
         table of tier kinds says it serves (``kinds.GATEWAY_ENDPOINTS``)."""
-        if self.stack.parameters.get(GATEWAY_ENDPOINTS_PARAMETER, "None") == "None":
+        if self.stack.parameters.get(names.GATEWAY_ENDPOINTS_PARAM, choices.ENDPOINTS_NONE) == choices.ENDPOINTS_NONE:
             return
         for declared in kinds.GATEWAY_ENDPOINTS:
             kinds_served = [kind for kind in kinds.KINDS if declared.serves(kind) and kind.name in self.tables]
@@ -443,8 +441,11 @@ def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceSh
         document = {"stack": stack.name, "region": args.region, "ok": not failed, "checks": [asdict(c) for c in checks]}
         print(json.dumps(document, indent=2))
     else:
-        routing = stack.parameters.get("PublicIpv6Routing", "EgressOnly")
-        print(f"verify: stack {stack.name} ({args.region}), {stack.outputs['VpcId']}, PublicIpv6Routing={routing}")
+        routing = stack.parameters.get(names.PUBLIC_IPV6_ROUTING_PARAM, choices.EGRESS_ONLY)
+        print(
+            f"verify: stack {stack.name} ({args.region}), {stack.outputs['VpcId']}, "
+            f"{names.PUBLIC_IPV6_ROUTING_PARAM}={routing}"
+        )
         for c in checks:
             print(f"{'PASS' if c.ok else 'FAIL'}  {c.check:<30} {c.subject:<44} {c.evidence}")
         print(f"{len(checks)} checks: {len(checks) - len(failed)} passed, {len(failed)} failed")

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dualstack.model import limits, names
+from dualstack.model import choices, limits, names
 
 
 class InputError(Exception):
@@ -199,13 +199,16 @@ def check_parameters(
         ):
             ignored(name, f"{names.CREATE_TEST_INSTANCE_PARAM} is not true")
     flow_logs = value(names.FLOW_LOGS_PARAM)
-    if flow_logs != "S3":
-        ignored(names.FLOW_LOG_S3_BUCKET_ARN_PARAM, f"{names.FLOW_LOGS_PARAM} is {flow_logs}, not S3")
-    if flow_logs != "CloudWatchLogs":
-        ignored(names.FLOW_LOG_RETENTION_DAYS_PARAM, f"{names.FLOW_LOGS_PARAM} is {flow_logs}, not CloudWatchLogs")
+    if flow_logs != choices.FLOW_LOGS_S3:
+        ignored(
+            names.FLOW_LOG_S3_BUCKET_ARN_PARAM, f"{names.FLOW_LOGS_PARAM} is {flow_logs}, not {choices.FLOW_LOGS_S3}"
+        )
+    if flow_logs != choices.FLOW_LOGS_CLOUDWATCH:
+        because = f"{names.FLOW_LOGS_PARAM} is {flow_logs}, not {choices.FLOW_LOGS_CLOUDWATCH}"
+        ignored(names.FLOW_LOG_RETENTION_DAYS_PARAM, because)
     source = value(names.IPV6_SOURCE_PARAM)
-    if source != "Ipam":
-        ignored(names.IPV6_IPAM_POOL_ID_PARAM, f"{names.IPV6_SOURCE_PARAM} is {source}, not Ipam")
+    if source != choices.IPV6_IPAM:
+        ignored(names.IPV6_IPAM_POOL_ID_PARAM, f"{names.IPV6_SOURCE_PARAM} is {source}, not {choices.IPV6_IPAM}")
     return warnings
 
 

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dualstack.model import choices, names
 from dualstack.model.spec import SHIPPED
 from dualstack.proofs.evaluate import evaluate
 
@@ -30,14 +31,18 @@ from dualstack.proofs.evaluate import evaluate
 #: VPC, EC2 and CloudWatch Logs turned on, as far as their rules can be evaluated offline. The key is an example:
 #: use your own, with the key policy the README gives.
 COMPLIANT = {
-    "FlowLogs": "CloudWatchLogs",
-    "FlowLogRetentionDays": "365",
-    "FlowLogKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    "RestrictDefaultSecurityGroup": "true",
-    "CreateTestInstance": "false",
+    names.FLOW_LOGS_PARAM: choices.FLOW_LOGS_CLOUDWATCH,
+    names.FLOW_LOG_RETENTION_DAYS_PARAM: "365",
+    names.FLOW_LOG_KMS_KEY_ARN_PARAM: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    names.RESTRICT_DEFAULT_SECURITY_GROUP_PARAM: choices.TRUE,
+    names.CREATE_TEST_INSTANCE_PARAM: choices.FALSE,
 }
 #: The test instance on, SSH from one range: scanned, but not compliant (see above).
-WITH_TEST_INSTANCE = {**COMPLIANT, "CreateTestInstance": "true", "SshIngressCidr": "203.0.113.7/32"}
+WITH_TEST_INSTANCE = {
+    **COMPLIANT,
+    names.CREATE_TEST_INSTANCE_PARAM: choices.TRUE,
+    names.SSH_INGRESS_CIDR_PARAM: "203.0.113.7/32",
+}
 REGION = "us-east-1"
 
 

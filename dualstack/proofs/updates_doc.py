@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dualstack.model import names
+from dualstack.model import choices, names
+from dualstack.model.kinds import KINDS
 from dualstack.model.spec import SHIPPED
 from dualstack.proofs.evaluate import Deployment
 from dualstack.proofs.plan import ADD, MODIFY, REMOVE, REPLACE, Plan, evaluate_before, plan_from
@@ -22,42 +23,48 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 REGION = "us-east-1"
 #: Values the Rules require once an option is on; set on both sides, they change nothing while it is off.
 BASE = {
-    "SshIngressCidr": "203.0.113.7/32",
-    "FlowLogS3BucketArn": "arn:aws:s3:::example-flow-logs",
-    "Ipv6IpamPoolId": "ipam-pool-0123456789abcdef0",
-    "Ipv4IpamPoolId": "ipam-pool-0123456789abcdef0",
+    names.SSH_INGRESS_CIDR_PARAM: "203.0.113.7/32",
+    names.FLOW_LOG_S3_BUCKET_ARN_PARAM: "arn:aws:s3:::example-flow-logs",
+    names.IPV6_IPAM_POOL_ID_PARAM: "ipam-pool-0123456789abcdef0",
+    names.IPV4_IPAM_POOL_ID_PARAM: "ipam-pool-0123456789abcdef0",
 }
 #: Parameters that matter only under another's value: their changes are planned with it set.
 CONTEXT = {
-    "FlowLogRetentionDays": {"FlowLogs": "CloudWatchLogs"},
-    "FlowLogS3BucketArn": {"FlowLogs": "S3"},
-    "FlowLogKmsKeyArn": {"FlowLogs": "CloudWatchLogs"},
-    "FlowLogAggregationSeconds": {"FlowLogs": "CloudWatchLogs"},
-    "Ipv6IpamPoolId": {"Ipv6Source": "Ipam"},
-    "Ipv4IpamPoolId": {"Ipv4Source": "Ipam"},
+    names.FLOW_LOG_RETENTION_DAYS_PARAM: {names.FLOW_LOGS_PARAM: choices.FLOW_LOGS_CLOUDWATCH},
+    names.FLOW_LOG_S3_BUCKET_ARN_PARAM: {names.FLOW_LOGS_PARAM: choices.FLOW_LOGS_S3},
+    names.FLOW_LOG_KMS_KEY_ARN_PARAM: {names.FLOW_LOGS_PARAM: choices.FLOW_LOGS_CLOUDWATCH},
+    names.FLOW_LOG_AGGREGATION_SECONDS_PARAM: {names.FLOW_LOGS_PARAM: choices.FLOW_LOGS_CLOUDWATCH},
+    names.IPV6_IPAM_POOL_ID_PARAM: {names.IPV6_SOURCE_PARAM: choices.IPV6_IPAM},
+    names.IPV4_IPAM_POOL_ID_PARAM: {names.IPV4_SOURCE_PARAM: choices.IPV4_IPAM},
     # The smallest subnets, which every netmask the template offers can hold.
-    "Ipv4NetmaskLength": {"Ipv4Source": "Ipam", "SubnetPrefixLength": "28"},
-    "KeyName": {"CreateTestInstance": "true"},
-    "SshIngressCidr": {"CreateTestInstance": "true"},
-    "TestInstanceImageId": {"CreateTestInstance": "true"},
-    "TestInstanceType": {"CreateTestInstance": "true"},
+    names.IPV4_NETMASK_LENGTH_PARAM: {
+        names.IPV4_SOURCE_PARAM: choices.IPV4_IPAM,
+        names.SUBNET_PREFIX_LENGTH_PARAM: "28",
+    },
+    names.KEY_NAME_PARAM: {names.CREATE_TEST_INSTANCE_PARAM: choices.TRUE},
+    names.SSH_INGRESS_CIDR_PARAM: {names.CREATE_TEST_INSTANCE_PARAM: choices.TRUE},
+    names.TEST_INSTANCE_IMAGE_PARAM: {names.CREATE_TEST_INSTANCE_PARAM: choices.TRUE},
+    names.TEST_INSTANCE_TYPE_PARAM: {names.CREATE_TEST_INSTANCE_PARAM: choices.TRUE},
 }
 #: A tier's own subnet size: planned with the largest slots (the first ``SubnetPrefixLength``).
-TIER_SIZES = ("PublicSubnetPrefixLength", "PrivateSubnetPrefixLength", "IsolatedSubnetPrefixLength")
+TIER_SIZES = tuple(names.tier_prefix_length_param(kind) for kind in KINDS if kind.has_ipv4)
 #: Two values for each parameter that lists no ``AllowedValues``; planned in both directions.
 EXAMPLES = {
-    "VpcCidrBlock": ("10.0.0.0/16", "10.1.0.0/16"),
-    "SshIngressCidr": ("", "203.0.113.7/32", "198.51.100.0/24"),
-    "KeyName": ("", "example-key"),
-    "TestInstanceType": ("t3.micro", "t3.small"),
-    "TestInstanceImageId": (
+    names.VPC_CIDR_BLOCK_PARAM: ("10.0.0.0/16", "10.1.0.0/16"),
+    names.SSH_INGRESS_CIDR_PARAM: ("", "203.0.113.7/32", "198.51.100.0/24"),
+    names.KEY_NAME_PARAM: ("", "example-key"),
+    names.TEST_INSTANCE_TYPE_PARAM: ("t3.micro", "t3.small"),
+    names.TEST_INSTANCE_IMAGE_PARAM: (
         names.UBUNTU_AMI_PARAMETER,
         names.UBUNTU_AMI_PARAMETER.replace("24.04", "22.04").replace("ebs-gp3", "ebs-gp2"),
     ),
-    "FlowLogS3BucketArn": ("arn:aws:s3:::example-flow-logs", "arn:aws:s3:::other-flow-logs"),
-    "Ipv6IpamPoolId": ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
-    "Ipv4IpamPoolId": ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
-    "FlowLogKmsKeyArn": ("", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    names.FLOW_LOG_S3_BUCKET_ARN_PARAM: ("arn:aws:s3:::example-flow-logs", "arn:aws:s3:::other-flow-logs"),
+    names.IPV6_IPAM_POOL_ID_PARAM: ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
+    names.IPV4_IPAM_POOL_ID_PARAM: ("ipam-pool-0123456789abcdef0", "ipam-pool-0fedcba987654321f"),
+    names.FLOW_LOG_KMS_KEY_ARN_PARAM: (
+        "",
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ),
 }
 
 
@@ -90,9 +97,9 @@ def transitions(
     evaluations: dict[tuple[Any, ...], Deployment] = {}
     for name in sorted(declared):
         context = {k: v for k, v in {**BASE, **CONTEXT.get(name, {}), **(extra or {})}.items() if k in declared}
-        if name in TIER_SIZES and "SubnetPrefixLength" not in (extra or {}):
+        if name in TIER_SIZES and names.SUBNET_PREFIX_LENGTH_PARAM not in (extra or {}):
             # Slots as large as the template allows, so that every size a tier may have fits in its slot.
-            context["SubnetPrefixLength"] = parameter_values(template, "SubnetPrefixLength")[0]
+            context[names.SUBNET_PREFIX_LENGTH_PARAM] = parameter_values(template, names.SUBNET_PREFIX_LENGTH_PARAM)[0]
         context.pop(name, None)
         values = parameter_values(template, name)
         for before in values:

@@ -215,9 +215,10 @@ lock: ## Re-pin requirements/*.lock from pyproject.toml's pins (needs the packag
 	rm -rf $(VENV).lock build dualstack.egg-info
 
 .PHONY: compat
-compat: python-version ## Install this repository as a user would, at the lowest and the highest versions pyproject.toml allows, and run it (needs the package registry)
+compat: python-version ## Install this repository as a user would (at the lowest and the highest versions pyproject.toml allows; from an sdist and a git URL) and run it (needs the package registry)
 	"$$PYTHON" tests/compat.py lowest
 	"$$PYTHON" tests/compat.py highest
+	"$$PYTHON" tests/compat.py sources
 
 .PHONY: cfn-data
 cfn-data: $(DEV) ## Write dualstack/cfndata.json (regions, zones, create-only properties) from the pinned cfn-lint

@@ -3,6 +3,7 @@ allows, and run each subcommand that depends on them.
 
     python3 tests/compat.py lowest     # requirements/lowest.txt's versions
     python3 tests/compat.py highest    # the newest versions the ranges allow today (the registry decides)
+    python3 tests/compat.py sources    # from an sdist and from a git URL (the commit checked out), not a clone
 
 Standard library only: it runs with the interpreter that makes the venvs. Needs the package registry.
 Exit status 0 when every check passes, 1 naming the first that fails.
@@ -151,12 +152,47 @@ def run(end: str) -> None:
         )
 
 
+def sources() -> None:
+    """``pip install`` from an sdist and from a git URL, each into a fresh venv: the command and what it reads (the
+    cfn-lint data, the lint rules, the handler) arrive with it."""
+    with tempfile.TemporaryDirectory(prefix="dualstack-compat-sources-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(ROOT, work / "source", ignore=IGNORED)
+        builder = _venv(work / "builder")
+        _pip(builder, "install", "setuptools>=77")
+        (work / "dist").mkdir()
+        built = subprocess.run(
+            [builder, "-c", f"import setuptools.build_meta as b; print(b.build_sdist({str(work / 'dist')!r}))"],
+            cwd=work / "source", capture_output=True, text=True,
+        )  # fmt: skip
+        if built.returncode != 0:
+            raise CompatError(f"building the sdist failed: {built.stderr.strip().splitlines()[-1:]}")
+        sdist = work / "dist" / built.stdout.strip().splitlines()[-1]
+        print(f"sdist: {sdist.name}")
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        for label, requirement in (
+            ("sdist", f"{sdist}[lint]"),
+            # localhost: the pip of Python 3.11 reads a file URL in a requirement only with a host.
+            (f"git URL at {head[:12]}", f"dualstack[lint] @ git+file://localhost{ROOT}@{head}"),
+        ):
+            python = _venv(work / label.split()[0])
+            _pip(python, "install", requirement)
+            venv = Path(python).parent.parent
+            print(f"{label}:")
+            _check("dualstack generate --check: every shipped template byte for byte", venv, "dualstack", "generate",
+                   "--check")  # fmt: skip
+            _check("dualstack precheck on the installed data", venv, "dualstack", "precheck",
+                   "templates/dualstack-vpc-private.yaml", "--region", "eu-west-1")  # fmt: skip
+            _check("dualstack lint with the installed rules", venv, "dualstack", "lint",
+                   "templates/dualstack-vpc.yaml", "--regions", "us-east-1")  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in ("lowest", "highest"):
-        print("usage: python3 tests/compat.py lowest|highest", file=sys.stderr)
+    if len(argv) != 1 or argv[0] not in ("lowest", "highest", "sources"):
+        print("usage: python3 tests/compat.py lowest|highest|sources", file=sys.stderr)
         return 2
     try:
-        run(argv[0])
+        sources() if argv[0] == "sources" else run(argv[0])
     except CompatError as exc:
         print(f"compat ({argv[0]}): error: {exc}", file=sys.stderr)
         return 1

@@ -48,7 +48,7 @@ def test_compat_refuses_an_unknown_end_in_one_line() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "compat.py"), "newest"], capture_output=True, text=True, check=False
     )
-    assert (result.returncode, result.stderr) == (2, "usage: python3 tests/compat.py lowest|highest\n")
+    assert (result.returncode, result.stderr) == (2, "usage: python3 tests/compat.py lowest|highest|sources\n")
 
 
 def test_ci_runs_compat_after_the_tests() -> None:

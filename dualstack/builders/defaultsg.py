@@ -56,8 +56,9 @@ from troposphere import (
 )
 
 from dualstack.builders import naming, policies
+from dualstack.builders.flowlogs import FlowLogs
 from dualstack.builders.network import Network
-from dualstack.builders.parameters import Parameters, add_choice, when
+from dualstack.builders.parameters import add_choice, when
 from dualstack.model import names
 
 #: Custom resource type (shown in the console's resource list).
@@ -138,7 +139,7 @@ def _add_parameter(t: Template) -> Parameter:
     return restrict
 
 
-def add_default_security_group(t: Template, params: Parameters, network: Network) -> DefaultSecurityGroup:
+def add_default_security_group(t: Template, network: Network, flow_logs: FlowLogs) -> DefaultSecurityGroup:
     """The parameter, and the role, log group, function and custom resource that exist when it is true."""
     _add_parameter(t)
     condition = when(names.DEFAULT_SECURITY_GROUP_RESTRICTED)
@@ -149,7 +150,7 @@ def add_default_security_group(t: Template, params: Parameters, network: Network
             DeletionPolicy="Retain",
             UpdateReplacePolicy="Retain",
             RetentionInDays=LOG_RETENTION_DAYS,
-            KmsKeyId=If(names.HAS_FLOW_LOG_KMS_KEY, params.flow_log_kms_key_arn.ref(), NoValue),
+            KmsKeyId=If(names.HAS_FLOW_LOG_KMS_KEY, flow_logs.parameters.kms_key_arn.ref(), NoValue),
             Tags=naming.name_tags("default-sg"),
             **condition,
         )

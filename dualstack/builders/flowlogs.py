@@ -17,15 +17,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from awacs.aws import ArnLike, Condition, PolicyDocument, StringEquals
-from troposphere import AWSHelperFn, GetAtt, If, NoValue, Sub, Template, ec2, iam
+from troposphere import AWSHelperFn, Equals, FindInMap, GetAtt, If, Not, NoValue, Parameter, Sub, Template, ec2, iam
 from troposphere import logs as cwlogs
 
 from dualstack.builders import naming, policies
 from dualstack.builders.network import Network
-from dualstack.builders.parameters import Parameters, when
+from dualstack.builders.parameters import add_choice, add_parameter, require_value, when
 from dualstack.model import names
+from dualstack.model.choices import FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_NONE, FLOW_LOGS_S3
 
 FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
+#: The retention periods CloudWatch Logs accepts, in days.
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 #: The record's fields, in order: the default (version 2) ones, then those of versions 3 to 5.
 LOG_FORMAT_FIELDS = (
     "version",
@@ -79,12 +105,108 @@ INBOUND_IPV6_QUERY = (
 
 
 @dataclass(frozen=True)
+class FlowLogParameters:
+    """The flow-log parameters other options read (the default security group's log group takes the same key)."""
+
+    retention_days: Parameter
+    s3_bucket_arn: Parameter
+    kms_key_arn: Parameter
+    aggregation_seconds: Parameter
+
+    def retention(self) -> FindInMap:
+        """``FlowLogRetentionDays`` as the integer CloudFormation passes on (``LogRetention`` mapping), not text."""
+        return FindInMap(names.LOG_RETENTION_MAPPING, names.LOG_RETENTION_KEY, self.retention_days.ref())
+
+
+def add_flow_log_parameters(t: Template) -> FlowLogParameters:
+    """The flow-log choices of the console form's "Flow logs" group, their conditions, mapping and rule."""
+    group = "Flow logs"
+    flow_logs = add_choice(
+        t,
+        group,
+        "VPC flow logs",
+        names.FLOW_LOGS_PARAM,
+        [FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3],
+        (
+            "Log all traffic, accepted and rejected, of the whole VPC: to a new CloudWatch Logs group "
+            "(kept when the stack is deleted) or to an existing S3 bucket."
+        ),
+    )
+    retention = add_parameter(
+        t,
+        group,
+        "Retention in days (CloudWatchLogs only)",
+        Parameter(
+            names.FLOW_LOG_RETENTION_DAYS_PARAM,
+            Type="Number",
+            Default="90",
+            AllowedValues=[str(d) for d in LOG_RETENTION_DAYS],
+            Description="How long the CloudWatch Logs group keeps flow log records (365 or more for compliance).",
+        ),
+    )
+    kms_key = add_parameter(
+        t,
+        group,
+        "KMS key ARN for the log group (CloudWatchLogs only)",
+        Parameter(
+            names.FLOW_LOG_KMS_KEY_ARN_PARAM,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+)?$",
+            ConstraintDescription="must be empty or a KMS key ARN (arn:aws:kms:region:account:key/id)",
+            Description=(
+                "Empty: a key CloudWatch Logs manages. Or a symmetric KMS key in the stack's region whose policy "
+                "lets logs.<region>.amazonaws.com use it (docs/flow-logs.md)."
+            ),
+        ),
+    )
+    aggregation = add_parameter(
+        t,
+        group,
+        "Aggregation interval in seconds",
+        Parameter(
+            names.FLOW_LOG_AGGREGATION_SECONDS_PARAM,
+            Type="Number",
+            Default="600",
+            AllowedValues=["600", "60"],
+            Description="The longest a flow log record covers. Changing it replaces the flow log (a new ID).",
+        ),
+    )
+    bucket = add_parameter(
+        t,
+        group,
+        "S3 bucket ARN (S3 only)",
+        Parameter(
+            names.FLOW_LOG_S3_BUCKET_ARN_PARAM,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^(arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?)?$",
+            ConstraintDescription="must be empty or an S3 bucket ARN such as arn:aws:s3:::my-flow-logs",
+            Description="ARN of an existing bucket (optionally with /prefix) whose policy lets flow logs write.",
+        ),
+    )
+    t.add_condition(names.HAS_FLOW_LOGS, Not(Equals(flow_logs.ref(), FLOW_LOGS_NONE)))
+    t.add_condition(names.FLOW_LOGS_TO_CLOUDWATCH_LOGS, Equals(flow_logs.ref(), FLOW_LOGS_CLOUDWATCH))
+    t.add_condition(names.HAS_FLOW_LOG_KMS_KEY, Not(Equals(kms_key.ref(), "")))
+    t.add_mapping(names.LOG_RETENTION_MAPPING, {names.LOG_RETENTION_KEY: {str(d): d for d in LOG_RETENTION_DAYS}})
+    require_value(
+        t,
+        "FlowLogS3BucketRequired",
+        Equals(flow_logs.ref(), FLOW_LOGS_S3),
+        bucket,
+        "FlowLogs is S3: set FlowLogS3BucketArn to the ARN of an existing bucket",
+    )
+    return FlowLogParameters(retention, bucket, kms_key, aggregation)
+
+
+@dataclass(frozen=True)
 class FlowLogs:
     flow_log: ec2.FlowLog
     log_group: cwlogs.LogGroup
     role: iam.Role
     #: The log group's ARN (without the ``:*`` of its ``Arn`` attribute) or the bucket's, whichever was chosen.
     destination: AWSHelperFn
+    parameters: FlowLogParameters
 
 
 def trust_policy() -> PolicyDocument:
@@ -105,8 +227,10 @@ def write_policy(log_group: cwlogs.LogGroup) -> PolicyDocument:
     return policies.allow("logs", ["CreateLogStream", "PutLogEvents", "DescribeLogStreams"], [GetAtt(log_group, "Arn")])
 
 
-def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs:
-    """A flow log of all traffic of the VPC when ``FlowLogs`` is not None; the group and role only for CloudWatch."""
+def add_flow_logs(t: Template, network: Network) -> FlowLogs:
+    """The flow-log parameters, and a flow log of all traffic of the VPC when ``FlowLogs`` is not None; the group
+    and role only for CloudWatch."""
+    params = add_flow_log_parameters(t)
     to_cloudwatch = names.FLOW_LOGS_TO_CLOUDWATCH_LOGS
     log_group = t.add_resource(
         cwlogs.LogGroup(
@@ -114,8 +238,8 @@ def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs
             # Deleting or replacing the stack must never delete the logs.
             DeletionPolicy="Retain",
             UpdateReplacePolicy="Retain",
-            RetentionInDays=params.flow_log_retention(),
-            KmsKeyId=If(names.HAS_FLOW_LOG_KMS_KEY, params.flow_log_kms_key_arn.ref(), NoValue),
+            RetentionInDays=params.retention(),
+            KmsKeyId=If(names.HAS_FLOW_LOG_KMS_KEY, params.kms_key_arn.ref(), NoValue),
             Tags=naming.name_tags("flow-logs"),
             **when(to_cloudwatch),
         )
@@ -137,12 +261,12 @@ def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs
             # ALL, not ACCEPT: the point is to see what was refused, such as inbound IPv6.
             TrafficType="ALL",
             LogFormat=LOG_FORMAT,
-            MaxAggregationInterval=params.flow_log_aggregation_seconds.ref(),
+            MaxAggregationInterval=params.aggregation_seconds.ref(),
             LogDestinationType=If(to_cloudwatch, "cloud-watch-logs", "s3"),
             # The group by name: its Arn attribute ends in ":*", which as a LogDestination makes
             # delivery fail with access denied.
             LogGroupName=If(to_cloudwatch, log_group.ref(), NoValue),
-            LogDestination=If(to_cloudwatch, NoValue, params.flow_log_s3_bucket_arn.ref()),
+            LogDestination=If(to_cloudwatch, NoValue, params.s3_bucket_arn.ref()),
             DeliverLogsPermissionArn=If(to_cloudwatch, GetAtt(role, "Arn"), NoValue),
             Tags=naming.name_tags("flow-log"),
             **when(names.HAS_FLOW_LOGS),
@@ -171,5 +295,5 @@ def add_flow_logs(t: Template, params: Parameters, network: Network) -> FlowLogs
     group_arn = Sub(
         f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{names.FLOW_LOG_GROUP}}}"
     )
-    destination = If(to_cloudwatch, group_arn, params.flow_log_s3_bucket_arn.ref())
-    return FlowLogs(flow_log, log_group, role, destination)
+    destination = If(to_cloudwatch, group_arn, params.s3_bucket_arn.ref())
+    return FlowLogs(flow_log, log_group, role, destination, params)

@@ -14,9 +14,6 @@ from dualstack.model.choices import (
     EGRESS_ONLY,
     ENDPOINTS_NONE,
     ENDPOINTS_S3_DYNAMODB,
-    FLOW_LOGS_CLOUDWATCH,
-    FLOW_LOGS_NONE,
-    FLOW_LOGS_S3,
     IPV4_IPAM,
     IPV4_STATIC,
     IPV6_AMAZON,
@@ -32,31 +29,6 @@ from dualstack.model.spec import LARGEST_VPC_PREFIX, TemplateSpec
 #: One decimal octet of an IPv4 address, for AllowedPattern.
 IPV4_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 
-#: The retention periods CloudWatch Logs accepts, in days.
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
 
 #: A parameter with ``AllowedValues`` has no ``ConstraintDescription``: the console offers only those values, and
 #: CloudFormation's own message for any other names the parameter ("Parameter 'AzCount' must be one of
@@ -98,10 +70,6 @@ class Parameters:
     az_conditions: tuple[str | None, ...]
     #: ``None`` when no tier routes through NAT gateways.
     nat_gateways: Parameter | None
-    flow_log_retention_days: Parameter
-    flow_log_s3_bucket_arn: Parameter
-    flow_log_kms_key_arn: Parameter
-    flow_log_aggregation_seconds: Parameter
     #: Per tier kind with IPv4 (by name): its own subnet size, ``Same`` for the slot's.
     tier_prefix_lengths: dict[str, Parameter] = field(default_factory=dict)
     #: The ``SubnetSizes`` key of a slot's own host bits (``slot_key``).
@@ -118,10 +86,6 @@ class Parameters:
         """
         own = self.tier_prefix_lengths[kind.name]
         return Select(0, FindInMap(names.SUBNET_SIZES_MAPPING, self.subnet_prefix_length.ref(), own.ref()))
-
-    def flow_log_retention(self) -> FindInMap:
-        """``FlowLogRetentionDays`` as the integer CloudFormation passes on (``LogRetention`` mapping), not text."""
-        return FindInMap(names.LOG_RETENTION_MAPPING, names.LOG_RETENTION_KEY, self.flow_log_retention_days.ref())
 
     def ipv4_cidr_bits(self) -> Select:
         """Host bits of an IPv4 subnet, for ``Fn::Cidr``, looked up from the chosen prefix length.
@@ -433,86 +397,6 @@ def _add_routing(t: Template, spec: TemplateSpec, az_conditions: tuple[str | Non
     return nat_gateways
 
 
-def _add_flow_logs(t: Template) -> tuple[Parameter, Parameter, Parameter, Parameter]:
-    group = "Flow logs"
-    flow_logs = add_choice(
-        t,
-        group,
-        "VPC flow logs",
-        names.FLOW_LOGS_PARAM,
-        [FLOW_LOGS_NONE, FLOW_LOGS_CLOUDWATCH, FLOW_LOGS_S3],
-        (
-            "Log all traffic, accepted and rejected, of the whole VPC: to a new CloudWatch Logs group "
-            "(kept when the stack is deleted) or to an existing S3 bucket."
-        ),
-    )
-    retention = add_parameter(
-        t,
-        group,
-        "Retention in days (CloudWatchLogs only)",
-        Parameter(
-            names.FLOW_LOG_RETENTION_DAYS_PARAM,
-            Type="Number",
-            Default="90",
-            AllowedValues=[str(d) for d in LOG_RETENTION_DAYS],
-            Description="How long the CloudWatch Logs group keeps flow log records (365 or more for compliance).",
-        ),
-    )
-    kms_key = add_parameter(
-        t,
-        group,
-        "KMS key ARN for the log group (CloudWatchLogs only)",
-        Parameter(
-            names.FLOW_LOG_KMS_KEY_ARN_PARAM,
-            Type="String",
-            Default="",
-            AllowedPattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+)?$",
-            ConstraintDescription="must be empty or a KMS key ARN (arn:aws:kms:region:account:key/id)",
-            Description=(
-                "Empty: a key CloudWatch Logs manages. Or a symmetric KMS key in the stack's region whose policy "
-                "lets logs.<region>.amazonaws.com use it (docs/flow-logs.md)."
-            ),
-        ),
-    )
-    aggregation = add_parameter(
-        t,
-        group,
-        "Aggregation interval in seconds",
-        Parameter(
-            names.FLOW_LOG_AGGREGATION_SECONDS_PARAM,
-            Type="Number",
-            Default="600",
-            AllowedValues=["600", "60"],
-            Description="The longest a flow log record covers. Changing it replaces the flow log (a new ID).",
-        ),
-    )
-    bucket = add_parameter(
-        t,
-        group,
-        "S3 bucket ARN (S3 only)",
-        Parameter(
-            names.FLOW_LOG_S3_BUCKET_ARN_PARAM,
-            Type="String",
-            Default="",
-            AllowedPattern=r"^(arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?)?$",
-            ConstraintDescription="must be empty or an S3 bucket ARN such as arn:aws:s3:::my-flow-logs",
-            Description="ARN of an existing bucket (optionally with /prefix) whose policy lets flow logs write.",
-        ),
-    )
-    t.add_condition(names.HAS_FLOW_LOGS, Not(Equals(flow_logs.ref(), FLOW_LOGS_NONE)))
-    t.add_condition(names.FLOW_LOGS_TO_CLOUDWATCH_LOGS, Equals(flow_logs.ref(), FLOW_LOGS_CLOUDWATCH))
-    t.add_condition(names.HAS_FLOW_LOG_KMS_KEY, Not(Equals(kms_key.ref(), "")))
-    t.add_mapping(names.LOG_RETENTION_MAPPING, {names.LOG_RETENTION_KEY: {str(d): d for d in LOG_RETENTION_DAYS}})
-    require_value(
-        t,
-        "FlowLogS3BucketRequired",
-        Equals(flow_logs.ref(), FLOW_LOGS_S3),
-        bucket,
-        "FlowLogs is S3: set FlowLogS3BucketArn to the ARN of an existing bucket",
-    )
-    return retention, bucket, kms_key, aggregation
-
-
 def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
     """Add every parameter the template's tiers need, with their conditions, rules and mapping."""
     tier_sizes: dict[str, Parameter] = {}
@@ -520,7 +404,6 @@ def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
     ipv4_pool, ipv4_netmask = _add_ipv4_ipam(t, spec, "Addresses")
     az_count, az_conditions = _add_az_count(t, spec)
     nat_gateways = _add_routing(t, spec, az_conditions)
-    retention, bucket, kms_key, aggregation = _add_flow_logs(t)
     return Parameters(
         vpc_cidr_block=vpc_cidr_block,
         ipv4_ipam_pool_id=ipv4_pool,
@@ -530,10 +413,6 @@ def add_parameters(t: Template, spec: TemplateSpec) -> Parameters:
         az_count=az_count,
         az_conditions=az_conditions,
         nat_gateways=nat_gateways,
-        flow_log_retention_days=retention,
-        flow_log_s3_bucket_arn=bucket,
-        flow_log_kms_key_arn=kms_key,
-        flow_log_aggregation_seconds=aggregation,
         tier_prefix_lengths=tier_sizes,
         slot_key=slot_key(spec),
     )

@@ -55,8 +55,8 @@ def add_network_to(t: Template, spec: TemplateSpec) -> Built:
     nat = add_nat_gateways(t, params, network, [s.subnet for s in subnets[TierKind.PUBLIC]])
     tiers = [add_tier(t, spec, params, network, kind, subnets[kind], nat) for kind in spec.tiers]
     endpoints = add_gateway_endpoints(t, params, network, tiers)
-    flow_logs = add_flow_logs(t, params, network)
-    add_default_security_group(t, params, network)
+    flow_logs = add_flow_logs(t, network)
+    add_default_security_group(t, network, flow_logs)
     add_block_public_access(t, params, subnets[TierKind.PUBLIC])
     test_instance = add_test_instance(t, network, tiers[0])
     add_outputs(t, params, network, tiers, nat, endpoints, flow_logs, test_instance)

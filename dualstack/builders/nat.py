@@ -17,8 +17,7 @@ from troposphere import AWSHelperFn, GetAtt, If, Template, ec2
 from dualstack.builders import naming
 from dualstack.builders.network import Network
 from dualstack.builders.parameters import Parameters, when
-from dualstack.model import names
-from dualstack.model.choices import NAT_REGIONAL
+from dualstack.model import kinds, names
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,8 @@ def add_nat_gateways(
             )
         )
         gateways.append(NatGateway(az, gateway, eip, condition))
-    if NAT_REGIONAL not in params.nat_gateways.properties["AllowedValues"]:
+    offered = params.nat_gateways.properties["AllowedValues"]
+    if not any(value in offered for value in kinds.nat_values(lambda mode: mode.regional)):
         return NatGateways(tuple(gateways), None)
     regional = t.add_resource(
         ec2.NatGateway(

@@ -19,9 +19,7 @@ from dualstack.model.choices import (
     IPV6_AMAZON,
     IPV6_IPAM,
     NAT_NONE,
-    NAT_PER_AZ,
     NAT_REGIONAL,
-    NAT_SINGLE,
     SAME_SIZE,
 )
 from dualstack.model.spec import LARGEST_VPC_PREFIX, TemplateSpec
@@ -370,15 +368,18 @@ def _add_routing(t: Template, spec: TemplateSpec, az_conditions: tuple[str | Non
     )
     ipv4 = any(not route.is_ipv6() for route in nat_routes)
     nat64 = any(route.is_ipv6() for route in nat_routes)
+    # Each condition from the NAT modes (kinds.NAT_MODES): which values have NAT gateways of which sort.
+    (no_nat,) = kinds.nat_values(lambda m: not m.has_nat)
+    (per_az,) = kinds.nat_values(lambda m: m.per_az)
     if ipv4:
-        t.add_condition(names.HAS_NAT_GATEWAYS, Not(Equals(nat_gateways.ref(), NAT_NONE)))
+        t.add_condition(names.HAS_NAT_GATEWAYS, Not(Equals(nat_gateways.ref(), no_nat)))
     t.add_condition(
-        names.HAS_ZONAL_NAT_GATEWAYS,
-        Or(Equals(nat_gateways.ref(), NAT_SINGLE), Equals(nat_gateways.ref(), NAT_PER_AZ)),
+        names.HAS_ZONAL_NAT_GATEWAYS, Or(*(Equals(nat_gateways.ref(), v) for v in kinds.nat_values(lambda m: m.zonal)))
     )
-    t.add_condition(names.NAT_GATEWAY_PER_AZ, Equals(nat_gateways.ref(), NAT_PER_AZ))
-    if NAT_REGIONAL in offered:
-        t.add_condition(names.NAT_GATEWAY_REGIONAL, Equals(nat_gateways.ref(), NAT_REGIONAL))
+    t.add_condition(names.NAT_GATEWAY_PER_AZ, Equals(nat_gateways.ref(), per_az))
+    for regional in kinds.nat_values(lambda m: m.regional):
+        if regional in offered:
+            t.add_condition(names.NAT_GATEWAY_REGIONAL, Equals(nat_gateways.ref(), regional))
     for az_index, az_condition in enumerate(az_conditions):
         if az_condition is None:
             continue

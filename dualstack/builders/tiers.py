@@ -20,7 +20,7 @@ from dualstack.builders.nat import NatGateways
 from dualstack.builders.network import Network
 from dualstack.builders.parameters import Parameters, when, when_az
 from dualstack.model import kinds, names
-from dualstack.model.choices import EGRESS_ONLY, NAT_PER_AZ, NAT_REGIONAL, NAT_SINGLE
+from dualstack.model.choices import EGRESS_ONLY
 from dualstack.model.kinds import ROUTE_TARGET_PROPERTY, Route, Target, TierKind
 from dualstack.model.spec import SUBNET_IPV6_PREFIX, TemplateSpec
 
@@ -46,12 +46,16 @@ CHOICE_CONDITIONS: dict[kinds.Choice, tuple[ChoiceConditions, ...]] = {
     ),
     kinds.NAT_GATEWAYS: (
         ChoiceConditions(
-            frozenset({NAT_SINGLE, NAT_PER_AZ, NAT_REGIONAL}), names.HAS_NAT_GATEWAYS, names.nat_route_condition
+            frozenset(kinds.nat_values(lambda m: m.has_nat)), names.HAS_NAT_GATEWAYS, names.nat_route_condition
         ),
         ChoiceConditions(
-            frozenset({NAT_SINGLE, NAT_PER_AZ}), names.HAS_ZONAL_NAT_GATEWAYS, names.nat64_route_condition
+            frozenset(kinds.nat_values(lambda m: m.zonal)), names.HAS_ZONAL_NAT_GATEWAYS, names.nat64_route_condition
         ),
-        ChoiceConditions(frozenset({NAT_REGIONAL}), names.NAT_GATEWAY_REGIONAL, lambda az: names.NAT_GATEWAY_REGIONAL),
+        ChoiceConditions(
+            frozenset(kinds.nat_values(lambda m: m.regional)),
+            names.NAT_GATEWAY_REGIONAL,
+            lambda az: names.NAT_GATEWAY_REGIONAL,
+        ),
     ),
 }
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import enum
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -68,11 +68,40 @@ class Choice:
 
 
 PUBLIC_IPV6_ROUTING = Choice("PublicIpv6Routing", ("EgressOnly", "Bidirectional"))
-NAT_GATEWAYS = Choice("NatGateways", ("None", "Single", "PerAz", "Regional"))
+
+
+@dataclass(frozen=True)
+class NatMode:
+    """One value of ``NatGateways``: which NAT gateways there are, and whose each AZ routes to. The routes of the
+    table, the template's conditions on the choice, ``make verify`` and the costs all read these."""
+
+    value: str
+    #: NAT gateways in the AZs: the first AZ's, or one per AZ. They carry IPv4 and NAT64.
+    zonal: bool = False
+    #: Each AZ routes to its own zonal NAT gateway; otherwise every AZ to the first AZ's.
+    per_az: bool = False
+    #: One regional NAT gateway for the VPC: IPv4 only (NAT64 needs a gateway of one AZ: ``Route.__post_init__``).
+    regional: bool = False
+
+    @property
+    def has_nat(self) -> bool:
+        return self.zonal or self.regional
+
+
+NAT_MODES = (
+    NatMode("None"),
+    NatMode("Single", zonal=True),
+    NatMode("PerAz", zonal=True, per_az=True),
+    NatMode("Regional", regional=True),
+)
+NAT_GATEWAYS = Choice("NatGateways", tuple(mode.value for mode in NAT_MODES))
 #: Whether subnets of kinds that map public IPv4 (``maps_public_ipv4``) give each instance an address at launch.
 MAP_PUBLIC_IPV4 = Choice("MapPublicIpOnLaunch", ("true", "false"))
-#: With ``NatGateways=Single`` every AZ routes to the first AZ's NAT gateway; with ``PerAz`` each AZ to its own.
-NAT_GATEWAY_PER_AZ = "PerAz"
+
+
+def nat_values(holds: Callable[[NatMode], bool]) -> tuple[str, ...]:
+    """The ``NatGateways`` values whose mode ``holds``, in the choice's order: ``nat_values(lambda m: m.zonal)``."""
+    return tuple(mode.value for mode in NAT_MODES if holds(mode))
 
 
 @dataclass(frozen=True)
@@ -242,7 +271,8 @@ GATEWAY_ENDPOINTS = (
 
 def nat_gateway_az(choices: Mapping[str, str], az_index: int) -> int:
     """The AZ whose NAT gateway an AZ's subnets route to: their own with ``PerAz``, else the first AZ's."""
-    return az_index if choices.get(NAT_GATEWAYS.parameter) == NAT_GATEWAY_PER_AZ else 0
+    per_az = nat_values(lambda mode: mode.per_az)
+    return az_index if choices.get(NAT_GATEWAYS.parameter) in per_az else 0
 
 
 def az_letter(az_index: int) -> str:
@@ -255,9 +285,9 @@ def _declare() -> tuple[TierKind, ...]:
     bodies of functions."""
     igw, eigw, nat = Target.INTERNET_GATEWAY, Target.EGRESS_ONLY_INTERNET_GATEWAY, Target.NAT_GATEWAY
     regional = Target.REGIONAL_NAT_GATEWAY
-    via_nat = {"None": None, "Single": nat, "PerAz": nat, "Regional": regional}
+    via_nat = {m.value: nat if m.zonal else regional if m.regional else None for m in NAT_MODES}
     # NAT64 only through NAT gateways of one AZ each: see Route.__post_init__.
-    nat64_via_nat = {"None": None, "Single": nat, "PerAz": nat, "Regional": None}
+    nat64_via_nat = {m.value: nat if m.zonal else None for m in NAT_MODES}
     public = TierKind(
         # IPv4 public through the Internet Gateway; IPv6 per PublicIpv6Routing.
         name="public",

@@ -39,7 +39,6 @@ def join_existing(values: Sequence[Any], conditions: Sequence[str | None]) -> AW
 
 
 def _add_tier(t: Template, tier: Tier) -> None:
-    label = names.tier_prefix(tier.kind)
     kind = tier.kind.name
     for tier_subnet in tier.subnets:
         subnet = tier_subnet.subnet
@@ -48,7 +47,7 @@ def _add_tier(t: Template, tier: Tier) -> None:
         _add(t, key, subnet.ref(), f"ID of the {kind} subnet in AZ {zone}", tier_subnet.condition)
     _add(
         t,
-        f"{label}SubnetIds",
+        names.tier_ids_output_key(tier.kind, "Subnet"),
         join_existing([s.subnet.ref() for s in tier.subnets], [s.condition for s in tier.subnets]),
         f"IDs of the {kind} subnets, comma-separated, in AZ order",
     )
@@ -59,7 +58,7 @@ def _add_tier(t: Template, tier: Tier) -> None:
     if len(tier.route_tables) > 1:
         _add(
             t,
-            f"{label}RouteTableIds",
+            names.tier_ids_output_key(tier.kind, "RouteTable"),
             join_existing([r.route_table.ref() for r in tier.route_tables], [r.condition for r in tier.route_tables]),
             f"IDs of the {kind} route tables, comma-separated, in AZ order",
         )
@@ -76,7 +75,7 @@ def add_outputs(
     test_instance: TestInstance,
 ) -> None:
     """VPC, gateway, per-tier subnet and route-table, NAT gateway and flow log outputs."""
-    _add(t, "VpcId", network.vpc.ref(), "ID of the VPC")
+    _add(t, names.VPC_ID_OUTPUT, network.vpc.ref(), "ID of the VPC")
     _add(t, "VpcCidrBlock", GetAtt(network.vpc, "CidrBlock"), "IPv4 CIDR block of the VPC")
     _add(t, "VpcIpv6CidrBlock", network.vpc_ipv6_block(), "IPv6 /56 of the VPC")
     _add(t, names.output_key(names.INTERNET_GATEWAY), network.internet_gateway.ref(), "ID of the Internet Gateway")

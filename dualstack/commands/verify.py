@@ -44,7 +44,12 @@ from dualstack.proofs.verify import (
     route_problems,
 )
 
-REQUIRED_OUTPUTS = ("VpcId", "InternetGatewayId", "EgressOnlyInternetGatewayId", "PublicSubnetIds")
+REQUIRED_OUTPUTS = (
+    names.VPC_ID_OUTPUT,
+    names.INTERNET_GATEWAY_ID_OUTPUT,
+    names.EGRESS_ONLY_INTERNET_GATEWAY_ID_OUTPUT,
+    names.tier_ids_output_key(TierKind.PUBLIC, "Subnet"),
+)
 
 #: What runs on the test instance: the seed's evidence (timesyncd's server) and an IPv6-only destination.
 INSTANCE_SCRIPT = [
@@ -176,9 +181,9 @@ class Verifier:
     def __init__(self, ec2: Any, stack: Stack, shell: InstanceShell | None) -> None:
         self.ec2, self.stack, self.shell = ec2, stack, shell
         self.outputs = stack.outputs
-        self.vpc = self.outputs["VpcId"]
-        self.igw = self.outputs["InternetGatewayId"]
-        self.eigw = self.outputs["EgressOnlyInternetGatewayId"]
+        self.vpc = self.outputs[names.VPC_ID_OUTPUT]
+        self.igw = self.outputs[names.INTERNET_GATEWAY_ID_OUTPUT]
+        self.eigw = self.outputs[names.EGRESS_ONLY_INTERNET_GATEWAY_ID_OUTPUT]
         self.checks: list[Check] = []
         #: The route table of each subnet checked, by tier kind: what gateway endpoints must be on.
         self.tables: dict[str, set[str]] = {}
@@ -196,7 +201,7 @@ class Verifier:
         self.check_vpc()
         self.check_gateways()
         for kind in kinds.KINDS:
-            ids = [s for s in self.outputs.get(f"{kind.prefix}SubnetIds", "").split(",") if s]
+            ids = [s for s in self.outputs.get(names.tier_ids_output_key(kind, "Subnet"), "").split(",") if s]
             if ids:
                 found = {s["SubnetId"]: s for s in self.ec2.describe_subnets(SubnetIds=ids)["Subnets"]}
                 # The output lists a tier's subnets in AZ order, so the position is the AZ index.
@@ -443,7 +448,7 @@ def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceSh
     else:
         routing = stack.parameters.get(names.PUBLIC_IPV6_ROUTING_PARAM, choices.EGRESS_ONLY)
         print(
-            f"verify: stack {stack.name} ({args.region}), {stack.outputs['VpcId']}, "
+            f"verify: stack {stack.name} ({args.region}), {stack.outputs[names.VPC_ID_OUTPUT]}, "
             f"{names.PUBLIC_IPV6_ROUTING_PARAM}={routing}"
         )
         for c in checks:

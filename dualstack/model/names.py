@@ -152,3 +152,15 @@ def bpa_exclusion_condition(az_index: int) -> str:
 def output_key(logical_id: str) -> str:
     """Output key for a resource's ID: ``PublicSubnetA`` -> ``PublicSubnetAId``."""
     return f"{logical_id}Id"
+
+
+def tier_ids_output_key(tier: TierKind, kind: str) -> str:
+    """Output key for the IDs of a tier's resources of one kind, comma-separated: ``PublicSubnetIds``,
+    ``PrivateRouteTableIds``."""
+    return f"{tier_prefix(tier)}{kind}Ids"
+
+
+#: The outputs ``make verify`` needs of every stack: what it checks the rest against.
+VPC_ID_OUTPUT = output_key(VPC)
+INTERNET_GATEWAY_ID_OUTPUT = output_key(INTERNET_GATEWAY)
+EGRESS_ONLY_INTERNET_GATEWAY_ID_OUTPUT = output_key(EGRESS_ONLY_INTERNET_GATEWAY)

@@ -100,7 +100,7 @@ def test_the_lint_rules_and_the_data_are_installed(venv: Path, tmp_path: Path) -
     )
     result = _run(venv, tmp_path, "python", "-c", script)
     assert result.returncode == 0, result.stderr
-    assert "PublicSubnetIpv6Exposed.py" in result.stdout
+    assert "SubnetIpv6Exposed.py" in result.stdout
     assert "_helpers.py" in result.stdout
     assert result.stdout.splitlines()[-1] == "True"
     assert "site-packages" in _run(venv, tmp_path, "python", "-c", "import dualstack; print(dualstack.__file__)").stdout

@@ -61,8 +61,9 @@ def test_exposure_is_reported_only_for_the_bidirectional_choice() -> None:
     for finding in findings:
         assert finding.startswith("[I9608")
         assert "PublicIpv6EgressOnly=False" in finding
-        # Only while public subnets map public IPv4 on launch.
-        assert "MapPublicIpv4OnLaunch=True" in finding
+        # Whatever MapPublicIpOnLaunch says: the IPv6 addresses the subnet assigns are what the internet reaches.
+        assert "MapPublicIpv4OnLaunch" not in finding
+        assert "(AssignIpv6AddressOnCreation)" in finding
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

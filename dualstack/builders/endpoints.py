@@ -10,9 +10,11 @@ of tier kinds; isolated tiers, which reach only the VPC, get none. The endpoint'
 which prefix lists it routes (same page, "IP address type"): ``dualstack`` (both) is "supported only if all
 selected subnets have both IPv4 and IPv6 address ranges", ``ipv6`` "only if all selected subnets are IPv6
 only subnets". So S3 gets one endpoint for the dual-stack tiers' tables and one for the IPv6-only tiers'.
-DynamoDB's gateway endpoint is IPv4 only here (whether it takes ``dualstack`` is not documented), on the
-dual-stack tiers' tables. IPv6 clients reach S3 through the endpoint by its dual-stack name,
-``s3.dualstack.<region>.amazonaws.com`` (Amazon S3 User Guide, "Using dual-stack endpoints").
+DynamoDB's gateway endpoint is IPv4 only, on the dual-stack tiers' tables: "Gateway endpoints for DynamoDB
+support only IPv4" (AWS PrivateLink guide, "Gateway endpoints for Amazon DynamoDB":
+https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-ddb.html; lint rule E9610 holds templates to it).
+IPv6 clients reach S3 through the endpoint by its dual-stack name, ``s3.dualstack.<region>.amazonaws.com`` (Amazon S3
+User Guide, "Using dual-stack endpoints").
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ from typing import Any
 import networkx
 from cfnlint.rules import RuleMatch
 
+from dualstack.model.names import IPV6_INBOUND_TAG
+
 Path = list[str | int]
 Scenario = dict[str, bool]
 
@@ -174,6 +176,14 @@ class SubnetRouting:
             if ref_target(props.get("RouteTableId")) == table:
                 result.append((name, props))
         return result
+
+
+def marked_for_ipv6_inbound(resource: dict[str, Any]) -> bool:
+    """Whether the resource carries the tag that says it is meant to take IPv6 from the internet (``names.py``)."""
+    tags = properties(resource).get("Tags")
+    return isinstance(tags, list) and any(
+        isinstance(tag, dict) and (tag.get("Key"), tag.get("Value")) == IPV6_INBOUND_TAG for tag in tags
+    )
 
 
 def type_of(cfn: Any, name: str | None) -> str | None:

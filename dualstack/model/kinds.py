@@ -261,7 +261,8 @@ class GatewayEndpoint:
 
 
 #: ``dualstack`` needs subnets with both families and ``ipv6`` IPv6-only subnets (PrivateLink guide, "Gateway
-#: endpoints", "IP address type"), so S3 has one of each; DynamoDB's takes IPv4 only (its IPv6 is undocumented).
+#: endpoints", "IP address type"), so S3 has one of each; DynamoDB's gateway endpoints support only IPv4 (PrivateLink
+#: guide, "Gateway endpoints for Amazon DynamoDB").
 GATEWAY_ENDPOINTS = (
     GatewayEndpoint("S3GatewayEndpoint", "s3", "dualstack", for_ipv4=True, tag="s3"),
     GatewayEndpoint("S3Ipv6GatewayEndpoint", "s3", "ipv6", for_ipv4=False, tag="s3-ipv6"),

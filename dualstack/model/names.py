@@ -86,6 +86,9 @@ HAS_KEY_NAME = "HasKeyName"
 HAS_SSH_INGRESS_CIDR = "HasSshIngressCidr"
 TEST_INSTANCE_SSH = "TestInstanceSsh"
 
+#: The tag of a subnet meant to take IPv6 from the internet (load balancers): lint rule I9608 does not report it.
+IPV6_INBOUND_TAG = ("dualstack:ipv6-inbound", "intended")
+
 # Mappings.
 SUBNET_SIZES_MAPPING = "SubnetSizes"
 #: Each allowed FlowLogRetentionDays as an integer, under ``Days``: a Ref to a parameter is text, and AWS Control

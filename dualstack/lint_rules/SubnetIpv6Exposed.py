@@ -1,0 +1,81 @@
+"""A subnet whose instances get IPv6 addresses while its route table sends ::/0 to an Internet Gateway."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+from dualstack.lint_rules._helpers import (
+    SubnetRouting,
+    conditions_of,
+    dedupe,
+    exists,
+    is_true,
+    marked_for_ipv6_inbound,
+    properties,
+    ref_target,
+    resolve,
+    scenario_text,
+    scenarios,
+    type_of,
+)
+from dualstack.model.names import IPV6_INBOUND_TAG
+
+#: What gives a subnet's instances IPv6 addresses of their own: either makes them reachable where ::/0 goes to an
+#: Internet Gateway, whatever MapPublicIpOnLaunch says about IPv4.
+IPV6_ADDRESSING = ("AssignIpv6AddressOnCreation", "Ipv6Native")
+
+
+class SubnetIpv6Exposed(CloudFormationLintRule):
+    """8. A subnet whose instances' IPv6 addresses the internet can reach."""
+
+    id = "I9608"
+    shortdesc = "A subnet that gives instances IPv6 addresses and sends ::/0 to an Internet Gateway exposes them"
+    description = (
+        "Instances in a subnet that assigns them IPv6 addresses (AssignIpv6AddressOnCreation or Ipv6Native) and "
+        "whose route table sends ::/0 to an Internet Gateway can be reached at those addresses from the whole "
+        "internet unless their security groups hold, whether or not the subnet maps public IPv4. Where IPv6 only "
+        "needs to go out, route ::/0 to an AWS::EC2::EgressOnlyInternetGateway. A subnet meant to take IPv6 from "
+        f"the internet (load balancers) says so with the tag {IPV6_INBOUND_TAG[0]}={IPV6_INBOUND_TAG[1]} and is "
+        "not reported. Informational: it may be deliberate."
+    )
+    source_url = "https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html"
+    tags = ["dualstack", "ipv6", "exposure"]
+
+    def match(self, cfn: Any) -> list[RuleMatch]:
+        matches = []
+        for name, subnet in cfn.get_resources("AWS::EC2::Subnet").items():
+            given = [option for option in IPV6_ADDRESSING if option in properties(subnet)]
+            if not given or marked_for_ipv6_inbound(subnet):
+                continue
+            routing = SubnetRouting(cfn, name)
+            # Only the conditions that decide whether the subnet exists and addresses its instances over IPv6, not
+            # those of its other properties (its IPv4 address, say), which would repeat each finding.
+            relevant = {
+                "Condition": subnet.get("Condition"),
+                "Properties": {option: properties(subnet)[option] for option in given},
+            }
+            for scenario in scenarios(cfn, conditions_of(relevant) | routing.conditions()):
+                if not exists(subnet, scenario):
+                    continue
+                resolved = resolve(cfn, properties(subnet), scenario)
+                addressing = [option for option in given if is_true(resolved.get(option))]
+                if not addressing:
+                    continue
+                for route, props in routing.routes(scenario):
+                    target = ref_target(props.get("GatewayId"))
+                    destination = props.get("DestinationIpv6CidrBlock")
+                    if not isinstance(destination, str) or type_of(cfn, target) != "AWS::EC2::InternetGateway":
+                        continue
+                    if ipaddress.ip_network(destination, strict=False).prefixlen != 0:
+                        continue
+                    message = (
+                        f"{name} gives its instances IPv6 addresses ({addressing[0]}) and {route} sends ::/0 to "
+                        f"{target}{scenario_text(scenario)}: they are reachable from the internet unless their "
+                        "security groups hold; route ::/0 to an egress-only gateway, or tag the subnet "
+                        f"{IPV6_INBOUND_TAG[0]}={IPV6_INBOUND_TAG[1]} if it is meant to take IPv6 from the internet"
+                    )
+                    matches.append(RuleMatch(["Resources", name, "Properties", addressing[0]], message))
+        return dedupe(matches)

@@ -221,7 +221,7 @@ compat: python-version ## Install this repository as a user would (at the lowest
 	"$$PYTHON" tests/compat.py sources
 
 .PHONY: cfn-data
-cfn-data: $(DEV) ## Write dualstack/cfndata.json (regions, zones, create-only properties) from the pinned cfn-lint
+cfn-data: $(DEV) ## Write dualstack/model/cfndata.json (regions, zones, create-only properties) from the pinned cfn-lint
 	$(PY) -m dualstack.commands.cfndata --write
 
 clean: ## Remove the venvs, build/, mutants/ and caches

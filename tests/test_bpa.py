@@ -36,13 +36,13 @@ def test_every_public_subnet_in_use_and_only_those_is_excluded_in_the_chosen_mod
     for azs in range(1, spec.max_azs + 1):
         choices = {"BlockPublicAccessExclusion": choice, **az_params(spec, azs)}
         deployment = evaluate(rendered(spec), choices, region="us-east-1")
-        # Public: IPv4 to and from the internet through the Internet Gateway.
+        # Public and edge: IPv4 to and from the internet through the Internet Gateway.
         public = {
             k
             for k in deployment.of_type("AWS::EC2::Subnet")
             if deployment.routes_of(k).get("0.0.0.0/0") == "InternetGateway"
         }
-        assert len(public) == azs
+        assert len(public) == azs * len({"public", "edge"} & {kind.name for kind in spec.tiers})
         exclusions = _exclusions(spec, choices)
         assert sorted(e["SubnetId"] for e in exclusions.values()) == sorted(f"<{s}>" for s in public)
         assert {e["InternetGatewayExclusionMode"] for e in exclusions.values()} == {mode}

@@ -132,7 +132,7 @@ def test_the_parameter_table_names_each_parameter_with_its_label_default_and_cho
 
 
 def _output_pattern(cell: str) -> re.Pattern[str]:
-    tiers = "|".join(("Public", "Private", "Ipv6Only", "Isolated"))
+    tiers = "|".join(("Public", "Private", "Ipv6Only", "Isolated", "Edge"))
     pattern = re.sub(r"\{([A-Za-z0-9,]+)\}", lambda m: "(" + m.group(1).replace(",", "|") + ")", cell)
     return re.compile(pattern.replace("{Tier}", f"({tiers})").replace("(Tier)", f"({tiers})"))
 

@@ -18,10 +18,11 @@ def _tables(prefix: str, azs: int) -> set[str]:
 
 
 def expected_endpoints(spec: TemplateSpec, azs: int) -> dict[str, tuple[str, set[str]]]:
-    """Written out by hand: dual-stack tiers that leave the VPC (public, private) get S3 over both families and
+    """Written out by hand: dual-stack tiers that leave the VPC (public, private, edge) get S3 over both families and
     DynamoDB over IPv4; IPv6-only tiers get S3 over IPv6; isolated tiers get nothing."""
     names = {kind.name for kind in spec.tiers}
     dual_stack = {"PublicRouteTable"} | (_tables("Private", azs) if "private" in names else set())
+    dual_stack |= {"EdgeRouteTable"} if "edge" in names else set()
     expected = {
         "S3GatewayEndpoint": ("dualstack", dual_stack),
         "DynamoDbGatewayEndpoint": ("ipv4", dual_stack),

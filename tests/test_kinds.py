@@ -46,6 +46,7 @@ ROWS = {
     "private": ("Private", True, False, False),
     "ipv6only": ("Ipv6Only", False, False, False),
     "isolated": ("Isolated", True, False, True),
+    "edge": ("Edge", True, False, True),
 }
 
 #: The word of each route in its logical ID (PrivateIpv4DefaultRouteB): released names, never to change.
@@ -54,6 +55,7 @@ ROUTE_NAMES = {
     "private": {IPV4_DEFAULT: "Ipv4DefaultRoute", IPV6_DEFAULT: "Ipv6DefaultRoute"},
     "ipv6only": {NAT64_PREFIX: "Nat64Route", IPV6_DEFAULT: "Ipv6DefaultRoute"},
     "isolated": {},
+    "edge": {IPV4_DEFAULT: "Ipv4DefaultRoute", IPV6_DEFAULT: "Ipv6DefaultRoute"},
 }
 
 
@@ -68,6 +70,8 @@ def routes_by_hand(name: str, nat: str, routing: str) -> dict[str, Target]:
         return {IPV6_DEFAULT: EIGW} | ({IPV4_DEFAULT: via_nat} if via_nat else {})
     if name == "ipv6only":
         return {IPV6_DEFAULT: EIGW} | ({NAT64_PREFIX: nat64} if nat64 else {})
+    if name == "edge":
+        return {IPV4_DEFAULT: IGW, IPV6_DEFAULT: IGW}
     return {}
 
 
@@ -75,13 +79,15 @@ def routes_by_hand(name: str, nat: str, routing: str) -> dict[str, Target]:
 # mutates function bodies only) reaches them.
 
 
-def test_the_table_holds_the_four_kinds_in_subnet_slot_order_with_their_facts() -> None:
+def test_the_table_holds_the_five_kinds_in_subnet_slot_order_with_their_facts() -> None:
     table = kinds._declare()
     assert [kind.name for kind in table] == list(ROWS)
     for kind in table:
         assert (kind.prefix, kind.has_ipv4, kind.maps_public_ipv4, kind.shared_route_table) == ROWS[kind.name]
         assert {route.destination: route.name for route in kind.routes} == ROUTE_NAMES[kind.name]
-    assert (TierKind.PUBLIC, TierKind.PRIVATE, TierKind.IPV6ONLY, TierKind.ISOLATED) == KINDS
+    assert (TierKind.PUBLIC, TierKind.PRIVATE, TierKind.IPV6ONLY, TierKind.ISOLATED, TierKind.EDGE) == KINDS
+    # Only the edge tier is meant to take IPv6 from the internet.
+    assert [kind.name for kind in table if kind.takes_ipv6_inbound] == ["edge"]
 
 
 @pytest.mark.parametrize(("nat", "routing"), list(itertools.product(NAT_GATEWAYS.values, PUBLIC_IPV6_ROUTING.values)))
@@ -166,13 +172,13 @@ def _kind(**changes: Any) -> TierKind:
 
 
 def test_logical_id_prefixes_come_from_the_table() -> None:
-    assert [names.tier_prefix(kind) for kind in KINDS] == ["Public", "Private", "Ipv6Only", "Isolated"]
+    assert [names.tier_prefix(kind) for kind in KINDS] == ["Public", "Private", "Ipv6Only", "Isolated", "Edge"]
     assert names.tier_resource(TierKind.PRIVATE, "Ipv4DefaultRoute", 1) == "PrivateIpv4DefaultRouteB"
 
 
 def test_the_command_line_offers_the_kinds_of_the_table_in_order() -> None:
     text = " ".join(_parser("generate.py").format_help().split())
-    assert "subnet tiers, comma-separated, from public,private,ipv6only,isolated (default: public)" in text
+    assert "subnet tiers, comma-separated, from public,private,ipv6only,isolated,edge (default: public)" in text
     assert parse_tiers("isolated,public") == (TierKind.PUBLIC, TierKind.ISOLATED)
 
 
@@ -223,11 +229,15 @@ def test_the_readme_routing_table_states_each_row_of_the_table() -> None:
             assert NAT64_PREFIX in ipv4_out, ipv4_out
             assert "`NatGateways`" in ipv4_out, ipv4_out
         _states(ipv6_out, by_destination.get(IPV6_DEFAULT))
-        assert ipv4_in.startswith("yes") is kind.maps_public_ipv4, ipv4_in
+        ipv4_route = by_destination.get(IPV4_DEFAULT)
+        # IPv4 in where the tier's IPv4 goes to the Internet Gateway (a public address: the instance's or its
+        # load balancer's).
+        assert ipv4_in.startswith("yes") is (ipv4_route is not None and IGW in ipv4_route.possible_targets()), ipv4_in
         ipv6_route = by_destination.get(IPV6_DEFAULT)
         exposed = ipv6_route is not None and IGW in ipv6_route.possible_targets()
         assert ("yes" in ipv6_in) is exposed, ipv6_in
-        assert re.match(r"(\*\*)?no\b", ipv6_in), ipv6_in
+        # "no" first, unless the tier always takes IPv6 from the internet (the edge tier): then "yes".
+        assert re.match(r"yes\b" if kind.takes_ipv6_inbound else r"(\*\*)?no\b", ipv6_in), ipv6_in
 
 
 # Adding a kind: declared in the table with its name, and nothing else.

@@ -48,9 +48,13 @@ def test_subnet_and_route_table_outputs_exist_exactly_for_what_exists(any_spec: 
         per_resource = {k.removesuffix("Id") for k in deployment.outputs if k[:-2] in rendered(any_spec)["Resources"]}
         assert per_resource & ({*subnets, *tables}) == {*subnets, *tables}
         for kind in any_spec.tiers:
-            prefix = {"public": "Public", "private": "Private", "ipv6only": "Ipv6Only", "isolated": "Isolated"}[
-                kind.name
-            ]
+            prefix = {
+                "public": "Public",
+                "private": "Private",
+                "ipv6only": "Ipv6Only",
+                "isolated": "Isolated",
+                "edge": "Edge",
+            }[kind.name]
             mine = sorted(s for s in subnets if s.startswith(f"{prefix}Subnet"))
             assert len(mine) == azs
             assert deployment.outputs[f"{prefix}SubnetIds"]["Value"] == ",".join(ref_id(s) for s in mine)

@@ -132,10 +132,10 @@ def test_resources_read_from_the_vpc_through_gateways_to_the_tiers() -> None:
         "EgressOnlyInternetGateway",
     ]
     # Each tier's subnets come before its route tables, and tiers keep their order.
-    for tier in ("Public", "Private", "Ipv6Only", "Isolated"):
+    for tier in ("Public", "Private", "Ipv6Only", "Isolated", "Edge"):
         assert resources.index(f"{tier}SubnetA") < resources.index(f"{tier}SubnetC")
     subnets = [r for r in resources if r.endswith("SubnetA")]
-    assert subnets == ["PublicSubnetA", "PrivateSubnetA", "Ipv6OnlySubnetA", "IsolatedSubnetA"]
+    assert subnets == ["PublicSubnetA", "PrivateSubnetA", "Ipv6OnlySubnetA", "IsolatedSubnetA", "EdgeSubnetA"]
 
 
 def test_yaml_uses_short_form_intrinsics() -> None:

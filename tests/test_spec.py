@@ -36,10 +36,12 @@ def test_tier_lists_parse_into_subnet_index_order() -> None:
 
 def test_slot_index_is_tier_position_times_maximum_azs_plus_az() -> None:
     spec = TemplateSpec(max_azs=4, tiers=KINDS)
-    assert spec.subnet_slots == 16
+    assert spec.subnet_slots == 20
     assert spec.slot(TierKind.PUBLIC, 3) == 3
     assert spec.slot(TierKind.PRIVATE, 0) == 4
     assert spec.slot(TierKind.ISOLATED, 2) == 14
+    # The edge tier comes last, so no other tier's slots move when it is added.
+    assert spec.slot(TierKind.EDGE, 1) == 17
     assert spec.uses_nat
     assert not TemplateSpec(tiers=(TierKind.PUBLIC, TierKind.ISOLATED)).uses_nat
 

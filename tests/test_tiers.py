@@ -22,6 +22,7 @@ PREFIX = {
     TierKind.PRIVATE: "Private",
     TierKind.IPV6ONLY: "Ipv6Only",
     TierKind.ISOLATED: "Isolated",
+    TierKind.EDGE: "Edge",
 }
 #: The kinds whose traffic NAT gateways carry (IPv4, or NAT64), so that each AZ has its own route table.
 NAT_KINDS = (TierKind.PRIVATE, TierKind.IPV6ONLY)
@@ -48,22 +49,31 @@ def expected_routes(kind: TierKind, az: int, choices: dict[str, str]) -> dict[st
         # NAT64 only through zonal NAT gateways.
         nat64 = nat in ("Single", "PerAz")
         return {"::/0": "EgressOnlyInternetGateway"} | ({"64:ff9b::/96": zonal} if nat64 else {})
+    if kind is TierKind.EDGE:
+        # Internet-facing load balancers: both families in and out through the Internet Gateway, whatever the choices.
+        return {"0.0.0.0/0": "InternetGateway", "::/0": "InternetGateway"}
     return {}
 
 
 def generic_routing_problems(deployment: Deployment, choices: dict[str, str]) -> list[str]:
     """What must hold for every subnet of every kind, known or new: each has its own route table association;
-    IPv6 reaches the Internet Gateway only from public subnets under ``Bidirectional``; no IPv4 route takes the
-    egress-only gateway; DNS64 is on exactly where a NAT64 route to a NAT gateway exists."""
+    IPv6 reaches the Internet Gateway only from public subnets under ``Bidirectional`` and from subnets tagged as
+    meant to take IPv6 inbound (the edge tier), which always send ``::/0`` there; no IPv4 route takes the egress-only
+    gateway; DNS64 is on exactly where a NAT64 route to a NAT gateway exists."""
     problems = []
     bidirectional = choices.get("PublicIpv6Routing") == "Bidirectional"
     for name, subnet in deployment.of_type("AWS::EC2::Subnet").items():
         if deployment.route_table_of(name) is None:
             problems.append(f"{name}: no route table")
         routes = deployment.routes_of(name)
+        tags = {tag["Key"]: tag["Value"] for tag in subnet["Properties"].get("Tags", [])}
+        inbound = tags.get("dualstack:ipv6-inbound") == "intended"
+        if inbound and routes.get("::/0") != "InternetGateway":
+            problems.append(f"{name}: tagged for IPv6 inbound, but ::/0 -> {routes.get('::/0')}")
         for destination, target in routes.items():
             ipv6 = ":" in destination
-            if ipv6 and target == "InternetGateway" and not (name.startswith("PublicSubnet") and bidirectional):
+            allowed = inbound or (name.startswith("PublicSubnet") and bidirectional)
+            if ipv6 and target == "InternetGateway" and not allowed:
                 problems.append(f"{name}: {destination} -> InternetGateway")
             if not ipv6 and target == "EgressOnlyInternetGateway":
                 problems.append(f"{name}: {destination} -> EgressOnlyInternetGateway")
@@ -210,6 +220,8 @@ def test_subnet_properties_follow_the_tier_kind(kind: TierKind) -> None:
         assert "Ipv6CidrBlock" in props, name
         public_ipv4 = {"Fn::If": ["MapPublicIpv4OnLaunch", True, False]}
         assert props.get("MapPublicIpOnLaunch", False) == (public_ipv4 if kind is TierKind.PUBLIC else False), name
+        tags = {tag["Key"]: tag["Value"] for tag in props["Tags"]}
+        assert (tags.get("dualstack:ipv6-inbound") == "intended") is (kind is TierKind.EDGE), name
         assert ("CidrBlock" in props) is (kind is not TierKind.IPV6ONLY), name
         assert props.get("Ipv6Native", False) is (kind is TierKind.IPV6ONLY), name
         if kind is TierKind.IPV6ONLY:

@@ -29,6 +29,7 @@ FIXED = {
     "PublicSubnetPrefixLength": OVERLAP,
     "PrivateSubnetPrefixLength": OVERLAP,
     "IsolatedSubnetPrefixLength": OVERLAP,
+    "EdgeSubnetPrefixLength": OVERLAP,
 }
 #: Contexts the other parameters are held at: the defaults; the test instance on; every option on.
 CONTEXTS = {

@@ -40,8 +40,8 @@ ZONES = (f"{REGION}a", f"{REGION}b")
 LETTERS = "AB"
 NAT_MODES = ("None", "Single", "PerAz", "Regional")
 ROUTINGS = ("EgressOnly", "Bidirectional")
-#: Output-key and subject prefixes of the four tiers, and their position in the VPC (subnet slots).
-TIERS = ("Public", "Private", "Ipv6Only", "Isolated")
+#: Output-key and subject prefixes of the five tiers, and their position in the VPC (subnet slots).
+TIERS = ("Public", "Private", "Ipv6Only", "Isolated", "Edge")
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def dns64(subnet_id: str, on: bool) -> None:
 
 
 def build(nat: str, routing: str, *, instance: bool = False) -> Net:
-    """The network a template with all four tiers builds for ``NatGateways`` and ``PublicIpv6Routing``."""
+    """The network a template with all five tiers builds for ``NatGateways`` and ``PublicIpv6Routing``."""
     ec2 = _ec2()
     net = Net(f"net-{next(_stacks)}", nat, routing, {})
     net.vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -166,6 +166,12 @@ def build(nat: str, routing: str, *, instance: bool = False) -> Net:
     isolated = table("IsolatedRouteTable")
     for az in range(len(ZONES)):
         subnet("Isolated", az, isolated)
+    # Edge (internet-facing load balancers): one table; both families to the Internet Gateway, whatever the choices.
+    edge = table("EdgeRouteTable")
+    ec2.create_route(RouteTableId=edge, DestinationCidrBlock="0.0.0.0/0", GatewayId=net.igw)
+    ec2.create_route(RouteTableId=edge, DestinationIpv6CidrBlock="::/0", GatewayId=net.igw)
+    for az in range(len(ZONES)):
+        subnet("Edge", az, edge)
 
     net.outputs |= {
         "VpcId": net.vpc,
@@ -249,6 +255,8 @@ def expected_routes(net: Net, tier: str, az: int) -> dict[str, str]:
         return {"::/0": net.eigw} | ({"0.0.0.0/0": via_nat} if via_nat else {})
     if tier == "Ipv6Only":
         return {"::/0": net.eigw} | ({"64:ff9b::/96": nat64} if nat64 else {})
+    if tier == "Edge":
+        return {"0.0.0.0/0": net.igw, "::/0": net.igw}
     return {}
 
 
@@ -269,7 +277,7 @@ def test_the_correct_network_passes_every_check_of_every_tier(
         # The evidence lists the routes found, which are the ones expected.
         routes = expected_routes(net, tier, az)
         shown = ", ".join(f"{d} -> {t}" for d, t in sorted(routes.items())) or "no default routes"
-        table = net.tables[f"{tier}RouteTable" + ("" if tier in ("Public", "Isolated") else letter)]
+        table = net.tables[f"{tier}RouteTable" + ("" if tier in ("Public", "Isolated", "Edge") else letter)]
         assert mine["subnet-routes"]["evidence"] == f"{table}: {shown}"
 
 
@@ -411,6 +419,18 @@ DEVIATIONS = (
         _replace("Ipv6OnlyRouteTableB", "::/0", GatewayId="igw"),
         ((ROUTES, "Ipv6OnlySubnetB"),),
         nat=("None", "PerAz"),
+    ),
+    Deviation(
+        "edge-ipv6-to-the-egress-only-gateway",
+        _replace("EdgeRouteTable", "::/0", EgressOnlyInternetGatewayId="eigw"),
+        ((ROUTES, "EdgeSubnetA"), (ROUTES, "EdgeSubnetB")),
+        nat=("None",),
+    ),
+    Deviation(
+        "edge-ipv4-route-missing",
+        _delete("EdgeRouteTable", "0.0.0.0/0"),
+        ((ROUTES, "EdgeSubnetA"), (ROUTES, "EdgeSubnetB")),
+        nat=("PerAz",),
     ),
     Deviation(
         "isolated-ipv4-default-route",
@@ -672,9 +692,9 @@ def _endpoints(net: Net, ec2: Any, tables: dict[str, list[str]]) -> None:
 
 #: Written out by hand: dual-stack tiers that leave the VPC get S3 and DynamoDB, IPv6-only ones S3; isolated none.
 ENDPOINT_TABLES = {
-    "S3GatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA", "PrivateRouteTableB"],
+    "S3GatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA", "PrivateRouteTableB", "EdgeRouteTable"],
     "S3Ipv6GatewayEndpoint": ["Ipv6OnlyRouteTableA", "Ipv6OnlyRouteTableB"],
-    "DynamoDbGatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA", "PrivateRouteTableB"],
+    "DynamoDbGatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA", "PrivateRouteTableB", "EdgeRouteTable"],
 }
 
 
@@ -694,7 +714,7 @@ def test_gateway_endpoints_must_sit_on_the_tables_of_every_tier_that_leaves_the_
         {
             **ENDPOINT_TABLES,
             "S3GatewayEndpoint": [*ENDPOINT_TABLES["S3GatewayEndpoint"], "IsolatedRouteTable"],
-            "DynamoDbGatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA"],
+            "DynamoDbGatewayEndpoint": ["PublicRouteTable", "PrivateRouteTableA", "EdgeRouteTable"],
         },
     )
     status, checks = verify(wrong, capsys)

@@ -12,6 +12,7 @@ mode. Exclusions may exist while Block Public Access is off, ready for when it i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from troposphere import And, Condition, Equals, If, Not, Parameter, Template, ec2
@@ -20,6 +21,7 @@ from dualstack.builders import naming
 from dualstack.builders.parameters import Parameters, add_choice, when
 from dualstack.builders.tiers import TierSubnet
 from dualstack.model import names
+from dualstack.model.kinds import TierKind
 
 BPA_NONE, BPA_BIDIRECTIONAL, BPA_EGRESS = "None", "AllowBidirectional", "AllowEgress"
 #: The parameter's values and the exclusion mode each asks for.
@@ -32,15 +34,15 @@ class Exclusion:
     condition: str
 
 
-def _add_parameter(t: Template) -> Parameter:
+def _add_parameter(t: Template, which: str) -> Parameter:
     choice = add_choice(
         t,
         "Block Public Access",
-        "Exclude the public subnets from Block Public Access",
+        f"Exclude the {which} subnets from Block Public Access",
         names.BPA_EXCLUSION_PARAM,
         [BPA_NONE, BPA_BIDIRECTIONAL, BPA_EGRESS],
         (
-            "For accounts with VPC Block Public Access on. AllowBidirectional: the public subnets work as "
+            f"For accounts with VPC Block Public Access on. AllowBidirectional: the {which} subnets work as "
             "without it (needed under block-ingress). AllowEgress: out but not in (block-bidirectional only)."
         ),
     )
@@ -50,25 +52,33 @@ def _add_parameter(t: Template) -> Parameter:
 
 
 def add_block_public_access(
-    t: Template, params: Parameters, public_subnets: tuple[TierSubnet, ...]
+    t: Template, params: Parameters, subnets: Mapping[TierKind, tuple[TierSubnet, ...]]
 ) -> tuple[Exclusion, ...]:
-    """The parameter, and one exclusion per public subnet in use when it is not None."""
-    _add_parameter(t)
+    """The parameter, and one exclusion per subnet in use of each tier that reaches the Internet Gateway (public,
+    edge) when it is not None."""
+    excluded = [kind for kind in subnets if kind.reaches_internet_gateway()]
+    _add_parameter(t, " and ".join(kind.name for kind in excluded))
     exclusions = []
-    for tier_subnet in public_subnets:
-        az = tier_subnet.az_index
-        condition = names.HAS_BPA_EXCLUSION
-        if tier_subnet.condition is not None:
-            condition = names.bpa_exclusion_condition(az)
-            t.add_condition(condition, And(Condition(names.HAS_BPA_EXCLUSION), Condition(tier_subnet.condition)))
-        exclusion = t.add_resource(
-            ec2.VPCBlockPublicAccessExclusion(
-                names.public_bpa_exclusion(az),
-                SubnetId=tier_subnet.subnet.ref(),
-                InternetGatewayExclusionMode=If(names.BPA_BIDIRECTIONAL, MODES[BPA_BIDIRECTIONAL], MODES[BPA_EGRESS]),
-                Tags=naming.name_tags(f"public-{names.az_letter(az).lower()}"),
-                **when(condition),
+    for kind in excluded:
+        for tier_subnet in subnets[kind]:
+            az = tier_subnet.az_index
+            condition = names.HAS_BPA_EXCLUSION
+            if tier_subnet.condition is not None:
+                condition = names.bpa_exclusion_condition(az)
+                if condition not in t.conditions:  # one per AZ, whichever tiers it serves
+                    t.add_condition(
+                        condition, And(Condition(names.HAS_BPA_EXCLUSION), Condition(tier_subnet.condition))
+                    )
+            exclusion = t.add_resource(
+                ec2.VPCBlockPublicAccessExclusion(
+                    names.tier_resource(kind, "BpaExclusion", az),
+                    SubnetId=tier_subnet.subnet.ref(),
+                    InternetGatewayExclusionMode=If(
+                        names.BPA_BIDIRECTIONAL, MODES[BPA_BIDIRECTIONAL], MODES[BPA_EGRESS]
+                    ),
+                    Tags=naming.name_tags(f"{kind.name}-{names.az_letter(az).lower()}"),
+                    **when(condition),
+                )
             )
-        )
-        exclusions.append(Exclusion(exclusion, condition))
+            exclusions.append(Exclusion(exclusion, condition))
     return tuple(exclusions)

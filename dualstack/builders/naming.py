@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from troposphere import BaseAWSObject, Sub, Tags
 
+from dualstack.model import names
+
 
 def logical_id(item: BaseAWSObject) -> str:
     """The logical ID of a resource, parameter or output made with one (troposphere types it as optional)."""
@@ -17,7 +19,11 @@ def export_name(key: str) -> Sub:
     return Sub(f"${{AWS::StackName}}-{key}")
 
 
-def name_tags(suffix: str = "") -> Tags:
-    """A fresh ``Name`` tag built from the stack name (troposphere's ``Tags + Tags`` mutates, so never share)."""
+def name_tags(suffix: str = "", *, inbound: bool = False) -> Tags:
+    """A fresh ``Name`` tag built from the stack name (troposphere's ``Tags + Tags`` mutates, so never share); with
+    ``inbound``, also the tag of a subnet meant to take IPv6 from the internet (``names.IPV6_INBOUND_TAG``)."""
     text = "${AWS::StackName}" + (f"-{suffix}" if suffix else "")
+    if inbound:
+        key, value = names.IPV6_INBOUND_TAG
+        return Tags({key: value, "Name": Sub(text)})
     return Tags(Name=Sub(text))

@@ -57,7 +57,7 @@ def add_network_to(t: Template, spec: TemplateSpec) -> Built:
     endpoints = add_gateway_endpoints(t, params, network, tiers)
     flow_logs = add_flow_logs(t, network)
     add_default_security_group(t, network, flow_logs)
-    add_block_public_access(t, params, subnets[TierKind.PUBLIC])
+    add_block_public_access(t, params, subnets)
     test_instance = add_test_instance(t, network, tiers[0])
     add_outputs(t, params, network, tiers, nat, endpoints, flow_logs, test_instance)
     return Built(network, nat, tuple(tiers))

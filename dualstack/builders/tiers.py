@@ -137,7 +137,7 @@ def add_subnets(
                 AvailabilityZone=Select(az, GetAZs("")),
                 Ipv6CidrBlock=Select(slot, Cidr(network.vpc_ipv6_block(), spec.subnet_slots, 128 - SUBNET_IPV6_PREFIX)),
                 AssignIpv6AddressOnCreation=True,
-                Tags=naming.name_tags(f"{kind.name}-{names.az_letter(az).lower()}"),
+                Tags=naming.name_tags(f"{kind.name}-{names.az_letter(az).lower()}", inbound=kind.takes_ipv6_inbound),
                 **extra,
                 **when_az(params, az),
             )

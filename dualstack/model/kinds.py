@@ -187,11 +187,15 @@ class TierKind:
     #: One route table every AZ shares, or one per AZ (needed to route each AZ to its own NAT gateway).
     shared_route_table: bool
     routes: tuple[Route, ...]
+    #: Whether its subnets are meant to take IPv6 from the internet (internet-facing load balancers): they carry
+    #: ``names.IPV6_INBOUND_TAG``, so lint rule I9608 does not report their ``::/0`` to the Internet Gateway.
+    takes_ipv6_inbound: bool = False
 
     PUBLIC: ClassVar[TierKind]
     PRIVATE: ClassVar[TierKind]
     IPV6ONLY: ClassVar[TierKind]
     ISOLATED: ClassVar[TierKind]
+    EDGE: ClassVar[TierKind]
 
     def __post_init__(self) -> None:
         if not (self.prefix[:1].isupper() and self.prefix.isalnum()):
@@ -205,6 +209,12 @@ class TierKind:
             raise ValueError(f"{self.name}: each destination may have one route")
         if any(not route.is_ipv6() for route in self.routes) and not self.has_ipv4:
             raise ValueError(f"{self.name}: an IPv4 route in a tier without IPv4")
+        ipv6_default = [route for route in self.routes if route.destination == IPV6_DEFAULT]
+        inbound = bool(ipv6_default) and ipv6_default[0].possible_targets() == (Target.INTERNET_GATEWAY,)
+        if self.takes_ipv6_inbound is not inbound:
+            raise ValueError(
+                f"{self.name}: a tier takes IPv6 inbound exactly when ::/0 always goes to the Internet Gateway"
+            )
 
     def __str__(self) -> str:
         return self.name
@@ -212,6 +222,10 @@ class TierKind:
     def uses_nat(self) -> bool:
         """Whether a NAT gateway carries some of its traffic (IPv4, or NAT64)."""
         return any(NAT_TARGETS & set(route.possible_targets()) for route in self.routes)
+
+    def reaches_internet_gateway(self) -> bool:
+        """Whether some route may go to the Internet Gateway (what VPC Block Public Access stops unless excluded)."""
+        return any(Target.INTERNET_GATEWAY in route.possible_targets() for route in self.routes)
 
     def leaves_vpc(self) -> bool:
         """Whether some route takes its traffic out of the VPC (so gateway endpoints belong on its tables)."""
@@ -337,9 +351,20 @@ def _declare() -> tuple[TierKind, ...]:
         shared_route_table=True,
         routes=(),
     )
-    return public, private, ipv6only, isolated
+    edge = TierKind(
+        # Internet-facing load balancers: IPv4 and IPv6 both ways through the Internet Gateway; no public IPv4 for
+        # instances (a load balancer brings its own). Last in slot order, so no other tier's subnets move.
+        name="edge",
+        prefix="Edge",
+        has_ipv4=True,
+        maps_public_ipv4=False,
+        shared_route_table=True,
+        routes=(always("Ipv4DefaultRoute", IPV4_DEFAULT, igw), always("Ipv6DefaultRoute", IPV6_DEFAULT, igw)),
+        takes_ipv6_inbound=True,
+    )
+    return public, private, ipv6only, isolated, edge
 
 
 #: Every tier kind, in subnet-slot order.
 KINDS: tuple[TierKind, ...] = _declare()
-TierKind.PUBLIC, TierKind.PRIVATE, TierKind.IPV6ONLY, TierKind.ISOLATED = KINDS
+TierKind.PUBLIC, TierKind.PRIVATE, TierKind.IPV6ONLY, TierKind.ISOLATED, TierKind.EDGE = KINDS

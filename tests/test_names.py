@@ -58,10 +58,19 @@ IPV6ONLY = {
     **{f"Ipv6OnlyNat64Route{z}": "AWS::EC2::Route" for z in "ABC"},
     **{f"Ipv6OnlySubnetRouteTableAssociation{z}": "AWS::EC2::SubnetRouteTableAssociation" for z in "ABC"},
 }
+EDGE = {
+    "EdgeRouteTable": "AWS::EC2::RouteTable",
+    "EdgeIpv4DefaultRoute": "AWS::EC2::Route",
+    "EdgeIpv6DefaultRoute": "AWS::EC2::Route",
+    **{f"EdgeSubnet{z}": "AWS::EC2::Subnet" for z in "ABC"},
+    **{f"EdgeSubnetRouteTableAssociation{z}": "AWS::EC2::SubnetRouteTableAssociation" for z in "ABC"},
+    **{f"EdgeBpaExclusion{z}": "AWS::EC2::VPCBlockPublicAccessExclusion" for z in "ABC"},
+}
 RESOURCES = {
     "dualstack-vpc": NETWORK | PUBLIC,
     "dualstack-vpc-private": NETWORK | PUBLIC | NAT | PRIVATE | {"RegionalNatGateway": "AWS::EC2::NatGateway"},
     "dualstack-vpc-ipv6only": NETWORK | PUBLIC | NAT | IPV6ONLY | {"S3Ipv6GatewayEndpoint": "AWS::EC2::VPCEndpoint"},
+    "dualstack-vpc-web": NETWORK | PUBLIC | NAT | PRIVATE | EDGE | {"RegionalNatGateway": "AWS::EC2::NatGateway"},
 }
 
 COMMON_PARAMETERS = {
@@ -94,6 +103,8 @@ PARAMETERS = {
     "dualstack-vpc-private": COMMON_PARAMETERS
     | {"NatGateways", "PublicSubnetPrefixLength", "PrivateSubnetPrefixLength"},
     "dualstack-vpc-ipv6only": COMMON_PARAMETERS | {"NatGateways"},
+    "dualstack-vpc-web": COMMON_PARAMETERS
+    | {"NatGateways", "PublicSubnetPrefixLength", "PrivateSubnetPrefixLength", "EdgeSubnetPrefixLength"},
 }
 
 COMMON_OUTPUTS = {
@@ -133,6 +144,10 @@ OUTPUTS = {
     "dualstack-vpc": COMMON_OUTPUTS,
     "dualstack-vpc-private": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Private") | {"RegionalNatGatewayId"},
     "dualstack-vpc-ipv6only": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Ipv6Only") | {"S3Ipv6GatewayEndpointId"},
+    "dualstack-vpc-web": COMMON_OUTPUTS
+    | NAT_OUTPUTS
+    | _tier_outputs("Private")
+    | {"RegionalNatGatewayId", *(f"EdgeSubnet{z}Id" for z in "ABC"), "EdgeSubnetIds", "EdgeRouteTableId"},
 }
 
 

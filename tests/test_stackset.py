@@ -12,6 +12,7 @@ import pytest
 from cfnlint.helpers import AVAILABILITY_ZONES, REGIONS
 
 from dualstack.commands.stackset import main
+from dualstack.files.inputs import InputError, template_body
 from dualstack.model.limits import TEMPLATE_BODY_LIMIT
 
 from .conftest import TEMPLATES
@@ -64,8 +65,14 @@ def test_shipped_templates_need_only_capability_iam_and_fit_the_template_body_li
     for resource in resources:
         fixed = [k for k in resource["Properties"] if k.endswith("Name") and isinstance(resource["Properties"][k], str)]
         assert fixed == [] or resource["Type"] == "AWS::EC2::Instance", (resource["Type"], fixed)
-    # Sent inline: the YAML, or its JSON twin where the YAML's block scalars take it over the limit.
-    assert len((TEMPLATES / f"{shipped_spec.name}.json").read_bytes()) <= TEMPLATE_BODY_LIMIT
+    # Sent inline: the YAML, or its JSON twin where the YAML's block scalars take it over the limit. A template over
+    # it in both formats (the web template) is refused in one line before any AWS call.
+    twin = TEMPLATES / f"{shipped_spec.name}.json"
+    if shipped_spec.name == "dualstack-vpc-web":
+        with pytest.raises(InputError, match="over CloudFormation's 51,200-byte inline limit"):
+            template_body(twin.with_suffix(".yaml"))
+    else:
+        assert len(twin.read_bytes()) <= TEMPLATE_BODY_LIMIT
 
 
 # The orchestration.
@@ -223,3 +230,14 @@ def test_an_update_describes_each_instance_with_the_values_the_stack_set_keeps(
     out = capsys.readouterr().out
     assert "keeping Ipv4Source=Ipam Ipv4IpamPoolId=ipam-pool-0123456789abcdef0 Ipv4NetmaskLength=20" in out
     assert "note: IPv4 from IPAM" in out
+
+
+def test_a_template_over_the_limit_in_both_formats_is_refused_before_any_aws_call(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web = str(YAML.with_name("dualstack-vpc-web.yaml"))
+    assert main(["--name", "s", "--region", "eu-west-1", "--template", web, *TARGETS]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "a stack set takes it only from S3 (--template-url)" in err
+    assert aws.calls() == []

@@ -403,6 +403,7 @@ def test_tiers_have_sizes_of_their_own_where_two_or_more_have_ipv4() -> None:
         [],  # public only: SubnetPrefixLength is its size
         ["PublicSubnetPrefixLength", "PrivateSubnetPrefixLength"],
         [],  # the IPv6-only tier has no IPv4
+        ["PublicSubnetPrefixLength", "PrivateSubnetPrefixLength", "EdgeSubnetPrefixLength"],
     ]
     assert _tier_size_parameters(TemplateSpec(name="off", tiers=SHIPPED[1].tiers, tier_sizes=False)) == []
     assert _tier_size_parameters(TemplateSpec(name="on", tier_sizes=True)) == ["PublicSubnetPrefixLength"]

@@ -174,7 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         checked, regions = _check(args)
         check_zones(checked, regions)
         # A stack set takes its template inline or from a URL in S3: this sends it inline, or its JSON twin.
-        body, note = inputs.template_body(args.template)
+        body, note = inputs.template_body(
+            args.template,
+            hint="a stack set takes it only from S3 (--template-url), which make stackset does not do yet: upload it "
+            "and run aws cloudformation create-stack-set or update-stack-set with --template-url",
+        )
         if shutil.which(_aws_cli()) is None:
             raise InputError(f"the AWS CLI ({_aws_cli()}) is not on PATH: install it and configure credentials")
     except InputError as exc:

@@ -439,7 +439,11 @@ def check_output_path(path: str) -> None:
         raise InputError(f"cannot write {shown(path)}: it is {_kind(mode)}, not a regular file")
 
 
-def template_body(path: Path, *, bucket: str | None = None) -> tuple[Path, str | None]:
+#: What to do with a template over the inline limit, by command.
+UPLOAD_HINT = "give an S3 bucket in the stack's region to upload it to (BUCKET=...)"
+
+
+def template_body(path: Path, *, bucket: str | None = None, hint: str = UPLOAD_HINT) -> tuple[Path, str | None]:
     """The file to send as the template, and a note when it is not ``path``.
 
     CloudFormation takes a template inline (``TemplateBody``) only up to 51,200 bytes; a larger one must go through
@@ -458,4 +462,4 @@ def template_body(path: Path, *, bucket: str | None = None) -> tuple[Path, str |
         twin_size = twin.stat().st_size
         if twin_size <= limits.TEMPLATE_BODY_LIMIT and load_template(twin) == load_template(path):
             return twin, f"{over}: sending its JSON twin {shown(str(twin))} ({twin_size:,} bytes), the same template"
-    raise InputError(f"{over}: give an S3 bucket in the stack's region to upload it to (BUCKET=...)")
+    raise InputError(f"{over}: {hint}")

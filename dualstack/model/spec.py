@@ -129,4 +129,6 @@ SHIPPED: tuple[TemplateSpec, ...] = (
     TemplateSpec(),
     TemplateSpec(name="dualstack-vpc-private", tiers=(TierKind.PUBLIC, TierKind.PRIVATE)),
     TemplateSpec(name="dualstack-vpc-ipv6only", tiers=(TierKind.PUBLIC, TierKind.IPV6ONLY)),
+    # Internet-facing load balancers in the edge tier, which alone takes IPv6 from the internet.
+    TemplateSpec(name="dualstack-vpc-web", tiers=(TierKind.PUBLIC, TierKind.PRIVATE, TierKind.EDGE)),
 )

@@ -8,16 +8,13 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from dualstack.lint_rules._helpers import (
     NAT64_PREFIX,
-    SubnetRouting,
-    conditions_of,
     dedupe,
     exists,
-    is_true,
     properties,
     ref_target,
     resolve,
     scenario_text,
-    scenarios,
+    subnets_turned_on,
 )
 
 
@@ -37,32 +34,20 @@ class Nat64ThroughRegionalNatGateway(CloudFormationLintRule):
     def match(self, cfn: Any) -> list[RuleMatch]:
         gateways = cfn.get_resources("AWS::EC2::NatGateway")
         matches = []
-        for name, subnet in cfn.get_resources("AWS::EC2::Subnet").items():
-            if "EnableDns64" not in properties(subnet):
-                continue
-            routing = SubnetRouting(cfn, name)
-            relevant = {
-                "Condition": subnet.get("Condition"),
-                "Properties": {"EnableDns64": subnet["Properties"]["EnableDns64"]},
-            }
-            for scenario in scenarios(cfn, conditions_of(relevant) | routing.conditions()):
-                if not exists(subnet, scenario) or not is_true(
-                    resolve(cfn, properties(subnet), scenario).get("EnableDns64")
-                ):
+        for name, routing, scenario, _ in subnets_turned_on(cfn, ["EnableDns64"]):
+            for route, props in routing.routes(scenario):
+                if props.get("DestinationIpv6CidrBlock") != NAT64_PREFIX:
                     continue
-                for route, props in routing.routes(scenario):
-                    if props.get("DestinationIpv6CidrBlock") != NAT64_PREFIX:
-                        continue
-                    gateway = ref_target(props.get("NatGatewayId"))
-                    if gateway not in gateways or not exists(gateways[gateway], scenario):
-                        continue
-                    mode = resolve(cfn, properties(gateways[gateway]), scenario).get("AvailabilityMode")
-                    if mode != "regional":
-                        continue
-                    message = (
-                        f"{name} enables DNS64 and {route} sends {NAT64_PREFIX} to {gateway}, a regional NAT gateway"
-                        f"{scenario_text(scenario)}: AWS documents NAT64 only for zonal NAT gateways; route it to "
-                        "the subnet's own AZ's NAT gateway"
-                    )
-                    matches.append(RuleMatch(["Resources", route, "Properties", "NatGatewayId"], message))
+                gateway = ref_target(props.get("NatGatewayId"))
+                if gateway not in gateways or not exists(gateways[gateway], scenario):
+                    continue
+                mode = resolve(cfn, properties(gateways[gateway]), scenario).get("AvailabilityMode")
+                if mode != "regional":
+                    continue
+                message = (
+                    f"{name} enables DNS64 and {route} sends {NAT64_PREFIX} to {gateway}, a regional NAT gateway"
+                    f"{scenario_text(scenario)}: AWS documents NAT64 only for zonal NAT gateways; route it to "
+                    "the subnet's own AZ's NAT gateway"
+                )
+                matches.append(RuleMatch(["Resources", route, "Properties", "NatGatewayId"], message))
         return dedupe(matches)

@@ -8,17 +8,11 @@ from typing import Any
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from dualstack.lint_rules._helpers import (
-    SubnetRouting,
-    conditions_of,
     dedupe,
-    exists,
-    is_true,
     marked_for_ipv6_inbound,
-    properties,
     ref_target,
-    resolve,
     scenario_text,
-    scenarios,
+    subnets_turned_on,
     type_of,
 )
 from dualstack.model.names import IPV6_INBOUND_TAG
@@ -46,36 +40,21 @@ class SubnetIpv6Exposed(CloudFormationLintRule):
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         matches = []
-        for name, subnet in cfn.get_resources("AWS::EC2::Subnet").items():
-            given = [option for option in IPV6_ADDRESSING if option in properties(subnet)]
-            if not given or marked_for_ipv6_inbound(subnet):
-                continue
-            routing = SubnetRouting(cfn, name)
-            # Only the conditions that decide whether the subnet exists and addresses its instances over IPv6, not
-            # those of its other properties (its IPv4 address, say), which would repeat each finding.
-            relevant = {
-                "Condition": subnet.get("Condition"),
-                "Properties": {option: properties(subnet)[option] for option in given},
-            }
-            for scenario in scenarios(cfn, conditions_of(relevant) | routing.conditions()):
-                if not exists(subnet, scenario):
+        for name, routing, scenario, addressing in subnets_turned_on(
+            cfn, IPV6_ADDRESSING, skip=marked_for_ipv6_inbound
+        ):
+            for route, props in routing.routes(scenario):
+                target = ref_target(props.get("GatewayId"))
+                destination = props.get("DestinationIpv6CidrBlock")
+                if not isinstance(destination, str) or type_of(cfn, target) != "AWS::EC2::InternetGateway":
                     continue
-                resolved = resolve(cfn, properties(subnet), scenario)
-                addressing = [option for option in given if is_true(resolved.get(option))]
-                if not addressing:
+                if ipaddress.ip_network(destination, strict=False).prefixlen != 0:
                     continue
-                for route, props in routing.routes(scenario):
-                    target = ref_target(props.get("GatewayId"))
-                    destination = props.get("DestinationIpv6CidrBlock")
-                    if not isinstance(destination, str) or type_of(cfn, target) != "AWS::EC2::InternetGateway":
-                        continue
-                    if ipaddress.ip_network(destination, strict=False).prefixlen != 0:
-                        continue
-                    message = (
-                        f"{name} gives its instances IPv6 addresses ({addressing[0]}) and {route} sends ::/0 to "
-                        f"{target}{scenario_text(scenario)}: they are reachable from the internet unless their "
-                        "security groups hold; route ::/0 to an egress-only gateway, or tag the subnet "
-                        f"{IPV6_INBOUND_TAG[0]}={IPV6_INBOUND_TAG[1]} if it is meant to take IPv6 from the internet"
-                    )
-                    matches.append(RuleMatch(["Resources", name, "Properties", addressing[0]], message))
+                message = (
+                    f"{name} gives its instances IPv6 addresses ({addressing[0]}) and {route} sends ::/0 to "
+                    f"{target}{scenario_text(scenario)}: they are reachable from the internet unless their "
+                    "security groups hold; route ::/0 to an egress-only gateway, or tag the subnet "
+                    f"{IPV6_INBOUND_TAG[0]}={IPV6_INBOUND_TAG[1]} if it is meant to take IPv6 from the internet"
+                )
+                matches.append(RuleMatch(["Resources", name, "Properties", addressing[0]], message))
         return dedupe(matches)

@@ -218,3 +218,27 @@ def literal_int(value: Any) -> int | None:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return None
+
+
+def subnets_turned_on(
+    cfn: Any, options: Iterable[str], *, skip: Any = None
+) -> Iterator[tuple[str, SubnetRouting, Scenario, list[str]]]:
+    """Each subnet that sets one of the boolean ``options`` (unless ``skip(subnet)``), with its routing, under each
+    combination of conditions in which it exists and one of them is true; with the options true there.
+
+    Only the conditions that decide whether the subnet exists and sets the options count, with those of its routes:
+    not those of its other properties (its IPv4 address, say), which would repeat each finding."""
+    wanted = tuple(options)
+    for name, subnet in cfn.get_resources("AWS::EC2::Subnet").items():
+        given = [option for option in wanted if option in properties(subnet)]
+        if not given or (skip is not None and skip(subnet)):
+            continue
+        routing = SubnetRouting(cfn, name)
+        relevant = {"Condition": subnet.get("Condition"), "Properties": {o: properties(subnet)[o] for o in given}}
+        for scenario in scenarios(cfn, conditions_of(relevant) | routing.conditions()):
+            if not exists(subnet, scenario):
+                continue
+            resolved = resolve(cfn, properties(subnet), scenario)
+            on = [option for option in given if is_true(resolved.get(option))]
+            if on:
+                yield name, routing, scenario, on

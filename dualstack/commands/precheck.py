@@ -147,15 +147,23 @@ def _parser(prog: str, description: str | None) -> inputs.Parser:
     return parser
 
 
-def cost_main(argv: Sequence[str] | None = None) -> int:
-    """``dualstack cost``: the parameter set checked as precheck checks it, then its cost line alone."""
-    parser = _parser("cost", "The hourly cost of what a parameter set creates, from a dated price table.")
+def _checked(prog: str, description: str | None, argv: Sequence[str] | None) -> tuple[Any, Checked] | None:
+    """The arguments and the checked parameter set; ``None`` after one line on standard error for bad input."""
+    parser = _parser(prog, description)
     try:
         args = parser.parse_intermixed_args(argv)
-        checked = check(args.template, args.parameters, region=args.region, stack=args.stack)
+        return args, check(args.template, args.parameters, region=args.region, stack=args.stack)
     except InputError as exc:
-        print(f"cost: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return None
+
+
+def cost_main(argv: Sequence[str] | None = None) -> int:
+    """``dualstack cost``: the parameter set checked as precheck checks it, then its cost line alone."""
+    result = _checked("cost", "The hourly cost of what a parameter set creates, from a dated price table.", argv)
+    if result is None:
         return 2
+    args, checked = result
     for warning in checked.warnings:
         print(f"cost: warning: {warning}", file=sys.stderr)
     print(cost_line(checked.deployment, args.region))
@@ -163,13 +171,10 @@ def cost_main(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser("precheck", __doc__.splitlines()[0] if __doc__ else None)
-    try:
-        args = parser.parse_intermixed_args(argv)
-        checked = check(args.template, args.parameters, region=args.region, stack=args.stack)
-    except InputError as exc:
-        print(f"precheck: error: {exc}", file=sys.stderr)
+    result = _checked("precheck", __doc__.splitlines()[0] if __doc__ else None, argv)
+    if result is None:
         return 2
+    args, checked = result
     report(checked, args.template, args.region, "precheck")
     return 0
 

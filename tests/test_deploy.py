@@ -264,7 +264,8 @@ def test_an_update_describes_the_stack_as_it_will_be_with_the_values_it_keeps(
     template = json.loads((TEMPLATES / "dualstack-vpc-private.json").read_text(encoding="utf-8"))
     created = _current(TEMPLATES / "dualstack-vpc-private.json", NatGateways="PerAz", FlowLogs="CloudWatchLogs")
     aws.existing(created, template)
-    argv = ["--stack", "s", "--region", "eu-west-1", "--template", str(private), "GatewayEndpoints=S3AndDynamoDB"]
+    argv = ["--stack", "s", "--region", "eu-west-1", "--template", str(private), "--s3-bucket", "my-cfn-1"]
+    argv.append("GatewayEndpoints=S3AndDynamoDB")
     assert main(argv) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
@@ -302,17 +303,30 @@ def test_a_kept_value_the_change_makes_wrong_is_refused_before_deploying(
 PRIVATE = TEMPLATES / "dualstack-vpc-private.yaml"
 
 
-def test_a_yaml_over_the_inline_limit_is_sent_as_its_json_twin(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
-    assert PRIVATE.stat().st_size > 51_200 >= PRIVATE.with_suffix(".json").stat().st_size
+def test_a_shipped_template_over_the_limit_in_both_formats_needs_a_bucket(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert PRIVATE.stat().st_size > 51_200
+    assert PRIVATE.with_suffix(".json").stat().st_size > 51_200
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", str(PRIVATE)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "over CloudFormation's 51,200-byte inline limit: give an S3 bucket" in err
+    assert aws.calls() == []
+
+
+def test_a_yaml_over_the_inline_limit_is_sent_as_its_json_twin(
+    aws: Aws, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = _oversize(tmp_path, "same")
+    assert path.stat().st_size > 51_200 >= path.with_suffix(".json").stat().st_size
     aws.reply("describe-stacks", rc=254, stderr=NO_STACK)
-    assert main(["--stack", "s", "--region", "eu-west-1", "--template", str(PRIVATE)]) == 0
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", str(path)]) == 0
     deploy = aws.calls()[-1]
-    assert deploy[deploy.index("--template-file") + 1] == str(PRIVATE.with_suffix(".json"))
+    assert deploy[deploy.index("--template-file") + 1] == str(path.with_suffix(".json"))
     assert "--s3-bucket" not in deploy
     out = capsys.readouterr().out
-    assert (
-        f"over CloudFormation's 51,200-byte inline limit: sending its JSON twin {PRIVATE.with_suffix('.json')}" in out
-    )
+    assert f"over CloudFormation's 51,200-byte inline limit: sending its JSON twin {path.with_suffix('.json')}" in out
 
 
 def test_a_bucket_uploads_the_template_as_it_is(aws: Aws) -> None:
@@ -324,8 +338,9 @@ def test_a_bucket_uploads_the_template_as_it_is(aws: Aws) -> None:
 
 
 def _oversize(tmp_path: Path, twin: str | None) -> Path:
-    """The private template with a long description: over the limit as YAML; ``twin``: what its .json holds."""
-    template = json.loads(PRIVATE.with_suffix(".json").read_text(encoding="utf-8"))
+    """The default template with a long description: over the limit as YAML (indented), within it as compact JSON;
+    ``twin``: what its .json holds."""
+    template = json.loads((TEMPLATES / "dualstack-vpc.json").read_text(encoding="utf-8"))
     template["Description"] = "x" * 1000
     path = tmp_path / "big.yaml"
     path.write_text(json.dumps(template, indent=30), encoding="utf-8")  # JSON is YAML

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
+
 from dualstack import TemplateSpec
 from dualstack.proofs.evaluate import evaluate
 
@@ -139,14 +141,32 @@ def test_saved_queries_exist_with_the_log_group_and_read_only_it() -> None:
         assert query["Name"].startswith("net/flow-logs/")
 
 
-def test_queries_parse_exactly_the_fields_of_the_record_format() -> None:
-    resources = _deploy({"FlowLogs": "CloudWatchLogs"})
+@pytest.mark.parametrize("encryption", ["None", "Monitor", "Enforce"])
+def test_queries_parse_exactly_the_fields_of_the_record_format(encryption: str) -> None:
+    resources = _deploy({"FlowLogs": "CloudWatchLogs", "EncryptionControl": encryption})
     fields = [f[2:-1].replace("-", "_") for f in resources["FlowLog"]["Properties"]["LogFormat"].split(" ")]
-    for query in _queries(resources).values():
+    queries = _queries(resources)
+    assert ("FlowLogUnencryptedQuery" in queries) is (encryption != "None")
+    for query in queries.values():
         first = query["QueryString"].split("\n")[0]
         pattern, names = first.removeprefix('parse @message "').split('" as ')
         assert pattern.split(" ") == ["*"] * len(fields)
         assert names.split(", ") == fields
+
+
+def test_with_an_encryption_control_records_add_reject_reason_and_encryption_status_and_only_then() -> None:
+    without = _deploy({"FlowLogs": "CloudWatchLogs"})["FlowLog"]["Properties"]["LogFormat"]
+    for encryption in ("Monitor", "Enforce"):
+        with_control = _deploy({"FlowLogs": "CloudWatchLogs", "EncryptionControl": encryption})
+        fields = with_control["FlowLog"]["Properties"]["LogFormat"]
+        # The format of a stack without one, unchanged, then the two fields: LogFormat is create-only.
+        assert fields == without + " ${reject-reason} ${encryption-status}"
+    query = _queries(_deploy({"FlowLogs": "CloudWatchLogs", "EncryptionControl": "Monitor"}))
+    unencrypted = query["FlowLogUnencryptedQuery"]["QueryString"]
+    assert 'action = "ACCEPT" and encryption_status = "0"' in unencrypted
+    # Saved queries come with the CloudWatch Logs group only.
+    s3 = {"FlowLogs": "S3", "FlowLogS3BucketArn": BUCKET, "EncryptionControl": "Monitor"}
+    assert _queries(_deploy(s3)) == {}
 
 
 def test_bytes_query_sums_by_address_family_direction_and_path() -> None:

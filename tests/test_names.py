@@ -31,6 +31,17 @@ NETWORK = {
     "TestInstanceSshIngress": "AWS::EC2::SecurityGroupIngress",
     "TestInstanceRole": "AWS::IAM::Role",
     "TestInstanceProfile": "AWS::IAM::InstanceProfile",
+    "TestInstanceInstanceConnectIngress": "AWS::EC2::SecurityGroupIngress",
+    "InstanceConnectEndpoint": "AWS::EC2::InstanceConnectEndpoint",
+    "InstanceConnectSecurityGroup": "AWS::EC2::SecurityGroup",
+    "VpcEncryptionControl": "AWS::EC2::VPCEncryptionControl",
+}
+#: Where a tier may hold them (private, IPv6-only): Session Manager's interface endpoints.
+INTERFACE = {
+    "InterfaceEndpointSecurityGroup": "AWS::EC2::SecurityGroup",
+    "SsmEndpoint": "AWS::EC2::VPCEndpoint",
+    "SsmMessagesEndpoint": "AWS::EC2::VPCEndpoint",
+    "Ec2MessagesEndpoint": "AWS::EC2::VPCEndpoint",
 }
 PUBLIC = {
     "PublicRouteTable": "AWS::EC2::RouteTable",
@@ -68,9 +79,25 @@ EDGE = {
 }
 RESOURCES = {
     "dualstack-vpc": NETWORK | PUBLIC,
-    "dualstack-vpc-private": NETWORK | PUBLIC | NAT | PRIVATE | {"RegionalNatGateway": "AWS::EC2::NatGateway"},
-    "dualstack-vpc-ipv6only": NETWORK | PUBLIC | NAT | IPV6ONLY | {"S3Ipv6GatewayEndpoint": "AWS::EC2::VPCEndpoint"},
-    "dualstack-vpc-web": NETWORK | PUBLIC | NAT | PRIVATE | EDGE | {"RegionalNatGateway": "AWS::EC2::NatGateway"},
+    "dualstack-vpc-private": NETWORK
+    | PUBLIC
+    | NAT
+    | PRIVATE
+    | INTERFACE
+    | {"RegionalNatGateway": "AWS::EC2::NatGateway"},
+    "dualstack-vpc-ipv6only": NETWORK
+    | PUBLIC
+    | NAT
+    | IPV6ONLY
+    | INTERFACE
+    | {"S3Ipv6GatewayEndpoint": "AWS::EC2::VPCEndpoint"},
+    "dualstack-vpc-web": NETWORK
+    | PUBLIC
+    | NAT
+    | PRIVATE
+    | EDGE
+    | INTERFACE
+    | {"RegionalNatGateway": "AWS::EC2::NatGateway"},
 }
 
 COMMON_PARAMETERS = {
@@ -97,14 +124,22 @@ COMMON_PARAMETERS = {
     "TestInstanceImageId",
     "KeyName",
     "SshIngressCidr",
+    "CreateInstanceConnectEndpoint",
+    "EncryptionControl",
 }
 PARAMETERS = {
     "dualstack-vpc": COMMON_PARAMETERS,
     "dualstack-vpc-private": COMMON_PARAMETERS
-    | {"NatGateways", "PublicSubnetPrefixLength", "PrivateSubnetPrefixLength"},
-    "dualstack-vpc-ipv6only": COMMON_PARAMETERS | {"NatGateways"},
+    | {"NatGateways", "PublicSubnetPrefixLength", "PrivateSubnetPrefixLength", "InterfaceEndpoints"},
+    "dualstack-vpc-ipv6only": COMMON_PARAMETERS | {"NatGateways", "InterfaceEndpoints"},
     "dualstack-vpc-web": COMMON_PARAMETERS
-    | {"NatGateways", "PublicSubnetPrefixLength", "PrivateSubnetPrefixLength", "EdgeSubnetPrefixLength"},
+    | {
+        "NatGateways",
+        "PublicSubnetPrefixLength",
+        "PrivateSubnetPrefixLength",
+        "EdgeSubnetPrefixLength",
+        "InterfaceEndpoints",
+    },
 }
 
 COMMON_OUTPUTS = {
@@ -127,6 +162,16 @@ COMMON_OUTPUTS = {
     "TestInstancePublicIp",
     "TestInstanceSshCommand",
     "TestInstanceSessionCommand",
+    "InstanceConnectEndpointId",
+    "InstanceConnectSecurityGroupId",
+    "VpcEncryptionControlId",
+    "EncryptionControlNotCreated",
+}
+INTERFACE_OUTPUTS = {
+    "SsmEndpointId",
+    "SsmMessagesEndpointId",
+    "Ec2MessagesEndpointId",
+    "InterfaceEndpointSecurityGroupId",
 }
 NAT_OUTPUTS = {f"NatGateway{z}{suffix}" for z in "ABC" for suffix in ("Id", "PublicIp")}
 
@@ -142,10 +187,19 @@ def _tier_outputs(prefix: str) -> set[str]:
 
 OUTPUTS = {
     "dualstack-vpc": COMMON_OUTPUTS,
-    "dualstack-vpc-private": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Private") | {"RegionalNatGatewayId"},
-    "dualstack-vpc-ipv6only": COMMON_OUTPUTS | NAT_OUTPUTS | _tier_outputs("Ipv6Only") | {"S3Ipv6GatewayEndpointId"},
+    "dualstack-vpc-private": COMMON_OUTPUTS
+    | NAT_OUTPUTS
+    | INTERFACE_OUTPUTS
+    | _tier_outputs("Private")
+    | {"RegionalNatGatewayId"},
+    "dualstack-vpc-ipv6only": COMMON_OUTPUTS
+    | NAT_OUTPUTS
+    | INTERFACE_OUTPUTS
+    | _tier_outputs("Ipv6Only")
+    | {"S3Ipv6GatewayEndpointId"},
     "dualstack-vpc-web": COMMON_OUTPUTS
     | NAT_OUTPUTS
+    | INTERFACE_OUTPUTS
     | _tier_outputs("Private")
     | {"RegionalNatGatewayId", *(f"EdgeSubnet{z}Id" for z in "ABC"), "EdgeSubnetIds", "EdgeRouteTableId"},
 }

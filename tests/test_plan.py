@@ -194,6 +194,9 @@ def test_changing_the_vpc_cidr_replaces_the_vpc_and_everything_that_references_i
         "FlowLogs": "CloudWatchLogs",
         "RestrictDefaultSecurityGroup": "true",
         "GatewayEndpoints": "S3AndDynamoDB",
+        "InterfaceEndpoints": "SessionManager",
+        "CreateInstanceConnectEndpoint": "true",
+        "EncryptionControl": "Monitor",
     }
     t = rendered(SHIPPED[1])
     everything["NatGateways"] = "PerAz"

@@ -18,7 +18,7 @@ from dualstack.model.limits import TEMPLATE_BODY_LIMIT
 from .conftest import TEMPLATES
 from .test_deploy import Aws
 
-YAML = TEMPLATES / "dualstack-vpc-private.yaml"
+YAML = TEMPLATES / "dualstack-vpc.yaml"
 NOT_FOUND = (
     "\nAn error occurred (StackSetNotFoundException) when calling the DescribeStackSet operation: "
     "StackSet s not found\n"
@@ -41,10 +41,29 @@ def _strings(node: Any) -> Iterator[str]:
 # What a template needs to be deployed by StackSets into many accounts and regions.
 
 
+def _equals(value: Any) -> list[tuple[Any, Any]]:
+    """Every ``Fn::Equals`` pair below ``value``."""
+    if isinstance(value, dict):
+        pairs = [tuple(value["Fn::Equals"])] if "Fn::Equals" in value else []
+        return pairs + [p for item in value.values() for p in _equals(item)]
+    if isinstance(value, list):
+        return [p for item in value for p in _equals(item)]
+    return []
+
+
 def test_shipped_templates_name_no_account_region_or_zone(shipped: dict[str, Any]) -> None:
     zones = {zone for region in AVAILABILITY_ZONES.values() for zone in region}
+    # One condition names regions, and only to compare them with the stack's own: where the encryption control's
+    # resource type exists (builders/encryption.py). Every other string names none.
+    conditions = dict(shipped["Conditions"])
+    available = conditions.pop("EncryptionControlAvailable")
+    compared = _equals(available)
+    assert compared
+    assert all(left == {"Ref": "AWS::Region"} and right in REGIONS for left, right in compared)
+    others = [t for t in _strings(available) if t not in ("Fn::Or", "Fn::Equals", "Ref", "AWS::Region")]
+    assert others == [right for _, right in compared]
     for section in ("Resources", "Outputs", "Conditions", "Rules"):
-        for text in _strings(shipped.get(section, {})):
+        for text in _strings(conditions if section == "Conditions" else shipped.get(section, {})):
             assert not re.search(r"(?<!\d)\d{12}(?!\d)", text), text
             assert not [region for region in REGIONS if region in text], text
             assert not [zone for zone in zones if zone in text], text
@@ -65,10 +84,10 @@ def test_shipped_templates_need_only_capability_iam_and_fit_the_template_body_li
     for resource in resources:
         fixed = [k for k in resource["Properties"] if k.endswith("Name") and isinstance(resource["Properties"][k], str)]
         assert fixed == [] or resource["Type"] == "AWS::EC2::Instance", (resource["Type"], fixed)
-    # Sent inline: the YAML, or its JSON twin where the YAML's block scalars take it over the limit. A template over
-    # it in both formats (the web template) is refused in one line before any AWS call.
+    # Sent inline: the default template. One over the limit in both formats (the private, IPv6-only and web
+    # templates) is refused in one line before any AWS call.
     twin = TEMPLATES / f"{shipped_spec.name}.json"
-    if shipped_spec.name == "dualstack-vpc-web":
+    if shipped_spec.name != "dualstack-vpc":
         with pytest.raises(InputError, match="over CloudFormation's 51,200-byte inline limit"):
             template_body(twin.with_suffix(".yaml"))
     else:
@@ -105,14 +124,13 @@ def test_a_new_stack_set_is_created_service_managed_then_its_instances(
     aws: Aws, capsys: pytest.CaptureFixture[str]
 ) -> None:
     aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
-    assert _stackset("NatGateways=Single", "--call-as", "DELEGATED_ADMIN") == 0
+    assert _stackset("MapPublicIpOnLaunch=false", "--call-as", "DELEGATED_ADMIN") == 0
     describe, create, instances = aws.calls()
     assert describe[1] == "describe-stack-set"
-    # The private template's YAML is over the inline limit: its JSON twin, the same template, is sent.
     assert create == [
         "cloudformation", "create-stack-set", "--stack-set-name", "s", "--region", "eu-west-1",
-        "--template-body", f"file://{YAML.with_suffix('.json')}",
-        "--parameters", '[{"ParameterKey":"NatGateways","ParameterValue":"Single"}]',
+        "--template-body", f"file://{YAML}",
+        "--parameters", '[{"ParameterKey":"MapPublicIpOnLaunch","ParameterValue":"false"}]',
         "--capabilities", "CAPABILITY_IAM", "--permission-model", "SERVICE_MANAGED",
         "--auto-deployment", '{"Enabled":true,"RetainStacksOnAccountRemoval":true}', "--call-as", "DELEGATED_ADMIN",
     ]  # fmt: skip
@@ -124,25 +142,37 @@ def test_a_new_stack_set_is_created_service_managed_then_its_instances(
     ]  # fmt: skip
     out = capsys.readouterr().out
     assert "creating it, no update to plan" in out
-    assert "over CloudFormation's 51,200-byte inline limit: sending its JSON twin" in out
+
+
+def test_a_yaml_over_the_limit_whose_json_twin_fits_is_sent_as_the_twin(aws: Aws, tmp_path: Path) -> None:
+    template = json.loads(YAML.with_suffix(".json").read_text(encoding="utf-8"))
+    template["Description"] = "x" * 1000
+    big = tmp_path / "big.yaml"
+    big.write_text(json.dumps(template, indent=30), encoding="utf-8")  # JSON is YAML
+    big.with_suffix(".json").write_text(json.dumps(template, separators=(",", ":")), encoding="utf-8")
+    assert big.stat().st_size > TEMPLATE_BODY_LIMIT >= big.with_suffix(".json").stat().st_size
+    aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
+    assert main(["--name", "s", "--region", "eu-west-1", "--template", str(big), *TARGETS]) == 0
+    create = aws.calls()[1]
+    assert create[create.index("--template-body") + 1] == f"file://{big.with_suffix('.json')}"
 
 
 def test_an_existing_stack_set_is_planned_for_each_region_then_updated(
     aws: Aws, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _existing(aws, NatGateways="Single")
+    _existing(aws, MapPublicIpOnLaunch="false")
     assert _stackset("AzCount=3") == 0
     out = capsys.readouterr().out.splitlines()
     assert [line for line in out if line.startswith("stackset: plan")] == [
         "stackset: plan for the instances in eu-west-1:",
         "stackset: plan for the instances in us-east-1:",
     ]
-    assert "  add      PrivateSubnetC (AWS::EC2::Subnet)" in out
+    assert "  add      PublicSubnetC (AWS::EC2::Subnet)" in out
     assert aws.subcommands() == ["describe-stack-set", "update-stack-set"]
     update = aws.calls()[-1]
     # Parameters not given keep their current values.
     parameters = json.loads(update[update.index("--parameters") + 1])
-    assert {"ParameterKey": "NatGateways", "ParameterValue": "Single"} in parameters
+    assert {"ParameterKey": "MapPublicIpOnLaunch", "ParameterValue": "false"} in parameters
     assert {"ParameterKey": "AzCount", "ParameterValue": "3"} in parameters
     assert update[update.index("--regions") + 1 : update.index("--operation-preferences")] == ["eu-west-1", "us-east-1"]
 
@@ -164,7 +194,7 @@ def test_a_refused_plan_changes_nothing_unless_forced(aws: Aws, capsys: pytest.C
         (["--ous", "ou-ab12-cdef3456", "--regions", "eu-west-1,mars-1"], "--regions: unknown region 'mars-1'"),
         (["--ous", "ou-ab12-cdef3456", "--regions", ""], "--regions: give at least one region"),
         ([*TARGETS, "--call-as", "ROOT"], "--call-as: 'ROOT' is not SELF or DELEGATED_ADMIN"),
-        ([*TARGETS, "NatGateways=Twice"], "NatGateways"),
+        ([*TARGETS, "PublicIpv6Routing=Twice"], "PublicIpv6Routing"),
     ],
 )
 def test_bad_input_is_one_line_and_calls_no_aws(

@@ -38,21 +38,25 @@ class GatewayEndpoint:
     description: str
 
 
-def _tables_in_use(tiers: Sequence[Tier], az_conditions: tuple[str | None, ...]) -> Any:
-    """The tiers' route tables that exist, as one list per AZ count: AZ conditions are nested (AZ C implies AZ
-    B), so ``Fn::If`` per count picks a written-out list (no ``AWS::NoValue`` inside a list)."""
-    tables = [table for tier in tiers for table in tier.route_tables]
+def in_use(items: Sequence[tuple[int | None, Any]], az_conditions: tuple[str | None, ...]) -> Any:
+    """The values whose AZ exists (``None``: every AZ's), as one list per AZ count: AZ conditions are nested (AZ C
+    implies AZ B), so ``Fn::If`` per count picks a written-out list (no ``AWS::NoValue`` inside a list)."""
 
     def upto(count: int) -> list[Any]:
-        return [r.route_table.ref() for r in tables if r.az_index is None or r.az_index < count]
+        return [value for az_index, value in items if az_index is None or az_index < count]
 
     chosen: Any = upto(1)
     for count in range(2, len(az_conditions) + 1):
-        if any(r.az_index == count - 1 for r in tables):
+        if any(az_index == count - 1 for az_index, _ in items):
             condition = az_conditions[count - 1]
             assert condition is not None, "only the first AZ exists unconditionally"
             chosen = If(condition, upto(count), chosen)
     return chosen
+
+
+def _tables_in_use(tiers: Sequence[Tier], az_conditions: tuple[str | None, ...]) -> Any:
+    """The tiers' route tables that exist (``in_use``)."""
+    return in_use([(r.az_index, r.route_table.ref()) for tier in tiers for r in tier.route_tables], az_conditions)
 
 
 def add_gateway_endpoints(

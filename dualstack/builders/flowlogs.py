@@ -16,8 +16,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awacs.aws import ArnLike, Condition, PolicyDocument, StringEquals
-from troposphere import AWSHelperFn, Equals, FindInMap, GetAtt, If, Not, NoValue, Parameter, Sub, Template, ec2, iam
+from awacs.aws import ArnLike, PolicyDocument, StringEquals
+from awacs.aws import Condition as PolicyCondition
+from troposphere import (
+    And,
+    AWSHelperFn,
+    Condition,
+    Equals,
+    FindInMap,
+    GetAtt,
+    If,
+    Join,
+    Not,
+    NoValue,
+    Parameter,
+    Sub,
+    Template,
+    ec2,
+    iam,
+)
 from troposphere import logs as cwlogs
 
 from dualstack.builders import naming, policies
@@ -81,27 +98,75 @@ LOG_FORMAT_FIELDS = (
     "pkt-src-aws-service",
     "pkt-dst-aws-service",
 )
-LOG_FORMAT = " ".join(f"${{{name}}}" for name in LOG_FORMAT_FIELDS)
-#: Logs Insights parses a custom format itself: one glob per field, named with underscores.
-PARSE = f'parse @message "{" ".join("*" for _ in LOG_FORMAT_FIELDS)}" as ' + ", ".join(
-    name.replace("-", "_") for name in LOG_FORMAT_FIELDS
-)
+#: With an encryption control (``EncryptionControl`` Monitor or Enforce), two more at the end: ``reject-reason``
+#: (why a flow was refused, such as ``BPA`` for Block Public Access; version 8) and ``encryption-status`` (0 not
+#: encrypted, 1 encrypted by the Nitro hardware, 2 encrypted by the application (TLS) as AWS sees it, 3 both)
+#: ("Flow log records", Amazon VPC User Guide; "VPC Encryption Controls", same guide).
+ENCRYPTION_FIELDS = ("reject-reason", "encryption-status")
+
+
+def log_format(fields: tuple[str, ...]) -> str:
+    return " ".join(f"${{{name}}}" for name in fields)
+
+
+def parse(fields: tuple[str, ...]) -> str:
+    """Logs Insights parses a custom format itself: one glob per field, named with underscores."""
+    return f'parse @message "{" ".join("*" for _ in fields)}" as ' + ", ".join(
+        name.replace("-", "_") for name in fields
+    )
+
+
+LOG_FORMAT = log_format(LOG_FORMAT_FIELDS)
+#: The fields of a VPC with an encryption control: the others, then ``ENCRYPTION_FIELDS``.
+ENCRYPTION_LOG_FORMAT_FIELDS = (*LOG_FORMAT_FIELDS, *ENCRYPTION_FIELDS)
+PARSE = parse(LOG_FORMAT_FIELDS)
 #: Bytes per address family, direction and path, and the AWS services at either end.
-BYTES_QUERY = (
-    f'{PARSE}\n| filter log_status = "OK"\n'
+BYTES_QUERY_BODY = (
+    '\n| filter log_status = "OK"\n'
     "| stats sum(bytes) as total_bytes by type, flow_direction, traffic_path, pkt_src_aws_service, pkt_dst_aws_service"
     "\n| sort total_bytes desc"
 )
+BYTES_QUERY = PARSE + BYTES_QUERY_BODY
 #: TCP connections into the VPC over IPv6 from outside it that were accepted: an ingress record whose flags hold
 #: SYN (2), possibly with FIN (1) or RST (4), but not SYN-ACK (18), is a connection opened from outside; replies
 #: to connections opened from inside carry SYN-ACK. With egress-only IPv6 routing there should be none.
-INBOUND_IPV6_QUERY = (
-    f"{PARSE}\n"
+INBOUND_IPV6_QUERY_BODY = (
+    "\n"
     '| filter type = "IPv6" and flow_direction = "ingress" and action = "ACCEPT" and protocol = "6"'
     ' and tcp_flags in ["2", "3", "6", "7"] and not isIpv6InSubnet(srcaddr, "${VpcIpv6Block}")\n'
     "| stats count(*) as records, sum(bytes) as total_bytes by srcaddr, dstaddr, dstport, interface_id"
     "\n| sort records desc"
 )
+INBOUND_IPV6_QUERY = PARSE + INBOUND_IPV6_QUERY_BODY
+#: Accepted flows the VPC saw unencrypted (``encryption-status`` 0): what enforce mode would refuse, unless a
+#: gateway it excludes carries them. Run it in monitor mode before switching to enforce.
+UNENCRYPTED_QUERY = (
+    parse(ENCRYPTION_LOG_FORMAT_FIELDS)
+    + '\n| filter log_status = "OK" and action = "ACCEPT" and encryption_status = "0"\n'
+    "| stats count(*) as records, sum(bytes) as total_bytes by srcaddr, dstaddr, dstport, protocol, traffic_path"
+    "\n| sort total_bytes desc"
+)
+
+
+def _with_encryption_fields(base: str, extra: str) -> Join:
+    """``base``, then ``extra`` where the VPC has an encryption control: one ``Fn::Join`` rather than two copies of the
+    text in an ``Fn::If``, which would take the public template for 6 AZs over the inline limit."""
+    return Join("", [base, If(names.HAS_ENCRYPTION_CONTROL, extra, "")])
+
+
+def _for_format(body: AWSHelperFn | str) -> Join:
+    """A saved query's text for the format the flow log has: the parse line names every field, in order."""
+    globs, fields = (
+        " ".join("*" for _ in LOG_FORMAT_FIELDS),
+        ", ".join(f.replace("-", "_") for f in LOG_FORMAT_FIELDS),
+    )
+    extra_globs = "".join(" *" for _ in ENCRYPTION_FIELDS)
+    extra_fields = "".join(", " + f.replace("-", "_") for f in ENCRYPTION_FIELDS)
+    on = names.HAS_ENCRYPTION_CONTROL
+    return Join(
+        "",
+        [f'parse @message "{globs}', If(on, extra_globs, ""), f'" as {fields}', If(on, extra_fields, ""), body],
+    )
 
 
 @dataclass(frozen=True)
@@ -188,6 +253,11 @@ def add_flow_log_parameters(t: Template) -> FlowLogParameters:
     t.add_condition(names.HAS_FLOW_LOGS, Not(Equals(flow_logs.ref(), FLOW_LOGS_NONE)))
     t.add_condition(names.FLOW_LOGS_TO_CLOUDWATCH_LOGS, Equals(flow_logs.ref(), FLOW_LOGS_CLOUDWATCH))
     t.add_condition(names.HAS_FLOW_LOG_KMS_KEY, Not(Equals(kms_key.ref(), "")))
+    # HasEncryptionControl is the encryption control's (builders/encryption.py).
+    t.add_condition(
+        names.FLOW_LOGS_ENCRYPTION_QUERY,
+        And(Condition(names.FLOW_LOGS_TO_CLOUDWATCH_LOGS), Condition(names.HAS_ENCRYPTION_CONTROL)),
+    )
     t.add_mapping(names.LOG_RETENTION_MAPPING, {names.LOG_RETENTION_KEY: {str(d): d for d in LOG_RETENTION_DAYS}})
     require_value(
         t,
@@ -215,7 +285,7 @@ def trust_policy() -> PolicyDocument:
     source_arn = Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*")
     return policies.trust(
         FLOW_LOGS_SERVICE,
-        Condition(
+        PolicyCondition(
             [StringEquals({"aws:SourceAccount": Sub("${AWS::AccountId}")}), ArnLike({"aws:SourceArn": source_arn})]
         ),
     )
@@ -260,7 +330,9 @@ def add_flow_logs(t: Template, network: Network) -> FlowLogs:
             ResourceType="VPC",
             # ALL, not ACCEPT: the point is to see what was refused, such as inbound IPv6.
             TrafficType="ALL",
-            LogFormat=LOG_FORMAT,
+            # The encryption fields only with an encryption control: the flow log of a stack without one keeps
+            # the format it was created with (LogFormat is create-only: a change replaces the flow log).
+            LogFormat=_with_encryption_fields(LOG_FORMAT, " " + log_format(ENCRYPTION_FIELDS)),
             MaxAggregationInterval=params.aggregation_seconds.ref(),
             LogDestinationType=If(to_cloudwatch, "cloud-watch-logs", "s3"),
             # The group by name: its Arn attribute ends in ":*", which as a LogDestination makes
@@ -277,7 +349,7 @@ def add_flow_logs(t: Template, network: Network) -> FlowLogs:
             names.FLOW_LOG_BYTES_QUERY,
             Name=Sub("${AWS::StackName}/flow-logs/bytes-by-family-and-path"),
             LogGroupNames=[log_group.ref()],
-            QueryString=BYTES_QUERY,
+            QueryString=_for_format(BYTES_QUERY_BODY),
             **when(to_cloudwatch),
         )
     )
@@ -288,8 +360,18 @@ def add_flow_logs(t: Template, network: Network) -> FlowLogs:
             DependsOn=[network.ipv6_cidr_block],
             Name=Sub("${AWS::StackName}/flow-logs/ipv6-connections-opened-from-outside"),
             LogGroupNames=[log_group.ref()],
-            QueryString=Sub(INBOUND_IPV6_QUERY, VpcIpv6Block=network.vpc_ipv6_block()),
+            # Fn::Sub takes its text as a literal, not a function's result: it fills in the body alone.
+            QueryString=_for_format(Sub(INBOUND_IPV6_QUERY_BODY, VpcIpv6Block=network.vpc_ipv6_block())),
             **when(to_cloudwatch),
+        )
+    )
+    t.add_resource(
+        cwlogs.QueryDefinition(
+            names.FLOW_LOG_UNENCRYPTED_QUERY,
+            Name=Sub("${AWS::StackName}/flow-logs/unencrypted-flows"),
+            LogGroupNames=[log_group.ref()],
+            QueryString=UNENCRYPTED_QUERY,
+            Condition=names.FLOW_LOGS_ENCRYPTION_QUERY,
         )
     )
     group_arn = Sub(

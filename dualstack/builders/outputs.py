@@ -8,8 +8,11 @@ from typing import Any
 from troposphere import AWSHelperFn, Export, GetAtt, GetAZs, If, Join, Output, Select, Sub, Template
 
 from dualstack.builders import naming
+from dualstack.builders.encryption import EncryptionControl
 from dualstack.builders.endpoints import GatewayEndpoint
 from dualstack.builders.flowlogs import FlowLogs
+from dualstack.builders.instance_connect import InstanceConnect
+from dualstack.builders.interface_endpoints import InterfaceEndpoints
 from dualstack.builders.nat import NatGateways
 from dualstack.builders.network import Network
 from dualstack.builders.parameters import Parameters
@@ -73,8 +76,11 @@ def add_outputs(
     endpoints: Sequence[GatewayEndpoint],
     flow_logs: FlowLogs,
     test_instance: TestInstance,
+    interface_endpoints: InterfaceEndpoints | None,
+    instance_connect: InstanceConnect,
+    encryption: EncryptionControl,
 ) -> None:
-    """VPC, gateway, per-tier subnet and route-table, NAT gateway and flow log outputs."""
+    """VPC, gateway, per-tier subnet and route-table, NAT gateway, endpoint, flow log and encryption outputs."""
     _add(t, names.VPC_ID_OUTPUT, network.vpc.ref(), "ID of the VPC")
     _add(t, "VpcCidrBlock", GetAtt(network.vpc, "CidrBlock"), "IPv4 CIDR block of the VPC")
     _add(t, "VpcIpv6CidrBlock", network.vpc_ipv6_block(), "IPv6 /56 of the VPC")
@@ -142,4 +148,47 @@ def add_outputs(
         Sub("aws ssm start-session --target ${TestInstance} --region ${AWS::Region}"),
         "Log in through Session Manager",
         only,
+    )
+    if interface_endpoints is not None:
+        has = names.HAS_INTERFACE_ENDPOINTS
+        for endpoint in interface_endpoints.endpoints:
+            key = naming.logical_id(endpoint)
+            _add(t, names.output_key(key), endpoint.ref(), f"ID of the {key} interface endpoint", has)
+        group = interface_endpoints.security_group
+        _add(
+            t,
+            names.output_key(names.INTERFACE_ENDPOINT_SECURITY_GROUP),
+            GetAtt(group, "GroupId"),
+            "ID of the interface endpoints' security group",
+            has,
+        )
+    has_eice = names.HAS_INSTANCE_CONNECT
+    _add(
+        t,
+        names.output_key(names.INSTANCE_CONNECT_ENDPOINT),
+        instance_connect.endpoint.ref(),
+        "ID of the EC2 Instance Connect Endpoint",
+        has_eice,
+    )
+    _add(
+        t,
+        names.output_key(names.INSTANCE_CONNECT_SECURITY_GROUP),
+        GetAtt(instance_connect.security_group, "GroupId"),
+        "Its security group: admit SSH from it",
+        has_eice,
+    )
+    _add(
+        t,
+        names.output_key(names.ENCRYPTION_CONTROL),
+        encryption.control.ref(),
+        "ID of the VPC encryption control",
+        names.HAS_ENCRYPTION_CONTROL,
+    )
+    # Why there is no control, for the console's Outputs tab (exported like every output).
+    _add(
+        t,
+        "EncryptionControlNotCreated",
+        Sub("none: ${AWS::Region} has no AWS::EC2::VPCEncryptionControl"),
+        "Why none was made",
+        names.ENCRYPTION_CONTROL_UNAVAILABLE,
     )

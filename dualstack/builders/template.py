@@ -8,8 +8,11 @@ from troposphere import Template
 
 from dualstack.builders.bpa import add_block_public_access
 from dualstack.builders.defaultsg import add_default_security_group
+from dualstack.builders.encryption import add_encryption_control
 from dualstack.builders.endpoints import add_gateway_endpoints
 from dualstack.builders.flowlogs import add_flow_logs
+from dualstack.builders.instance_connect import add_instance_connect
+from dualstack.builders.interface_endpoints import add_interface_endpoints
 from dualstack.builders.nat import NatGateways, add_nat_gateways
 from dualstack.builders.network import Network, add_network
 from dualstack.builders.outputs import add_outputs
@@ -59,7 +62,22 @@ def add_network_to(t: Template, spec: TemplateSpec) -> Built:
     add_default_security_group(t, network, flow_logs)
     add_block_public_access(t, params, subnets)
     test_instance = add_test_instance(t, network, tiers[0])
-    add_outputs(t, params, network, tiers, nat, endpoints, flow_logs, test_instance)
+    interface_endpoints = add_interface_endpoints(t, params, network, tiers)
+    instance_connect = add_instance_connect(t, network, tiers[0], test_instance)
+    encryption = add_encryption_control(t, network, offers_nat=nat is not None)
+    add_outputs(
+        t,
+        params,
+        network,
+        tiers,
+        nat,
+        endpoints,
+        flow_logs,
+        test_instance,
+        interface_endpoints,
+        instance_connect,
+        encryption,
+    )
     return Built(network, nat, tuple(tiers))
 
 

@@ -21,8 +21,13 @@ from typing import Any
 from dualstack.commands import console
 from dualstack.files import inputs
 from dualstack.files.inputs import InputError
+from dualstack.model import names
+from dualstack.model.choices import ENCRYPTION_NONE
 from dualstack.proofs.costs import cost_line
 from dualstack.proofs.evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, default_azs, evaluate
+
+#: The resource ``EncryptionControl`` creates, where its region has it.
+ENCRYPTION_CONTROL_TYPE = "AWS::EC2::VPCEncryptionControl"
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,24 @@ def check_values(
         deployment = evaluate(template, values, region=region, stack_name=stack, azs=default_azs(region))
     except (EvaluationError, ValueError) as exc:
         raise InputError(str(exc)) from None
+    _check_available(template, values, deployment, region)
     return Checked(template, parameters, warnings, deployment, dict(kept or {}))
+
+
+def _check_available(
+    template: Mapping[str, Any], values: Mapping[str, str], deployment: Deployment, region: str
+) -> None:
+    """Refuse a choice that the region cannot honour: the template leaves out a resource its region's CloudFormation
+    does not know (``builders/encryption.py``), so the choice would create nothing, silently."""
+    chosen = values.get(names.ENCRYPTION_CONTROL_PARAM, ENCRYPTION_NONE)
+    if names.ENCRYPTION_CONTROL_PARAM not in template.get("Parameters", {}) or chosen == ENCRYPTION_NONE:
+        return
+    if not deployment.of_type(ENCRYPTION_CONTROL_TYPE):
+        raise InputError(
+            f"{names.ENCRYPTION_CONTROL_PARAM}={chosen}: {region} has no {ENCRYPTION_CONTROL_TYPE} (the resource "
+            f"schemas of the pinned cfn-lint), so the stack would have no encryption control; choose "
+            f"{ENCRYPTION_NONE} in {region}"
+        )
 
 
 def region_azs(region: str) -> list[str] | None:

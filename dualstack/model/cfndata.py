@@ -13,6 +13,7 @@ cfn-lint says otherwise; ``make cfn-data`` writes the file again from it.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,14 @@ def availability_zones(region: str) -> list[str] | None:
     """The region's zones in the pinned cfn-lint's data, or ``None`` when it lists none."""
     zones = _data()["zones"].get(region)
     return list(zones) if zones else None
+
+
+def regions_with(resource_type: str) -> list[str]:
+    """The regions, in the pinned cfn-lint's order, whose CloudFormation registry has ``resource_type``: only named
+    regions (``us-east-1``), not cfn-lint's own pseudo-regions."""
+    absent = set(_data()["absent"].get(resource_type, ()))
+    named = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+    return [r for i, r in enumerate(_data()["regions"]) if i not in absent and named.match(r)]
 
 
 class UnknownTypeError(LookupError):

@@ -15,5 +15,11 @@ IPV4_STATIC, IPV4_IPAM = "Static", "Ipam"
 #: A tier's subnets fill their slot (``SubnetPrefixLength``).
 SAME_SIZE = "Same"
 ENDPOINTS_NONE, ENDPOINTS_S3_DYNAMODB = "None", "S3AndDynamoDB"
+#: ``InterfaceEndpoints``: none, or the three Session Manager needs (``kinds.INTERFACE_ENDPOINTS``).
+INTERFACE_ENDPOINTS_NONE, INTERFACE_ENDPOINTS_SESSION_MANAGER = "None", "SessionManager"
+#: ``EncryptionControl``: no VPC encryption control, or one in monitor or enforce mode (``ENCRYPTION_MODES``).
+ENCRYPTION_NONE, ENCRYPTION_MONITOR, ENCRYPTION_ENFORCE = "None", "Monitor", "Enforce"
+#: The ``Mode`` of ``AWS::EC2::VPCEncryptionControl`` each value asks for.
+ENCRYPTION_MODES = {ENCRYPTION_MONITOR: "monitor", ENCRYPTION_ENFORCE: "enforce"}
 #: The text of a true or false choice (``RestrictDefaultSecurityGroup``, ``CreateTestInstance``).
 TRUE, FALSE = "true", "false"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import enum
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -190,6 +190,9 @@ class TierKind:
     #: Whether its subnets are meant to take IPv6 from the internet (internet-facing load balancers): they carry
     #: ``names.IPV6_INBOUND_TAG``, so lint rule I9608 does not report their ``::/0`` to the Internet Gateway.
     takes_ipv6_inbound: bool = False
+    #: Whether Session Manager's interface endpoints (``InterfaceEndpoints=SessionManager``) may sit in its subnets:
+    #: kinds whose instances have no public address. The first such tier of a template holds them.
+    hosts_interface_endpoints: bool = False
 
     PUBLIC: ClassVar[TierKind]
     PRIVATE: ClassVar[TierKind]
@@ -211,6 +214,8 @@ class TierKind:
             raise ValueError(f"{self.name}: an IPv4 route in a tier without IPv4")
         ipv6_default = [route for route in self.routes if route.destination == IPV6_DEFAULT]
         inbound = bool(ipv6_default) and ipv6_default[0].possible_targets() == (Target.INTERNET_GATEWAY,)
+        if self.hosts_interface_endpoints and self.reaches_internet_gateway():
+            raise ValueError(f"{self.name}: interface endpoints belong in tiers with no route to the Internet Gateway")
         if self.takes_ipv6_inbound is not inbound:
             raise ValueError(
                 f"{self.name}: a tier takes IPv6 inbound exactly when ::/0 always goes to the Internet Gateway"
@@ -222,6 +227,11 @@ class TierKind:
     def uses_nat(self) -> bool:
         """Whether a NAT gateway carries some of its traffic (IPv4, or NAT64)."""
         return any(NAT_TARGETS & set(route.possible_targets()) for route in self.routes)
+
+    def interface_endpoint_address_type(self) -> str:
+        """The ``IpAddressType`` (and ``DnsRecordIpType``) of an interface endpoint in its subnets: ``dualstack``
+        needs subnets with both families, ``ipv6`` IPv6-only ones (PrivateLink guide, "IP address types")."""
+        return "dualstack" if self.has_ipv4 else "ipv6"
 
     def reaches_internet_gateway(self) -> bool:
         """Whether some route may go to the Internet Gateway (what VPC Block Public Access stops unless excluded)."""
@@ -284,6 +294,32 @@ GATEWAY_ENDPOINTS = (
 )
 
 
+@dataclass(frozen=True)
+class InterfaceEndpoint:
+    """An interface endpoint of ``InterfaceEndpoints=SessionManager``: one network interface in each AZ's subnet of
+    the template's first tier that ``hosts_interface_endpoints``, with private DNS on."""
+
+    logical_id: str
+    #: ``com.amazonaws.<region>.<service>``.
+    service: str
+
+
+#: What Session Manager needs without a route to the internet: ssm, ssmmessages, and ec2messages ("Step 6:
+#: (Optional) Use AWS PrivateLink to set up a VPC endpoint for Systems Manager", Systems Manager User Guide).
+INTERFACE_ENDPOINTS = (
+    InterfaceEndpoint("SsmEndpoint", "ssm"),
+    InterfaceEndpoint("SsmMessagesEndpoint", "ssmmessages"),
+    InterfaceEndpoint("Ec2MessagesEndpoint", "ec2messages"),
+)
+
+
+def interface_endpoint_tier(tiers: Sequence[TierKind]) -> TierKind | None:
+    """The tier whose subnets hold the interface endpoints: the first in slot order that may (``private`` before
+    ``ipv6only``); ``None`` when no tier may, and the template offers none. Private DNS lets a VPC have one
+    endpoint per service, so there is one set for the whole VPC, reached from every subnet."""
+    return next((kind for kind in tiers if kind.hosts_interface_endpoints), None)
+
+
 def nat_gateway_az(choices: Mapping[str, str], az_index: int) -> int:
     """The AZ whose NAT gateway an AZ's subnets route to: their own with ``PerAz``, else the first AZ's."""
     per_az = nat_values(lambda mode: mode.per_az)
@@ -329,6 +365,7 @@ def _declare() -> tuple[TierKind, ...]:
             always("Ipv6DefaultRoute", IPV6_DEFAULT, eigw),
             by_choice("Ipv4DefaultRoute", IPV4_DEFAULT, NAT_GATEWAYS, via_nat),
         ),
+        hosts_interface_endpoints=True,
     )
     ipv6only = TierKind(
         # No IPv4; IPv6 out through the egress-only gateway; NAT64 (and DNS64) through zonal NAT gateways.
@@ -341,6 +378,7 @@ def _declare() -> tuple[TierKind, ...]:
             always("Ipv6DefaultRoute", IPV6_DEFAULT, eigw),
             by_choice("Nat64Route", NAT64_PREFIX, NAT_GATEWAYS, nat64_via_nat),
         ),
+        hosts_interface_endpoints=True,
     )
     isolated = TierKind(
         # No default route in either family: the VPC only.
@@ -350,6 +388,7 @@ def _declare() -> tuple[TierKind, ...]:
         maps_public_ipv4=False,
         shared_route_table=True,
         routes=(),
+        hosts_interface_endpoints=True,
     )
     edge = TierKind(
         # Internet-facing load balancers: IPv4 and IPv6 both ways through the Internet Gateway; no public IPv4 for

@@ -22,6 +22,7 @@ from dualstack.proofs.evaluate import Deployment
 
 PRICES_SOURCE = "https://aws.amazon.com/vpc/pricing/"
 PRICES_DATE = "2026-09-25"
+PRIVATELINK_PRICES_SOURCE = "https://aws.amazon.com/privatelink/pricing/"
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,28 @@ class Prices:
     nat_gateway_hour: float
     nat_gateway_gb: float
     public_ipv4_hour: float
+    #: An interface endpoint's hour in one AZ (usage type ``VpcEndpoint-Hours``), and a GB it processes (the first
+    #: tier, ``VpcEndpoint-Bytes``), from https://aws.amazon.com/privatelink/pricing/.
+    interface_endpoint_hour: float
+    interface_endpoint_gb: float
 
 
 #: Per region; other regions are shown with the first region's prices, and say so.
 PRICES = {
-    "us-east-1": Prices(nat_gateway_hour=0.045, nat_gateway_gb=0.045, public_ipv4_hour=0.005),
-    "eu-west-1": Prices(nat_gateway_hour=0.048, nat_gateway_gb=0.048, public_ipv4_hour=0.005),
+    "us-east-1": Prices(
+        nat_gateway_hour=0.045,
+        nat_gateway_gb=0.045,
+        public_ipv4_hour=0.005,
+        interface_endpoint_hour=0.01,
+        interface_endpoint_gb=0.01,
+    ),
+    "eu-west-1": Prices(
+        nat_gateway_hour=0.048,
+        nat_gateway_gb=0.048,
+        public_ipv4_hour=0.005,
+        interface_endpoint_hour=0.011,
+        interface_endpoint_gb=0.01,
+    ),
 }
 DEFAULT_PRICE_REGION = "us-east-1"
 #: A common convention for a month (not AWS's).
@@ -50,6 +67,11 @@ class Bill:
     #: Public IPv4 addresses the stack holds: Elastic IPs, the test instance's, a regional NAT gateway's (one per AZ).
     public_ipv4: int
     gateway_endpoints: int
+    #: Interface endpoint-hours per hour: one per endpoint per AZ it has a network interface in (a subnet).
+    interface_endpoint_hours: int
+    #: EC2 Instance Connect Endpoints: free ("There is no additional cost for using EC2 Instance Connect
+    #: Endpoint", EC2 User Guide, "Connect using EC2 Instance Connect Endpoint").
+    instance_connect_endpoints: int
     #: Whether public subnets map public IPv4 to every instance launched in them.
     maps_public_ipv4: bool
 
@@ -72,16 +94,24 @@ def bill(deployment: Deployment) -> Bill:
     for instance in deployment.of_type("AWS::EC2::Instance").values():
         interfaces = instance["Properties"].get("NetworkInterfaces", [])
         public_ipv4 += sum(1 for interface in interfaces if interface.get("AssociatePublicIpAddress") is True)
+    endpoints = deployment.of_type("AWS::EC2::VPCEndpoint").values()
+    interface = [e["Properties"] for e in endpoints if e["Properties"].get("VpcEndpointType") == "Interface"]
     return Bill(
         nat_gateway_hours=nat_hours,
         public_ipv4=public_ipv4,
-        gateway_endpoints=len(deployment.of_type("AWS::EC2::VPCEndpoint")),
+        gateway_endpoints=sum(1 for e in endpoints if e["Properties"].get("VpcEndpointType", "Gateway") == "Gateway"),
+        interface_endpoint_hours=sum(len(props.get("SubnetIds", [])) for props in interface),
         maps_public_ipv4=any(s["Properties"].get("MapPublicIpOnLaunch") is True for s in subnets.values()),
+        instance_connect_endpoints=len(deployment.of_type("AWS::EC2::InstanceConnectEndpoint")),
     )
 
 
 def hourly(items: Bill, prices: Prices) -> float:
-    return items.nat_gateway_hours * prices.nat_gateway_hour + items.public_ipv4 * prices.public_ipv4_hour
+    return (
+        items.nat_gateway_hours * prices.nat_gateway_hour
+        + items.public_ipv4 * prices.public_ipv4_hour
+        + items.interface_endpoint_hours * prices.interface_endpoint_hour
+    )
 
 
 def cost_line(deployment: Deployment, region: str, label: str = "cost") -> str:
@@ -95,17 +125,26 @@ def cost_line(deployment: Deployment, region: str, label: str = "cost") -> str:
         parts.append(f"{items.nat_gateway_hours} NAT gateway-hours x ${prices.nat_gateway_hour:.3f}")
     if items.public_ipv4:
         parts.append(f"{items.public_ipv4} public IPv4 x ${prices.public_ipv4_hour:.3f}")
+    if items.interface_endpoint_hours:
+        parts.append(
+            f"{items.interface_endpoint_hours} interface endpoint-hours x ${prices.interface_endpoint_hour:.3f}"
+        )
     made_of = f" ({' + '.join(parts)})" if parts else ""
     per_gb = f"; plus ${prices.nat_gateway_gb:.3f}/GB through NAT" if items.nat_gateway_hours else ""
+    if items.interface_endpoint_hours:
+        per_gb += f"; plus ${prices.interface_endpoint_gb:.3f}/GB through interface endpoints"
     launch = (
         f"; each instance launched in a public subnet adds ${prices.public_ipv4_hour:.3f}/h (MapPublicIpOnLaunch)"
         if items.maps_public_ipv4
         else ""
     )
     endpoints = f", {items.gateway_endpoints} gateway endpoints" if items.gateway_endpoints else ""
+    if items.instance_connect_endpoints:
+        endpoints += ", EC2 Instance Connect Endpoint"
+    source = PRICES_SOURCE + (f" and {PRIVATELINK_PRICES_SOURCE}" if items.interface_endpoint_hours else "")
     where = price_region if price_region == region else f"{price_region} ({region} is not in the table)"
     return (
         f"{label}: ${total:.3f}/h (about ${total * HOURS_PER_MONTH:.0f}/month){made_of}{per_gb}; "
         f"free: Internet Gateway, egress-only gateway (IPv6 out){endpoints}{launch} "
-        f"[prices: {where}, {PRICES_DATE}, {PRICES_SOURCE}]"
+        f"[prices: {where}, {PRICES_DATE}, {source}]"
     )

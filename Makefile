@@ -67,7 +67,8 @@ MUTANTS ?= dualstack.model.kinds.* dualstack.proofs.verify.x__route_target* \
 	dualstack.proofs.plan_rules.x__holdings* dualstack.proofs.plan_rules.x__overlap* \
 	dualstack.proofs.plan_rules.x__gateway_moves* dualstack.proofs.plan_rules.x__vpc_gateways* \
 	dualstack.proofs.plan_rules.x__gateway_taken* dualstack.proofs.plan_rules.x__type_changes* \
-	dualstack.proofs.plan_rules.x__block_in_use* dualstack.proofs.plan.x__forced* \
+	dualstack.proofs.plan_rules.x__block_in_use* dualstack.proofs.plan_rules.x__enforce_without_monitor* \
+	dualstack.proofs.plan.x__forced* \
 	dualstack.builders.parameters.x_subnet_sizes* dualstack.builders.parameters.x_slot_key* \
 	dualstack.builders.parameters.xǁParametersǁtier_ipv4_cidr_bits* \
 	dualstack.builders.parameters.xǁParametersǁipv4_cidr_bits* dualstack.proofs.evaluate.x__find_in_map* \
@@ -185,13 +186,13 @@ deploy: aws-cli $(DEV) ## Plan, then aws cloudformation deploy: make deploy STAC
 	  "$(PY)" -m dualstack deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    $${BUCKET:+--s3-bucket "$$BUCKET"} $${FORCE:+--force} "$${params[@]}"
 
-stackset: aws-cli $(DEV) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [CALL_AS=DELEGATED_ADMIN] [RETAIN_STACKS=false] [FORCE=1]
+stackset: aws-cli $(DEV) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [BUCKET=s3-bucket] [CALL_AS=DELEGATED_ADMIN] [RETAIN_STACKS=false] [FORCE=1]
 	@[ -n "$$STACKSET" ] || { echo "make stackset: set STACKSET=<stack set name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make stackset: set REGION=<administration region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack stackset --name "$$STACKSET" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    --ous "$$OUS" --regions "$$TARGET_REGIONS" $${CALL_AS:+--call-as "$$CALL_AS"} --retain-stacks "$$RETAIN_STACKS" \
-	    $${FORCE:+--force} "$${params[@]}"
+	    $${BUCKET:+--s3-bucket "$$BUCKET"} $${FORCE:+--force} "$${params[@]}"
 
 verify: $(DEV) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
 	@[ -n "$$STACK" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }

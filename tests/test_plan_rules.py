@@ -19,6 +19,7 @@ from dualstack.proofs.plan import _forced
 from dualstack.proofs.plan_rules import (
     NEW_STACK,
     _block_in_use,
+    _enforce_without_monitor,
     _gateway_moves,
     _gateway_taken,
     _overlap,
@@ -289,3 +290,41 @@ def test_a_changed_type_is_what_forces_it_and_the_other_resources_are_still_look
     old = _side(A=_r("EIP", Domain="vpc"), B=_r("Subnet", VpcId="<Vpc>", CidrBlock="10.0.0.0/24"))
     new = _side(A=_r("NatGateway", SubnetId="<B>"), B=_r("Subnet", VpcId="<Vpc>", CidrBlock="10.0.1.0/24"))
     assert _forced(old, new, "eu-west-1") == {"A": ("Type",), "B": ("CidrBlock",)}
+
+
+# Encryption controls: an existing VPC goes to enforce mode only from monitor mode (docs/private-access.md).
+
+
+def _control(mode: str, vpc: str = "<Vpc>") -> Resource:
+    return _r("VPCEncryptionControl", VpcId=vpc, Mode=mode)
+
+
+def test_enforce_on_an_existing_vpc_without_a_control_before_is_refused() -> None:
+    vpc = _r("VPC", CidrBlock="10.0.0.0/16")
+    why = _enforce_without_monitor(_side(Vpc=vpc), _side(Vpc=vpc, Control=_control("enforce")), frozenset())
+    assert why is not None
+    assert why.startswith("Control would put Vpc, which the stack already has, straight into enforce mode")
+    assert "EncryptionControl=Monitor first" in why
+
+
+def test_enforce_from_monitor_and_monitor_from_nothing_go_through() -> None:
+    vpc = _r("VPC", CidrBlock="10.0.0.0/16")
+    before = _side(Vpc=vpc, Control=_control("monitor"))
+    assert _enforce_without_monitor(before, _side(Vpc=vpc, Control=_control("enforce")), frozenset()) is None
+    assert _enforce_without_monitor(_side(Vpc=vpc), _side(Vpc=vpc, Control=_control("monitor")), frozenset()) is None
+    # Enforce stays enforce, and a control renamed from one in enforce mode keeps it.
+    enforced = _side(Vpc=vpc, Control=_control("enforce"))
+    assert _enforce_without_monitor(enforced, _side(Vpc=vpc, Renamed=_control("enforce")), frozenset()) is None
+
+
+def test_enforce_on_a_vpc_the_update_creates_goes_through() -> None:
+    vpc = _r("VPC", CidrBlock="10.0.0.0/16")
+    # A replaced VPC is a new one, whose Ref differs: it may start in enforce mode.
+    replaced = _side(Vpc=vpc, Control=_control("enforce", vpc="<Vpc#2>"))
+    assert _enforce_without_monitor(_side(Vpc=vpc), replaced, frozenset({"Vpc"})) is None
+    # So may a VPC the update adds.
+    added = _side(Vpc=vpc, Other=vpc, Control=_control("enforce", vpc="<Other>"))
+    assert _enforce_without_monitor(_side(Vpc=vpc), added, frozenset()) is None
+    # A control in monitor mode on another VPC does not count for this one.
+    other = _side(Vpc=vpc, Control=_control("monitor", vpc="<Other>"))
+    assert _enforce_without_monitor(other, _side(Vpc=vpc, Control=_control("enforce")), frozenset()) is not None

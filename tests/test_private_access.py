@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec
+from dualstack.commands import precheck
+from dualstack.model import cfndata
 from dualstack.model.kinds import TierKind
 from dualstack.proofs.costs import bill, cost_line
 from dualstack.proofs.evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, evaluate
 
-from .conftest import LARGEST, az_params, rendered, spec_id
+from .conftest import LARGEST, ROOT, az_params, rendered, spec_id
 
 LETTERS = "ABCDEF"
 SPECS = (*SHIPPED, LARGEST, TemplateSpec(name="v6-isolated", tiers=(TierKind.PUBLIC, TierKind.IPV6ONLY)))
@@ -208,3 +210,21 @@ def test_an_enforced_control_excludes_every_gateway_present_for_every_choice(spe
         # Only gateways the template can attach: NAT gateways' exclusion where NAT gateways are offered.
         assert ("NatGatewayExclusionInput" in exclusions) is (nat is not None)
     assert {"InternetGatewayExclusionInput", "EgressOnlyInternetGatewayExclusionInput"} <= seen
+
+
+def test_precheck_refuses_an_encryption_control_where_the_region_has_none(capsys: pytest.CaptureFixture[str]) -> None:
+    template = str(ROOT / "templates" / "dualstack-vpc.yaml")
+    assert precheck.main([template, "--region", "ap-northeast-2", "EncryptionControl=Monitor"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("precheck: error: EncryptionControl=Monitor: ap-northeast-2 has no")
+    assert precheck.main([template, "--region", "ap-northeast-2", "EncryptionControl=None"]) == 0
+    assert precheck.main([template, "--region", "eu-west-1", "EncryptionControl=Enforce"]) == 0
+
+
+def test_the_docs_count_the_regions_with_encryption_controls_as_the_data_does() -> None:
+    regions = cfndata.regions_with("AWS::EC2::VPCEncryptionControl")
+    assert "ap-northeast-2" not in regions
+    assert "us-east-1" in regions
+    text = " ".join((ROOT / "docs" / "private-access.md").read_text(encoding="utf-8").split())
+    assert f"the pinned cfn-lint lists {len(regions)} regions with it" in text

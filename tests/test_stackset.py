@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from cfnlint.helpers import AVAILABILITY_ZONES, REGIONS
 
-from dualstack.commands.stackset import main
+from dualstack.commands.stackset import main, template_url
 from dualstack.files.inputs import InputError, template_body
 from dualstack.model.limits import TEMPLATE_BODY_LIMIT
 
@@ -85,11 +86,12 @@ def test_shipped_templates_need_only_capability_iam_and_fit_the_template_body_li
         fixed = [k for k in resource["Properties"] if k.endswith("Name") and isinstance(resource["Properties"][k], str)]
         assert fixed == [] or resource["Type"] == "AWS::EC2::Instance", (resource["Type"], fixed)
     # Sent inline: the default template. One over the limit in both formats (the private, IPv6-only and web
-    # templates) is refused in one line before any AWS call.
+    # templates) goes through S3 (--s3-bucket), and without a bucket is refused in one line before any AWS call.
     twin = TEMPLATES / f"{shipped_spec.name}.json"
     if shipped_spec.name != "dualstack-vpc":
         with pytest.raises(InputError, match="over CloudFormation's 51,200-byte inline limit"):
             template_body(twin.with_suffix(".yaml"))
+        assert template_body(twin.with_suffix(".yaml"), bucket="my-bucket") == (twin.with_suffix(".yaml"), None)
     else:
         assert len(twin.read_bytes()) <= TEMPLATE_BODY_LIMIT
 
@@ -262,12 +264,54 @@ def test_an_update_describes_each_instance_with_the_values_the_stack_set_keeps(
     assert "note: IPv4 from IPAM" in out
 
 
-def test_a_template_over_the_limit_in_both_formats_is_refused_before_any_aws_call(
+PRIVATE = TEMPLATES / "dualstack-vpc-private.yaml"
+
+
+def test_a_template_over_the_limit_is_uploaded_once_the_plan_passes_and_named_by_url(
     aws: Aws, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    web = str(YAML.with_name("dualstack-vpc-web.yaml"))
-    assert main(["--name", "s", "--region", "eu-west-1", "--template", web, *TARGETS]) == 2
+    aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
+    argv = ["--name", "s", "--region", "eu-west-1", "--template", str(PRIVATE), *TARGETS, "--s3-bucket", "my-cfn-1"]
+    assert main(argv) == 0
+    digest = hashlib.sha256(PRIVATE.read_bytes()).hexdigest()[:16]
+    key = f"dualstack/dualstack-vpc-private-{digest}.yaml"
+    describe, upload, create, _ = aws.calls()
+    assert describe[1] == "describe-stack-set"
+    assert upload == ["s3", "cp", str(PRIVATE), f"s3://my-cfn-1/{key}", "--region", "eu-west-1", "--only-show-errors"]
+    url = create[create.index("--template-url") + 1]
+    assert url == f"https://my-cfn-1.s3.eu-west-1.amazonaws.com/{key}"
+    assert "--template-body" not in create
+    assert f"uploading {PRIVATE} to s3://my-cfn-1/{key}" in capsys.readouterr().out
+
+
+def test_a_template_over_the_limit_without_a_bucket_calls_no_aws(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--name", "s", "--region", "eu-west-1", "--template", str(PRIVATE), *TARGETS]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
-    assert "a stack set takes it only from S3 (--template-url)" in err
+    assert "give an S3 bucket in the administration region to upload it to (BUCKET=...)" in err
+    assert aws.calls() == []
+
+
+def test_a_refused_update_uploads_nothing(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
+    _existing(aws)
+    argv = ["--name", "s", "--region", "eu-west-1", "--template", str(YAML), *TARGETS, "--s3-bucket", "my-cfn-1"]
+    assert main([*argv, "VpcCidrBlock=10.9.0.0/16"]) == 1
+    assert aws.subcommands() == ["describe-stack-set"]
+
+
+def test_the_china_regions_name_their_own_s3_domain() -> None:
+    assert template_url("b", "cn-north-1", "k") == "https://b.s3.cn-north-1.amazonaws.com.cn/k"
+    assert template_url("b", "us-east-1", "k") == "https://b.s3.us-east-1.amazonaws.com/k"
+
+
+@pytest.mark.parametrize("bucket", ["s3://my-bucket", "My_Bucket", "bucket\n"])
+def test_a_bucket_s3_refuses_is_one_line_and_calls_no_aws(
+    aws: Aws, capsys: pytest.CaptureFixture[str], bucket: str
+) -> None:
+    assert (
+        main(["--name", "s", "--region", "eu-west-1", "--template", str(PRIVATE), *TARGETS, "--s3-bucket", bucket]) == 2
+    )
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "bucket name" in err
     assert aws.calls() == []

@@ -8,7 +8,9 @@ to accounts that join the organisational units) and its stack instances with
 read back (``describe-stack-set``: its template and parameters), the update is planned for each
 target region (``plan.py``; parameters not given keep their current values) and printed, and a
 refused plan stops here unless ``--force``; otherwise ``update-stack-set`` updates the instances
-in those units and regions.
+in those units and regions. A template over the 51,200-byte inline limit goes through S3: with
+``--s3-bucket`` it is uploaded (``aws s3 cp``, to a key named by its content) and passed as
+``--template-url``.
 
 Every ``aws`` call is an argument list, never a shell string. Service-managed stack sets need
 trusted access between StackSets and AWS Organizations, activated once from the management
@@ -23,6 +25,7 @@ failure before anything changed (one line on standard error).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -67,15 +70,49 @@ def _auto_deployment(retain: bool) -> str:
     return json.dumps({"Enabled": True, "RetainStacksOnAccountRemoval": retain}, separators=(",", ":"))
 
 
+def upload_key(template: Path) -> str:
+    """Where in the bucket a template goes: named by its content, so an upload never replaces the template that
+    another stack set's operation may still be reading."""
+    digest = hashlib.sha256(template.read_bytes()).hexdigest()[:16]
+    return f"dualstack/{template.stem}-{digest}{template.suffix}"
+
+
+def template_url(bucket: str, region: str, key: str) -> str:
+    """The object's virtual-hosted-style URL in ``region`` (``amazonaws.com.cn`` in the China regions), which
+    ``--template-url`` takes ("Methods for accessing a bucket", Amazon S3 User Guide)."""
+    domain = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"https://{bucket}.s3.{region}.{domain}/{key}"
+
+
+def upload_command(template: Path, bucket: str, region: str) -> list[str]:
+    """``aws s3 cp`` of the template to its key in the bucket."""
+    return [
+        "s3",
+        "cp",
+        str(template),
+        f"s3://{bucket}/{upload_key(template)}",
+        "--region",
+        region,
+        "--only-show-errors",
+    ]
+
+
+def template_source(template: Path, bucket: str | None, region: str) -> list[str]:
+    """``--template-body file://…``, or ``--template-url`` of its upload to ``bucket``."""
+    if bucket is None:
+        return ["--template-body", f"file://{template}"]
+    return ["--template-url", template_url(bucket, region, upload_key(template))]
+
+
 def create_commands(
-    name: str, template: Path, region: str, values: dict[str, str], ous: Sequence[str], regions: Sequence[str],
+    name: str, source: Sequence[str], region: str, values: dict[str, str], ous: Sequence[str], regions: Sequence[str],
     call_as: str | None, retain: bool = True,
 ) -> list[list[str]]:  # fmt: skip
     """``create-stack-set``, then ``create-stack-instances`` in the units and regions."""
     return [
         [
             "cloudformation", "create-stack-set", "--stack-set-name", name, "--region", region,
-            "--template-body", f"file://{template}", *_parameters(values), "--capabilities", *CAPABILITIES,
+            *source, *_parameters(values), "--capabilities", *CAPABILITIES,
             "--permission-model", "SERVICE_MANAGED",
             "--auto-deployment", _auto_deployment(retain), *_call_as(call_as),
         ],
@@ -88,13 +125,13 @@ def create_commands(
 
 
 def update_command(
-    name: str, template: Path, region: str, values: dict[str, str], ous: Sequence[str], regions: Sequence[str],
+    name: str, source: Sequence[str], region: str, values: dict[str, str], ous: Sequence[str], regions: Sequence[str],
     call_as: str | None,
 ) -> list[str]:  # fmt: skip
     """``update-stack-set`` with every parameter's value, for the instances in the units and regions."""
     return [
         "cloudformation", "update-stack-set", "--stack-set-name", name, "--region", region,
-        "--template-body", f"file://{template}", *_parameters(values), "--capabilities", *CAPABILITIES,
+        *source, *_parameters(values), "--capabilities", *CAPABILITIES,
         "--deployment-targets", f"OrganizationalUnitIds={','.join(ous)}", "--regions", *regions,
         "--operation-preferences", OPERATION_PREFERENCES, *_call_as(call_as),
     ]  # fmt: skip
@@ -168,17 +205,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="when an account leaves the units, keep its stack (true, the default) or delete it with its VPC (false); "
         "for a new stack set's automatic deployment",
     )
+    parser.add_argument(
+        "--s3-bucket",
+        metavar="BUCKET",
+        help="an S3 bucket in the administration region to upload the template to: needed for one over 51,200 bytes",
+    )
     parser.add_argument("parameters", nargs="*", metavar="Key=Value")
     try:
         args = parser.parse_intermixed_args(argv)
+        if args.s3_bucket is not None:
+            inputs.check_bucket_name(args.s3_bucket)
         checked, regions = _check(args)
         check_zones(checked, regions)
-        # A stack set takes its template inline or from a URL in S3: this sends it inline, or its JSON twin.
+        # A stack set takes its template inline or from a URL in S3: inline (or its JSON twin), or uploaded.
         body, note = inputs.template_body(
             args.template,
-            hint="a stack set takes it only from S3 (--template-url), which make stackset does not do yet: upload it "
-            "and run aws cloudformation create-stack-set or update-stack-set with --template-url",
+            bucket=args.s3_bucket,
+            hint="give an S3 bucket in the administration region to upload it to (BUCKET=...)",
         )
+        source = template_source(body, args.s3_bucket, args.region)
         if shutil.which(_aws_cli()) is None:
             raise InputError(f"the AWS CLI ({_aws_cli()}) is not on PATH: install it and configure credentials")
     except InputError as exc:
@@ -200,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             commands = create_commands(
-                args.name, body, args.region, checked.parameters, args.ous, regions, args.call_as, retain
+                args.name, source, args.region, checked.parameters, args.ous, regions, args.call_as, retain
             )
         else:
             old_template = inputs.parse_template(str(current.get("TemplateBody", "")), f"stack set {args.name}")
@@ -221,12 +266,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if refused and not args.force:
                 print("stackset: refused, nothing changed; FORCE=1 updates anyway", file=sys.stderr)
                 return 1
-            commands = [update_command(args.name, body, args.region, after, args.ous, regions, args.call_as)]
+            commands = [update_command(args.name, source, args.region, after, args.ous, regions, args.call_as)]
     except (DeployError, InputError) as exc:
         print(f"stackset: error: {exc}", file=sys.stderr)
         return 2
     if note is not None:
         print(f"stackset: {note}")
+    if args.s3_bucket is not None:
+        # Uploaded only once the plan went through: a refused update leaves nothing behind, in S3 either.
+        commands.insert(0, upload_command(body, args.s3_bucket, args.region))
+        print(f"stackset: uploading {inputs.shown(str(body))} to s3://{args.s3_bucket}/{upload_key(body)}")
     status = 0
     for command in commands:
         status = subprocess.run([_aws_cli(), *command], check=False).returncode

@@ -43,6 +43,14 @@ WITH_TEST_INSTANCE = {
     names.CREATE_TEST_INSTANCE_PARAM: choices.TRUE,
     names.SSH_INGRESS_CIDR_PARAM: "203.0.113.7/32",
 }
+#: The compliant set with every private-access option on (docs/private-access.md): their security groups, endpoints
+#: and encryption control are scanned too.
+WITH_PRIVATE_ACCESS = {
+    **COMPLIANT,
+    names.INTERFACE_ENDPOINTS_PARAM: choices.INTERFACE_ENDPOINTS_SESSION_MANAGER,
+    names.INSTANCE_CONNECT_PARAM: choices.TRUE,
+    names.ENCRYPTION_CONTROL_PARAM: choices.ENCRYPTION_ENFORCE,
+}
 REGION = "us-east-1"
 
 
@@ -51,6 +59,7 @@ def scans() -> tuple[tuple[str, str, dict[str, str]], ...]:
     return (
         *((spec.name, spec.name, COMPLIANT) for spec in SHIPPED),
         (f"{SHIPPED[0].name}-test-instance", SHIPPED[0].name, WITH_TEST_INSTANCE),
+        (f"{SHIPPED[1].name}-private-access", SHIPPED[1].name, WITH_PRIVATE_ACCESS),
     )
 
 

@@ -149,6 +149,12 @@ def test_route_target_properties_are_properties_of_aws_ec2_route() -> None:
         (lambda: _kind(has_ipv4=False, maps_public_ipv4=True), "needs an IPv4 block"),
         (lambda: _kind(routes=(always("A", IPV6_DEFAULT, EIGW), always("B", IPV6_DEFAULT, IGW))), "one route"),
         (lambda: _kind(has_ipv4=False, routes=(always("A", IPV4_DEFAULT, IGW),)), "IPv4 route in a tier without"),
+        (lambda: _kind(takes_ipv6_inbound=True), "takes IPv6 inbound exactly when ::/0 always goes to the Internet"),
+        (lambda: _kind(routes=(always("A", IPV6_DEFAULT, IGW),)), "takes IPv6 inbound exactly when"),
+        (
+            lambda: _kind(routes=(always("A", IPV4_DEFAULT, IGW),), hosts_interface_endpoints=True),
+            "interface endpoints belong in tiers with no route to the Internet Gateway",
+        ),
     ],
 )
 def test_a_kind_that_cannot_be_built_is_refused_when_declared(make: Any, message: str) -> None:

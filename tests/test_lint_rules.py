@@ -48,7 +48,7 @@ def test_every_rule_has_a_fixture_that_triggers_it_and_one_that_does_not() -> No
 
 def test_rules_carry_a_custom_id_description_and_source() -> None:
     ids = [cls.id for cls in RULE_CLASSES]
-    assert len(ids) == 10
+    assert len(ids) == 11
     assert len(set(ids)) == len(ids)
     for cls in RULE_CLASSES:
         assert CUSTOM.match(cls.id), cls.id

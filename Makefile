@@ -64,6 +64,7 @@ MUTANTS ?= dualstack.model.kinds.* dualstack.proofs.verify.x__route_target* \
 	dualstack.proofs.verify.x_routed_destinations* dualstack.proofs.verify.x__default_routes* \
 	dualstack.proofs.verify.x_target_output* dualstack.proofs.verify.x_expected_routes* \
 	dualstack.proofs.verify.x_route_problems* dualstack.proofs.verify.x_dns64_check* \
+	dualstack.proofs.verify.x_interface_endpoint_problems* dualstack.proofs.verify.x_encryption_control_problems* \
 	dualstack.proofs.plan_rules.x__holdings* dualstack.proofs.plan_rules.x__overlap* \
 	dualstack.proofs.plan_rules.x__gateway_moves* dualstack.proofs.plan_rules.x__vpc_gateways* \
 	dualstack.proofs.plan_rules.x__gateway_taken* dualstack.proofs.plan_rules.x__type_changes* \

@@ -505,3 +505,77 @@ def test_any_other_botocore_failure_is_one_line_exit_2(
         f"verify: error: AWS call failed in {REGION}: Parameter validation failed: "
         "Invalid length for parameter StackName value: 0\n"
     )
+
+
+# The encryption control: moto does not implement DescribeVpcEncryptionControls, so EC2 is a stand-in here that
+# answers it with the shape botocore's service model gives (Mode monitor|enforce; ResourceExclusions.*.State
+# enabling|enabled|disabling|disabled).
+
+
+class _Controls:
+    def __init__(self, control: dict[str, Any]) -> None:
+        self.control = control
+        self.asked: list[list[str]] = []
+
+    def describe_vpc_encryption_controls(self, VpcEncryptionControlIds: list[str]) -> dict[str, Any]:  # noqa: N803
+        self.asked.append(VpcEncryptionControlIds)
+        return {"VpcEncryptionControls": [self.control]}
+
+
+def _control_checks(chosen: str, control: dict[str, Any], nat: bool = True) -> list[Any]:
+    from dualstack.commands.verify import Stack, Verifier
+
+    parameters = {"EncryptionControl": chosen, **({"NatGateways": "None"} if nat else {})}
+    outputs = {"VpcId": "vpc-1", "InternetGatewayId": "igw-1", "EgressOnlyInternetGatewayId": "eigw-1",
+               "VpcEncryptionControlId": "vpcec-1"}  # fmt: skip
+    verifier = Verifier(_Controls(control), Stack("s", outputs, parameters), None)
+    verifier.check_encryption_control()
+    return verifier.checks
+
+
+ENABLED = {"State": "enabled"}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "control", "nat", "ok", "says"),
+    [
+        ("Monitor", {"VpcId": "vpc-1", "Mode": "monitor"}, True, True, "vpcec-1 on vpc-1 in monitor mode"),
+        ("Enforce", {"VpcId": "vpc-1", "Mode": "monitor"}, True, False, "mode monitor (expected enforce)"),
+        ("Monitor", {"VpcId": "vpc-2", "Mode": "monitor"}, True, False, "controls vpc-2, not vpc-1"),
+        (
+            "Enforce",
+            {"VpcId": "vpc-1", "Mode": "enforce", "ResourceExclusions": {
+                "InternetGateway": ENABLED, "EgressOnlyInternetGateway": ENABLED, "NatGateway": ENABLED}},
+            True, True, "in enforce mode, gateways excluded",
+        ),
+        (
+            "Enforce",
+            {"VpcId": "vpc-1", "Mode": "enforce", "ResourceExclusions": {
+                "InternetGateway": {"State": "disabled"}, "EgressOnlyInternetGateway": ENABLED, "NatGateway": ENABLED}},
+            True, False, "InternetGateway exclusion disabled (expected enabled)",
+        ),
+        (
+            "Enforce",
+            {"VpcId": "vpc-1", "Mode": "enforce", "ResourceExclusions": {
+                "InternetGateway": ENABLED, "EgressOnlyInternetGateway": ENABLED}},
+            True, False, "NatGateway exclusion absent (expected enabled)",
+        ),
+        # A template without NAT gateways (the public one) needs no NAT exclusion.
+        (
+            "Enforce",
+            {"VpcId": "vpc-1", "Mode": "enforce", "ResourceExclusions": {
+                "InternetGateway": ENABLED, "EgressOnlyInternetGateway": ENABLED}},
+            False, True, "gateways excluded",
+        ),
+    ],
+)  # fmt: skip
+def test_the_encryption_control_must_be_in_the_chosen_mode_with_the_gateways_excluded(
+    chosen: str, control: dict[str, Any], nat: bool, ok: bool, says: str
+) -> None:
+    (check,) = _control_checks(chosen, control, nat)
+    assert (check.check, check.subject, check.ok) == ("encryption-control", "vpcec-1", ok)
+    assert says in check.evidence
+
+
+def test_without_an_encryption_control_it_is_not_asked_for() -> None:
+    assert _control_checks("None", {}) == []

@@ -729,3 +729,67 @@ def test_without_gateway_endpoints_none_is_checked(aws: None, capsys: pytest.Cap
     _, status, checks = correct("None", "EgressOnly", capsys)
     assert status == 0
     assert not [c for c in checks if c["check"] == "gateway-endpoints"]
+
+
+# Session Manager's interface endpoints (InterfaceEndpoints=SessionManager). moto records an interface endpoint's
+# subnets and private DNS, but drops IpAddressType and DnsOptions: ``_interface_endpoints`` sets them on moto's own
+# record, which DescribeVpcEndpoints then reports, as it does EnableDns64 above.
+
+#: Written out by hand: with a private tier the endpoints sit in its subnets, dual-stack.
+SESSION_MANAGER = {"SsmEndpoint": "ssm", "SsmMessagesEndpoint": "ssmmessages", "Ec2MessagesEndpoint": "ec2messages"}
+
+
+def _interface_endpoints(net: Net, ec2: Any, tier: str, address_type: str, **wrong: Any) -> None:
+    """The three endpoints in ``tier``'s subnets with ``address_type``, their outputs, InterfaceEndpoints on;
+    ``wrong``: ``{logical ID: {"tier": ..., "type": ..., "private_dns": ...}}`` for the endpoints that deviate."""
+    for logical_id, service in SESSION_MANAGER.items():
+        deviation = wrong.get(logical_id, {})
+        subnets = [net.subnets[f"{deviation.get('tier', tier)}Subnet{z}"] for z in LETTERS]
+        made = ec2.create_vpc_endpoint(
+            VpcId=net.vpc,
+            VpcEndpointType="Interface",
+            ServiceName=f"com.amazonaws.{REGION}.{service}",
+            SubnetIds=subnets,
+            PrivateDnsEnabled=deviation.get("private_dns", True),
+        )
+        endpoint_id = made["VpcEndpoint"]["VpcEndpointId"]
+        record: Any = ec2_backends[DEFAULT_ACCOUNT_ID][REGION].vpc_end_points[endpoint_id]
+        record.ip_address_type = deviation.get("type", address_type)
+        record.dns_options = {"DnsRecordIpType": deviation.get("type", address_type)}
+        net.outputs[f"{logical_id}Id"] = endpoint_id
+    net.parameters["InterfaceEndpoints"] = "SessionManager"
+    _stack(net, boto3.session.Session().client("cloudformation", region_name=REGION).update_stack)
+
+
+def test_session_manager_endpoints_must_sit_in_the_private_subnets_dual_stack_with_private_dns(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    net = build("None", "EgressOnly")
+    _interface_endpoints(net, _ec2(), "Private", "dualstack")
+    status, checks = verify(net, capsys)
+    assert status == 0, failed(checks)
+    assert len([c for c in checks if c["check"] == "interface-endpoints"]) == 3
+    # In the public subnets, IPv4 only, private DNS off: each fails, naming its endpoint, and the other passes.
+    wrong = build("None", "EgressOnly")
+    _interface_endpoints(
+        wrong,
+        _ec2(),
+        "Private",
+        "dualstack",
+        SsmEndpoint={"tier": "Public"},
+        SsmMessagesEndpoint={"type": "ipv4"},
+        Ec2MessagesEndpoint={"private_dns": False},
+    )
+    status, checks = verify(wrong, capsys)
+    assert status == 1
+    assert failed(checks) == {("interface-endpoints", wrong.outputs[f"{n}Id"]) for n in SESSION_MANAGER}
+    evidence = {c["subject"]: c["evidence"] for c in checks if c["check"] == "interface-endpoints"}
+    assert "expected" in evidence[wrong.outputs["SsmEndpointId"]]
+    assert "IpAddressType ipv4 (expected dualstack)" in evidence[wrong.outputs["SsmMessagesEndpointId"]]
+    assert "private DNS off" in evidence[wrong.outputs["Ec2MessagesEndpointId"]]
+
+
+def test_without_interface_endpoints_none_is_checked(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    _, status, checks = correct("None", "EgressOnly", capsys)
+    assert status == 0
+    assert not [c for c in checks if c["check"] in ("interface-endpoints", "encryption-control")]

@@ -82,3 +82,50 @@ def dns64_check(dns64: bool, actual: dict[str, str], expected_on: bool) -> tuple
         f"; both expected {'on' if expected_on else 'off'}"
     )
     return dns64 == nat64 == expected_on, evidence
+
+
+def interface_endpoint_problems(
+    endpoint: dict[str, Any], service: str, subnets: list[str], address_type: str
+) -> list[str]:
+    """What is wrong with a Session Manager interface endpoint as ``DescribeVpcEndpoints`` shows it: not an
+    interface endpoint of ``com.amazonaws.<region>.<service>``, not in exactly ``subnets`` (the hosting tier's, one
+    per AZ in use), another ``IpAddressType`` or ``DnsRecordIpType`` than ``address_type``, or no private DNS."""
+    problems = []
+    if endpoint.get("VpcEndpointType") != "Interface":
+        problems.append(f"is a {endpoint.get('VpcEndpointType')} endpoint")
+    if not str(endpoint.get("ServiceName", "")).endswith(f".{service}"):
+        problems.append(f"serves {endpoint.get('ServiceName')}, not {service}")
+    actual = sorted(endpoint.get("SubnetIds", []))
+    if actual != sorted(subnets):
+        problems.append(f"in {', '.join(actual) or 'no subnet'} (expected {', '.join(sorted(subnets))})")
+    if endpoint.get("IpAddressType") != address_type:
+        problems.append(f"IpAddressType {endpoint.get('IpAddressType')} (expected {address_type})")
+    record_type = (endpoint.get("DnsOptions") or {}).get("DnsRecordIpType")
+    if record_type != address_type:
+        problems.append(f"DnsRecordIpType {record_type} (expected {address_type})")
+    if not endpoint.get("PrivateDnsEnabled"):
+        problems.append("private DNS off")
+    return problems
+
+
+#: The exclusions of ``DescribeVpcEncryptionControls`` (``ResourceExclusions``) for the gateways a stack attaches.
+ALWAYS_EXCLUDED = ("InternetGateway", "EgressOnlyInternetGateway")
+NAT_EXCLUDED = "NatGateway"
+
+
+def encryption_control_problems(control: dict[str, Any], vpc: str, mode: str, nat_offered: bool) -> list[str]:
+    """What is wrong with the stack's VPC encryption control as ``DescribeVpcEncryptionControls`` shows it: another
+    VPC or mode, and under enforce an exclusion of a gateway the stack attaches that is not ``enabled`` (the NAT
+    gateways' wherever the template offers them, as ``builders/encryption.py`` sets it)."""
+    problems = []
+    if control.get("VpcId") != vpc:
+        problems.append(f"controls {control.get('VpcId')}, not {vpc}")
+    if control.get("Mode") != mode:
+        problems.append(f"mode {control.get('Mode')} (expected {mode})")
+    if mode == "enforce":
+        exclusions = control.get("ResourceExclusions") or {}
+        for gateway in (*ALWAYS_EXCLUDED, *((NAT_EXCLUDED,) if nat_offered else ())):
+            state = (exclusions.get(gateway) or {}).get("State")
+            if state != "enabled":
+                problems.append(f"{gateway} exclusion {state or 'absent'} (expected enabled)")
+    return problems

@@ -22,6 +22,7 @@ NETWORK = {
     "FlowLogRole": "AWS::IAM::Role",
     "FlowLogBytesQuery": "AWS::Logs::QueryDefinition",
     "FlowLogInboundIpv6Query": "AWS::Logs::QueryDefinition",
+    "FlowLogUnencryptedQuery": "AWS::Logs::QueryDefinition",
     "DefaultSecurityGroupRules": "Custom::DefaultSecurityGroupRules",
     "DefaultSecurityGroupFunction": "AWS::Lambda::Function",
     "DefaultSecurityGroupRole": "AWS::IAM::Role",

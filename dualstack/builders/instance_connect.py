@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from troposphere import And, Condition, Equals, GetAtt, Template, ec2
 
 from dualstack.builders import naming
-from dualstack.builders.network import Network
+from dualstack.builders.network import Network, tcp_rule
 from dualstack.builders.parameters import add_choice
 from dualstack.builders.testinstance import TestInstance
 from dualstack.builders.tiers import Tier
@@ -60,15 +60,7 @@ def add_instance_connect(t: Template, network: Network, public: Tier, test_insta
             VpcId=network.vpc.ref(),
             # GroupDescription is create-only: this text stays once released.
             GroupDescription="dualstack EC2 Instance Connect Endpoint: SSH out to the VPC",
-            SecurityGroupEgress=[
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=SSH,
-                    ToPort=SSH,
-                    CidrIp=GetAtt(network.vpc, "CidrBlock"),
-                    Description="SSH to instances in the VPC",
-                )
-            ],
+            SecurityGroupEgress=[tcp_rule(SSH, "SSH to instances in the VPC", CidrIp=GetAtt(network.vpc, "CidrBlock"))],
             Tags=naming.name_tags("instance-connect"),
             Condition=condition,
         )

@@ -28,7 +28,7 @@ from troposphere import Equals, GetAtt, Sub, Template, ec2
 
 from dualstack.builders import naming
 from dualstack.builders.endpoints import in_use
-from dualstack.builders.network import Network
+from dualstack.builders.network import Network, tcp_rule
 from dualstack.builders.parameters import Parameters, add_choice
 from dualstack.builders.tiers import Tier
 from dualstack.model import kinds, names
@@ -90,20 +90,8 @@ def add_interface_endpoints(
             # GroupDescription is create-only: this text stays once released.
             GroupDescription="dualstack interface endpoints: HTTPS from the VPC IPv4 and IPv6 ranges",
             SecurityGroupIngress=[
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=HTTPS,
-                    ToPort=HTTPS,
-                    CidrIp=GetAtt(network.vpc, "CidrBlock"),
-                    Description="HTTPS from the VPC's IPv4 range",
-                ),
-                ec2.SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=HTTPS,
-                    ToPort=HTTPS,
-                    CidrIpv6=network.vpc_ipv6_block(),
-                    Description="HTTPS from the VPC's IPv6 range",
-                ),
+                tcp_rule(HTTPS, "HTTPS from the VPC's IPv4 range", CidrIp=GetAtt(network.vpc, "CidrBlock")),
+                tcp_rule(HTTPS, "HTTPS from the VPC's IPv6 range", CidrIpv6=network.vpc_ipv6_block()),
             ],
             SecurityGroupEgress=[NO_TRAFFIC],
             Tags=naming.name_tags("interface-endpoints"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from troposphere import GetAtt, If, NoValue, Select, Template, ec2
 
@@ -27,6 +28,12 @@ class Network:
         until that association exists, ``Ipv6CidrBlocks`` is empty and ``Fn::Select``
         fails with "cannot select nonexistent value at index 0"."""
         return Select(0, GetAtt(self.vpc, "Ipv6CidrBlocks"))
+
+
+def tcp_rule(port: int, description: str, **peer: Any) -> ec2.SecurityGroupRule:
+    """One TCP port to or from ``peer`` (``CidrIp=...``, ``CidrIpv6=...``): a security group rule of this module's
+    options (interface endpoints, the Instance Connect Endpoint)."""
+    return ec2.SecurityGroupRule(IpProtocol="tcp", FromPort=port, ToPort=port, Description=description, **peer)
 
 
 def add_network(t: Template, params: Parameters) -> Network:

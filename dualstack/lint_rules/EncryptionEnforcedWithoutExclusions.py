@@ -10,7 +10,6 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch
 from dualstack.lint_rules._helpers import (
     branches,
     conditions_of,
-    dedupe,
     exists,
     properties,
     ref_target,
@@ -36,23 +35,27 @@ def _refs(value: Any) -> set[str]:
     return {name for branch in branches(value) if (name := ref_target(branch)) is not None}
 
 
-def _gateways(cfn: Any) -> Iterator[tuple[str, dict[str, Any], str, set[str]]]:
-    """``(logical ID, resource, GATEWAYS key, VPCs it may attach to)`` for each gateway the template attaches."""
-    subnets = cfn.get_resources("AWS::EC2::Subnet")
+def _gateways(cfn: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """``(logical ID, resource, GATEWAYS key)`` for each gateway the template may attach to a VPC."""
     for name, attachment in cfn.get_resources("AWS::EC2::VPCGatewayAttachment").items():
         for key in ("InternetGatewayId", "VpnGatewayId"):
             if key in properties(attachment):
-                yield name, attachment, key, _refs(properties(attachment).get("VpcId"))
+                yield name, attachment, key
     for name, gateway in cfn.get_resources("AWS::EC2::EgressOnlyInternetGateway").items():
-        yield name, gateway, "AWS::EC2::EgressOnlyInternetGateway", _refs(properties(gateway).get("VpcId"))
+        yield name, gateway, "AWS::EC2::EgressOnlyInternetGateway"
     for name, gateway in cfn.get_resources("AWS::EC2::NatGateway").items():
-        props = properties(gateway)
-        # A zonal NAT gateway is in a subnet of the VPC; a regional one names the VPC itself.
-        vpcs = _refs(props.get("VpcId"))
-        for subnet in _refs(props.get("SubnetId")):
-            if subnet in subnets:
-                vpcs |= _refs(properties(subnets[subnet]).get("VpcId"))
-        yield name, gateway, "AWS::EC2::NatGateway", vpcs
+        yield name, gateway, "AWS::EC2::NatGateway"
+
+
+def _vpcs(cfn: Any, props: dict[str, Any]) -> set[str]:
+    """The VPCs a gateway's (attachment's) properties may attach it to: its ``VpcId`` (an attachment, an egress-only
+    gateway, a regional NAT gateway), or the ``VpcId`` of the subnet in its ``SubnetId`` (a zonal NAT gateway)."""
+    subnets = cfn.get_resources("AWS::EC2::Subnet")
+    vpcs = _refs(props.get("VpcId"))
+    for subnet in _refs(props.get("SubnetId")):
+        if subnet in subnets:
+            vpcs |= _refs(properties(subnets[subnet]).get("VpcId"))
+    return vpcs
 
 
 class EncryptionEnforcedWithoutExclusions(CloudFormationLintRule):
@@ -76,15 +79,18 @@ class EncryptionEnforcedWithoutExclusions(CloudFormationLintRule):
             if not any(value == "enforce" for value in branches(properties(control).get("Mode"))):
                 continue
             vpcs = _refs(properties(control).get("VpcId"))
-            for gateway, resource, key, attached_to in gateways:
-                if not vpcs & attached_to:
-                    continue
+            missing: set[str] = set()  # one finding per control and exclusion, however many gateways need it
+            for gateway, resource, key in gateways:
                 what, exclusion = GATEWAYS[key]
+                if exclusion in missing or not vpcs & _vpcs(cfn, properties(resource)):
+                    continue
                 for scenario in scenarios(cfn, conditions_of(control, resource)):
                     if not (exists(control, scenario) and exists(resource, scenario)):
                         continue
                     props = resolve(cfn, properties(control), scenario)
                     if props.get("Mode") != "enforce" or props.get(exclusion) == "enable":
+                        continue
+                    if not _refs(props.get("VpcId")) & _vpcs(cfn, resolve(cfn, properties(resource), scenario)):
                         continue
                     message = (
                         f"{name} enforces encryption in transit on the VPC that {gateway} gives {what}"
@@ -93,4 +99,6 @@ class EncryptionEnforcedWithoutExclusions(CloudFormationLintRule):
                     )
                     path = ["Resources", name, "Properties", exclusion if exclusion in properties(control) else "Mode"]
                     matches.append(RuleMatch(path, message))
-        return dedupe(matches)
+                    missing.add(exclusion)
+                    break
+        return matches

@@ -150,9 +150,12 @@ def test_instance_connect_endpoint_sits_in_the_first_public_subnet_and_only_send
         group = deployment.resources["InstanceConnectSecurityGroup"]["Properties"]
         assert "SecurityGroupIngress" not in group
         vpc = deployment.resources["Vpc"]["Properties"]["CidrBlock"]
-        assert [(r["IpProtocol"], r["FromPort"], r["ToPort"], r["CidrIp"]) for r in group["SecurityGroupEgress"]] == [
-            ("tcp", 22, 22, vpc)
+        # SSH out to the VPC's IPv4 range and its /56: EC2 makes the endpoint dual-stack in a dual-stack subnet.
+        egress = [
+            (r["IpProtocol"], r["FromPort"], r["ToPort"], r.get("CidrIp") or r.get("CidrIpv6"))
+            for r in group["SecurityGroupEgress"]
         ]
+        assert egress == [("tcp", 22, 22, vpc), ("tcp", 22, 22, EXAMPLE_VPC_IPV6_BLOCK)]
         ingress = deployment.resources.get("TestInstanceInstanceConnectIngress")
         assert (ingress is not None) is (instance == "true")
         if ingress is not None:

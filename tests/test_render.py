@@ -340,10 +340,12 @@ def test_shipped_templates_deploy_inline_the_yaml_or_its_json_twin(shipped_spec:
     assert "dualstack-vpc" not in YAML_OVER_THE_LIMIT, "the default template stays deployable inline"
 
 
-def test_public_templates_fit_the_inline_limit_up_to_six_azs() -> None:
-    for max_azs in range(1, 7):
+def test_public_templates_fit_the_inline_limit_up_to_five_azs() -> None:
+    for max_azs in range(1, 6):
         size = len(render(build_template(TemplateSpec(max_azs=max_azs)), "yaml").encode("utf-8"))
         assert size <= TEMPLATE_BODY_LIMIT, f"{max_azs} AZs: {size} bytes"
+    # Six are over it, and generate.py says so (deploying needs BUCKET=).
+    assert len(render(build_template(TemplateSpec(max_azs=6)), "yaml").encode("utf-8")) > TEMPLATE_BODY_LIMIT
 
 
 def test_the_json_twin_is_compact_with_one_entry_per_line(shipped_spec: TemplateSpec) -> None:

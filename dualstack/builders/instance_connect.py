@@ -4,14 +4,16 @@ IPv4 address (``MapPublicIpOnLaunch=false``, private subnets) without a bastion 
 The endpoint sits in the first AZ's public subnet: the public tier is in every template and the first AZ in every
 stack, so the endpoint never moves (``SubnetId`` is create-only: a move would replace it). Its network interface has
 only private addresses; users reach it through the EC2 Instance Connect API (``aws ec2-instance-connect ssh``), not
-from the internet. Its security group allows SSH (22) out to the VPC's IPv4 range and nothing in; the instances'
-groups must admit 22 from this group (the test instance's does, when both are on).
+from the internet. Its security group allows SSH (22) out to the VPC's IPv4 range and IPv6 /56 and nothing in; the
+instances' groups must admit 22 from this group (the test instance's does, when both are on).
 
 IPv6: ``AWS::EC2::InstanceConnectEndpoint`` has no ``IpAddressType`` (the resource schema cfn-lint ships lists
-``SubnetId``, ``SecurityGroupIds``, ``PreserveClientIp``, ``ClientToken`` and ``Tags``), although EC2's
-``CreateInstanceConnectEndpoint`` API takes one. An endpoint created by CloudFormation therefore connects over IPv4:
-it reaches instances by their private IPv4 address and cannot reach an IPv6-only subnet's instances. See
-``INSTANCE_CONNECT_IPV6`` in ``docs/private-access.md``.
+``SubnetId``, ``SecurityGroupIds``, ``PreserveClientIp``, ``ClientToken`` and ``Tags``), so EC2 picks it from the
+subnet: "dualstack - If the subnet has both IPv4 and IPv6 CIDRs", and "To use PreserveClientIp, the value for
+IpAddressType must be ipv4" (EC2 API Reference, CreateInstanceConnectEndpoint). In the dual-stack public subnet the
+endpoint is dual-stack and reaches instances by private IPv4 or IPv6, IPv6-only subnets' too; so its group sends SSH
+to the VPC's IPv6 /56 as well, and client IPs are not preserved. A VPC has one such endpoint ("you can create only
+one EC2 Instance Connect Endpoint per VPC, so the replacement process fails", CloudFormation Template Reference).
 """
 
 from __future__ import annotations
@@ -48,8 +50,8 @@ def add_instance_connect(t: Template, network: Network, public: Tier, test_insta
         names.INSTANCE_CONNECT_PARAM,
         [FALSE, TRUE],
         (
-            "true: SSH over private IPv4 to instances without a public address; their groups must admit 22 from "
-            "its group."
+            "true: SSH over private IPv4 or IPv6 to instances without a public address; their groups must admit 22 "
+            "from its group."
         ),
     )
     condition = names.HAS_INSTANCE_CONNECT
@@ -57,10 +59,15 @@ def add_instance_connect(t: Template, network: Network, public: Tier, test_insta
     security_group = t.add_resource(
         ec2.SecurityGroup(
             names.INSTANCE_CONNECT_SECURITY_GROUP,
+            # It names the VPC's /56, which exists only once the block is associated.
+            DependsOn=[network.ipv6_cidr_block],
             VpcId=network.vpc.ref(),
             # GroupDescription is create-only: this text stays once released.
             GroupDescription="dualstack EC2 Instance Connect Endpoint: SSH out to the VPC",
-            SecurityGroupEgress=[tcp_rule(SSH, "SSH to instances in the VPC", CidrIp=GetAtt(network.vpc, "CidrBlock"))],
+            SecurityGroupEgress=[
+                tcp_rule(SSH, "SSH to instances in the VPC", CidrIp=GetAtt(network.vpc, "CidrBlock")),
+                tcp_rule(SSH, "SSH to instances in the VPC over IPv6", CidrIpv6=network.vpc_ipv6_block()),
+            ],
             Tags=naming.name_tags("instance-connect"),
             Condition=condition,
         )
@@ -70,7 +77,8 @@ def add_instance_connect(t: Template, network: Network, public: Tier, test_insta
             names.INSTANCE_CONNECT_ENDPOINT,
             SubnetId=public.subnets[0].subnet.ref(),
             SecurityGroupIds=[GetAtt(security_group, "GroupId")],
-            # The instance sees the endpoint's address, so its group admits the endpoint's group, not the internet.
+            # The instance sees the endpoint's address, so its group admits the endpoint's group, not the internet;
+            # and a dual-stack endpoint cannot preserve client IPs.
             PreserveClientIp=False,
             Tags=naming.name_tags("instance-connect"),
             Condition=condition,

@@ -379,3 +379,18 @@ def test_a_bucket_s3_refuses_is_one_line(aws: Aws, capsys: pytest.CaptureFixture
     assert err.count("\n") == 1, err
     assert "bucket name" in err
     assert aws.calls() == []
+
+
+def test_a_new_stack_that_would_start_in_enforce_mode_is_refused_before_deploying(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Its VPC exists before its encryption control, and AWS moves a VPC to enforce mode only from monitor mode.
+    aws.reply("describe-stacks", rc=254, stderr=NO_STACK)
+    template = str(TEMPLATES / "dualstack-vpc.yaml")
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", template, "EncryptionControl=Enforce"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("deploy: error: stack s is new: VpcEncryptionControl would put Vpc straight into enforce")
+    assert "deploy" not in aws.subcommands()
+    assert main(["--stack", "s", "--region", "eu-west-1", "--template", template, "EncryptionControl=Monitor"]) == 0
+    assert aws.subcommands()[-1] == "deploy"

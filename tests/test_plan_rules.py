@@ -24,6 +24,7 @@ from dualstack.proofs.plan_rules import (
     _gateway_taken,
     _overlap,
     _type_changes,
+    enforce_at_creation,
 )
 
 Resource = dict[str, Any]
@@ -292,39 +293,42 @@ def test_a_changed_type_is_what_forces_it_and_the_other_resources_are_still_look
     assert _forced(old, new, "eu-west-1") == {"A": ("Type",), "B": ("CidrBlock",)}
 
 
-# Encryption controls: an existing VPC goes to enforce mode only from monitor mode (docs/private-access.md).
+# Encryption controls: a VPC goes to enforce mode only from monitor mode (docs/private-access.md).
 
 
 def _control(mode: str, vpc: str = "<Vpc>") -> Resource:
     return _r("VPCEncryptionControl", VpcId=vpc, Mode=mode)
 
 
-def test_enforce_on_an_existing_vpc_without_a_control_before_is_refused() -> None:
+def test_enforce_on_a_vpc_without_a_control_before_is_refused() -> None:
     vpc = _r("VPC", CidrBlock="10.0.0.0/16")
-    why = _enforce_without_monitor(_side(Vpc=vpc), _side(Vpc=vpc, Control=_control("enforce")), frozenset())
+    why = _enforce_without_monitor(_side(Vpc=vpc), _side(Vpc=vpc, Control=_control("enforce")))
     assert why is not None
-    assert why.startswith("Control would put Vpc, which the stack already has, straight into enforce mode")
+    assert why.startswith("Control would put Vpc straight into enforce mode")
     assert "EncryptionControl=Monitor first" in why
 
 
 def test_enforce_from_monitor_and_monitor_from_nothing_go_through() -> None:
     vpc = _r("VPC", CidrBlock="10.0.0.0/16")
     before = _side(Vpc=vpc, Control=_control("monitor"))
-    assert _enforce_without_monitor(before, _side(Vpc=vpc, Control=_control("enforce")), frozenset()) is None
-    assert _enforce_without_monitor(_side(Vpc=vpc), _side(Vpc=vpc, Control=_control("monitor")), frozenset()) is None
+    assert _enforce_without_monitor(before, _side(Vpc=vpc, Control=_control("enforce"))) is None
+    assert _enforce_without_monitor(_side(Vpc=vpc), _side(Vpc=vpc, Control=_control("monitor"))) is None
     # Enforce stays enforce, and a control renamed from one in enforce mode keeps it.
     enforced = _side(Vpc=vpc, Control=_control("enforce"))
-    assert _enforce_without_monitor(enforced, _side(Vpc=vpc, Renamed=_control("enforce")), frozenset()) is None
+    assert _enforce_without_monitor(enforced, _side(Vpc=vpc, Renamed=_control("enforce"))) is None
 
 
-def test_enforce_on_a_vpc_the_update_creates_goes_through() -> None:
+def test_enforce_on_a_new_or_replaced_vpc_or_a_new_stack_is_refused_too() -> None:
     vpc = _r("VPC", CidrBlock="10.0.0.0/16")
-    # A replaced VPC is a new one, whose Ref differs: it may start in enforce mode.
+    # The separate control is created after its VPC, so a replaced VPC, or one the update adds, exists by then.
     replaced = _side(Vpc=vpc, Control=_control("enforce", vpc="<Vpc#2>"))
-    assert _enforce_without_monitor(_side(Vpc=vpc), replaced, frozenset({"Vpc"})) is None
-    # So may a VPC the update adds.
+    assert _enforce_without_monitor(_side(Vpc=vpc, Control=_control("monitor")), replaced) is not None
     added = _side(Vpc=vpc, Other=vpc, Control=_control("enforce", vpc="<Other>"))
-    assert _enforce_without_monitor(_side(Vpc=vpc), added, frozenset()) is None
+    assert _enforce_without_monitor(_side(Vpc=vpc), added) is not None
     # A control in monitor mode on another VPC does not count for this one.
     other = _side(Vpc=vpc, Control=_control("monitor", vpc="<Other>"))
-    assert _enforce_without_monitor(other, _side(Vpc=vpc, Control=_control("enforce")), frozenset()) is not None
+    assert _enforce_without_monitor(other, _side(Vpc=vpc, Control=_control("enforce"))) is not None
+    # A new stack: nothing before.
+    assert enforce_at_creation(_side(Vpc=vpc, Control=_control("enforce"))) is not None
+    assert enforce_at_creation(_side(Vpc=vpc, Control=_control("monitor"))) is None
+    assert enforce_at_creation(_side(Vpc=vpc)) is None

@@ -315,3 +315,14 @@ def test_a_bucket_s3_refuses_is_one_line_and_calls_no_aws(
     assert err.count("\n") == 1, err
     assert "bucket name" in err
     assert aws.calls() == []
+
+
+def test_a_new_stack_set_that_would_start_in_enforce_mode_is_refused(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aws.reply("describe-stack-set", rc=254, stderr=NOT_FOUND)
+    assert _stackset("EncryptionControl=Enforce") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "stack set s is new: VpcEncryptionControl would put Vpc straight into enforce mode" in err
+    assert aws.subcommands() == ["describe-stack-set"]

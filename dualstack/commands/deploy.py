@@ -33,6 +33,7 @@ from dualstack.commands import console, precheck
 from dualstack.files import inputs
 from dualstack.files.inputs import InputError
 from dualstack.proofs.plan import Plan, plan_update, updated_parameters
+from dualstack.proofs.plan_rules import enforce_at_creation
 
 #: A stack with nothing deployed to plan from: created by a change set never executed. It is the one status
 #: ``aws cloudformation deploy`` treats as "no stack yet" (it then creates a CREATE change set).
@@ -213,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if advice is not None:
             raise DeployError(f"stack {args.stack} is {status}: {advice}")
         if stack is None or status == _NOTHING_DEPLOYED:
+            enforce = enforce_at_creation(checked.deployment)
+            if enforce is not None:
+                raise InputError(f"stack {args.stack} is new: {enforce}")
             precheck.report(checked, args.template, args.region, "deploy")
             print(f"deploy: stack {args.stack} has nothing deployed yet: creating it, no update to plan")
         else:

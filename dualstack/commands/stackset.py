@@ -41,6 +41,7 @@ from dualstack.files import inputs
 from dualstack.files.inputs import InputError
 from dualstack.proofs.evaluate import EvaluationError, evaluate
 from dualstack.proofs.plan import plan_update, updated_parameters
+from dualstack.proofs.plan_rules import enforce_at_creation
 
 #: An organisational unit (``ou-…``) or the organisation's root (``r-…``), as AWS Organizations spells them.
 OU_PATTERN = re.compile(r"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
@@ -233,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         current = _current(args.name, args.region, args.call_as)
         if current is None:
+            enforce = enforce_at_creation(checked.deployment)
+            if enforce is not None:
+                raise InputError(f"stack set {args.name} is new: {enforce}")
             # The subnets and the cost of each stack instance, as precheck shows them for the administration region.
             precheck.report(checked, args.template, args.region, "stackset")
             print(f"stackset: stack set {args.name} does not exist: creating it, no update to plan")

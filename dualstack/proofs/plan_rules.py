@@ -23,7 +23,7 @@ GATEWAY_MOVES = "the Internet Gateway would attach to two VPCs"
 GATEWAY_TAKEN = "the VPC would have two gateways of one kind"
 TYPE_CHANGES = "a resource's type changes"
 BLOCK_IN_USE = "the VPC's IPv6 block is replaced while subnets use it"
-ENFORCE_FIRST = "an existing VPC goes to enforce mode without monitor mode first"
+ENFORCE_FIRST = "a VPC goes to enforce mode without monitor mode first"
 #: What to do instead when the VPC's own addressing cannot change in place.
 NEW_STACK = "deploy a new stack beside this one with the new value and move to it"
 
@@ -266,29 +266,35 @@ def _block_in_use(old: Deployment, new: Deployment, leaving: set[str], replaced:
 _ENCRYPTION_CONTROL = "AWS::EC2::VPCEncryptionControl"
 
 
-def _enforce_without_monitor(old: Deployment, new: Deployment, replaced: frozenset[str]) -> str | None:
-    """An encryption control in enforce mode for a VPC the stack already has, where no control of that VPC was in
-    monitor (or enforce) mode before: AWS moves an existing VPC to enforce mode only from monitor mode, in which flow
-    logs show what would be refused (see ``docs/private-access.md``). A VPC the update creates (a new or replacement
-    VPC) may start in enforce mode."""
+def _enforce_without_monitor(old: Deployment, new: Deployment) -> str | None:
+    """An encryption control in enforce mode for a VPC that had no control in monitor (or enforce) mode before:
+    "Existing VPCs can only be enabled in Monitor Mode first", and enforce mode can be turned on directly only "for
+    new VPCs during creation" (Amazon VPC User Guide, "VPC Encryption Controls"), that is through the VPC's own
+    create-only ``VpcEncryptionControl``, which these templates never use (``builders/encryption.py``). A separate
+    ``AWS::EC2::VPCEncryptionControl`` is created after its VPC, so it meets an existing VPC: a new stack or a
+    replacement VPC must start in monitor mode too (``enforce_at_creation``)."""
     enforce, monitor = ENCRYPTION_MODES[ENCRYPTION_ENFORCE], ENCRYPTION_MODES[ENCRYPTION_MONITOR]
     controlled = {
         str(control["Properties"].get("VpcId"))
         for control in old.of_type(_ENCRYPTION_CONTROL).values()
         if control["Properties"].get("Mode", monitor) in (monitor, enforce)
     }
-    existing = {ref_id(name) for name in old.of_type("AWS::EC2::VPC") if name not in replaced}
     for lid, control in sorted(new.of_type(_ENCRYPTION_CONTROL).items()):
         vpc = str(control["Properties"].get("VpcId"))
-        if control["Properties"].get("Mode") == enforce and vpc in existing and vpc not in controlled:
+        if control["Properties"].get("Mode") == enforce and vpc not in controlled:
             name = vpc.removeprefix("<").removesuffix(">")
             return (
-                f"{lid} would put {name}, which the stack already has, straight into enforce mode, and AWS moves an "
-                f"existing VPC to enforce mode only from monitor mode; update with "
-                f"{names.ENCRYPTION_CONTROL_PARAM}={ENCRYPTION_MONITOR} first, check the flow logs for unencrypted "
-                f"traffic, then update to {ENCRYPTION_ENFORCE}"
+                f"{lid} would put {name} straight into enforce mode, and AWS moves a VPC to enforce mode only from "
+                f"monitor mode; deploy with {names.ENCRYPTION_CONTROL_PARAM}={ENCRYPTION_MONITOR} first, check the "
+                f"flow logs for unencrypted traffic, then update to {ENCRYPTION_ENFORCE}"
             )
     return None
+
+
+def enforce_at_creation(new: Deployment) -> str | None:
+    """The refusal of a new stack (``make deploy``, a new stack set) whose encryption control starts in enforce
+    mode: its VPC exists before the control, so it must go through monitor mode like any other."""
+    return _enforce_without_monitor(Deployment(parameters={}, conditions={}, resources={}, outputs={}), new)
 
 
 def refusal(
@@ -307,6 +313,6 @@ def refusal(
         (GATEWAY_TAKEN, _gateway_taken(old, new, arriving)),
         (OVERLAP, _overlap(old, new, leaving, arriving, modified)),
         (BLOCK_IN_USE, _block_in_use(old, new, leaving, replaced)),
-        (ENFORCE_FIRST, _enforce_without_monitor(old, new, replaced)),
+        (ENFORCE_FIRST, _enforce_without_monitor(old, new)),
     )
     return next(((r, why) for r, why in rules if why is not None), ("", None))

@@ -231,3 +231,14 @@ def test_the_docs_count_the_regions_with_encryption_controls_as_the_data_does() 
     assert "us-east-1" in regions
     text = " ".join((ROOT / "docs" / "private-access.md").read_text(encoding="utf-8").split())
     assert f"the pinned cfn-lint lists {len(regions)} regions with it" in text
+
+
+def test_an_encryption_control_is_priced_where_the_table_knows_it_and_said_to_be_missing_where_not() -> None:
+    public = rendered(SHIPPED[0])
+    # $0.15 an hour per VPC with a control in us-east-1; x 730 = $109.50 a month.
+    line = cost_line(evaluate(public, {"EncryptionControl": "Monitor"}), "us-east-1")
+    assert line.startswith("cost: $0.150/h (about $110/month) (1 encryption control x $0.150)")
+    elsewhere = cost_line(evaluate(public, {"EncryptionControl": "Enforce"}, region="eu-west-1"), "eu-west-1")
+    assert elsewhere.startswith("cost: at least $0.000/h")
+    assert "plus the encryption control's hourly charge, not in the table for eu-west-1" in elsewhere
+    assert cost_line(evaluate(public, {}), "eu-west-1").startswith("cost: $0.000/h")

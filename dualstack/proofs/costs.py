@@ -34,6 +34,10 @@ class Prices:
     #: tier, ``VpcEndpoint-Bytes``), from https://aws.amazon.com/privatelink/pricing/.
     interface_endpoint_hour: float
     interface_endpoint_gb: float
+    #: A VPC with an encryption control (Monitor or Enforce), by the hour, from 2026-03-01 (free before): $0.15 in
+    #: us-east-1 as AWS's announcement (https://aws.amazon.com/about-aws/whats-new/2026/03/vpc-encryption-controls-pricing/)
+    #: is reported, not read from the Price List; ``None`` where that figure is not known here, and the line says so.
+    encryption_control_hour: float | None = None
 
 
 #: Per region; other regions are shown with the first region's prices, and say so.
@@ -44,6 +48,7 @@ PRICES = {
         public_ipv4_hour=0.005,
         interface_endpoint_hour=0.01,
         interface_endpoint_gb=0.01,
+        encryption_control_hour=0.15,
     ),
     "eu-west-1": Prices(
         nat_gateway_hour=0.048,
@@ -69,6 +74,8 @@ class Bill:
     gateway_endpoints: int
     #: Interface endpoint-hours per hour: one per endpoint per AZ it has a network interface in (a subnet).
     interface_endpoint_hours: int
+    #: VPC encryption controls (one per VPC).
+    encryption_controls: int
     #: EC2 Instance Connect Endpoints: free ("There is no additional cost for using EC2 Instance Connect
     #: Endpoint", EC2 User Guide, "Connect using EC2 Instance Connect Endpoint").
     instance_connect_endpoints: int
@@ -102,6 +109,7 @@ def bill(deployment: Deployment) -> Bill:
         gateway_endpoints=sum(1 for e in endpoints if e["Properties"].get("VpcEndpointType", "Gateway") == "Gateway"),
         interface_endpoint_hours=sum(len(props.get("SubnetIds", [])) for props in interface),
         maps_public_ipv4=any(s["Properties"].get("MapPublicIpOnLaunch") is True for s in subnets.values()),
+        encryption_controls=len(deployment.of_type("AWS::EC2::VPCEncryptionControl")),
         instance_connect_endpoints=len(deployment.of_type("AWS::EC2::InstanceConnectEndpoint")),
     )
 
@@ -111,6 +119,7 @@ def hourly(items: Bill, prices: Prices) -> float:
         items.nat_gateway_hours * prices.nat_gateway_hour
         + items.public_ipv4 * prices.public_ipv4_hour
         + items.interface_endpoint_hours * prices.interface_endpoint_hour
+        + items.encryption_controls * (prices.encryption_control_hour or 0.0)
     )
 
 
@@ -129,10 +138,16 @@ def cost_line(deployment: Deployment, region: str, label: str = "cost") -> str:
         parts.append(
             f"{items.interface_endpoint_hours} interface endpoint-hours x ${prices.interface_endpoint_hour:.3f}"
         )
+    if items.encryption_controls and prices.encryption_control_hour is not None:
+        parts.append(f"{items.encryption_controls} encryption control x ${prices.encryption_control_hour:.3f}")
     made_of = f" ({' + '.join(parts)})" if parts else ""
     per_gb = f"; plus ${prices.nat_gateway_gb:.3f}/GB through NAT" if items.nat_gateway_hours else ""
     if items.interface_endpoint_hours:
         per_gb += f"; plus ${prices.interface_endpoint_gb:.3f}/GB through interface endpoints"
+    unknown = items.encryption_controls and prices.encryption_control_hour is None
+    if unknown:
+        per_gb += f"; plus the encryption control's hourly charge, not in the table for {price_region}"
+    at_least = "at least " if unknown else ""
     launch = (
         f"; each instance launched in a public subnet adds ${prices.public_ipv4_hour:.3f}/h (MapPublicIpOnLaunch)"
         if items.maps_public_ipv4
@@ -144,7 +159,7 @@ def cost_line(deployment: Deployment, region: str, label: str = "cost") -> str:
     source = PRICES_SOURCE + (f" and {PRIVATELINK_PRICES_SOURCE}" if items.interface_endpoint_hours else "")
     where = price_region if price_region == region else f"{price_region} ({region} is not in the table)"
     return (
-        f"{label}: ${total:.3f}/h (about ${total * HOURS_PER_MONTH:.0f}/month){made_of}{per_gb}; "
+        f"{label}: {at_least}${total:.3f}/h (about ${total * HOURS_PER_MONTH:.0f}/month){made_of}{per_gb}; "
         f"free: Internet Gateway, egress-only gateway (IPv6 out){endpoints}{launch} "
         f"[prices: {where}, {PRICES_DATE}, {source}]"
     )

@@ -20,9 +20,10 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 
-from dualstack.commands.verify import main
+from dualstack.commands.verify import Stack, Verifier, VerifyError, main
 
 from .conftest import offline_aws
 
@@ -507,66 +508,83 @@ def test_any_other_botocore_failure_is_one_line_exit_2(
     )
 
 
-# The encryption control: moto does not implement DescribeVpcEncryptionControls, so EC2 is a stand-in here that
-# answers it with the shape botocore's service model gives (Mode monitor|enforce; ResourceExclusions.*.State
-# enabling|enabled|disabling|disabled).
+# The encryption control: moto does not implement DescribeVpcEncryptionControls, so a real EC2 client answers it
+# through botocore's Stubber, which checks the request and each reply against the service model (Mode
+# monitor|enforce; State available, enforce-in-progress, enforce-failed...; ResourceExclusions.*.State
+# enabling|enabled|disabling|disabled): a reply here that AWS could not send fails the test.
 
 
-class _Controls:
-    def __init__(self, control: dict[str, Any]) -> None:
-        self.control = control
-        self.asked: list[list[str]] = []
-
-    def describe_vpc_encryption_controls(self, VpcEncryptionControlIds: list[str]) -> dict[str, Any]:  # noqa: N803
-        self.asked.append(VpcEncryptionControlIds)
-        return {"VpcEncryptionControls": [self.control]}
+@functools.cache
+def _offline_ec2() -> Any:
+    """An EC2 client that never signs or sends: every call it makes in these tests is stubbed."""
+    session = botocore.session.Session()
+    return session.create_client("ec2", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="y")
 
 
-def _control_checks(chosen: str, control: dict[str, Any], nat: bool = True) -> list[Any]:
-    from dualstack.commands.verify import Stack, Verifier
+OUTPUTS = {"VpcId": "vpc-1", "InternetGatewayId": "igw-1", "EgressOnlyInternetGatewayId": "eigw-1",
+           "VpcEncryptionControlId": "vpcec-1"}  # fmt: skip
 
-    parameters = {"EncryptionControl": chosen, **({"NatGateways": "None"} if nat else {})}
-    outputs = {"VpcId": "vpc-1", "InternetGatewayId": "igw-1", "EgressOnlyInternetGatewayId": "eigw-1",
-               "VpcEncryptionControlId": "vpcec-1"}  # fmt: skip
-    verifier = Verifier(_Controls(control), Stack("s", outputs, parameters), None)
-    verifier.check_encryption_control()
+
+def _control_checks(chosen: str | None, control: dict[str, Any] | None, nat: bool = True) -> list[Any]:
+    """The checks of the encryption control for ``EncryptionControl=chosen`` (``None``: a stack without the
+    parameter), EC2 describing ``control`` (``None``: EC2 is not asked, and would refuse if it were); ``nat``: the
+    template offers NAT gateways."""
+    parameters = ({} if chosen is None else {"EncryptionControl": chosen}) | ({"NatGateways": "None"} if nat else {})
+    ec2 = _offline_ec2()
+    with Stubber(ec2) as stubber:
+        if control is not None:
+            stubber.add_response(
+                "describe_vpc_encryption_controls",
+                {"VpcEncryptionControls": [{"VpcEncryptionControlId": "vpcec-1", **control}]},
+                {"VpcEncryptionControlIds": ["vpcec-1"]},
+            )
+        verifier = Verifier(ec2, Stack("s", OUTPUTS, parameters), None)
+        verifier.check_encryption_control()
+        stubber.assert_no_pending_responses()
     return verifier.checks
 
 
 ENABLED = {"State": "enabled"}
+EXCLUDED = {"InternetGateway": ENABLED, "EgressOnlyInternetGateway": ENABLED, "NatGateway": ENABLED}
+MONITOR = {"VpcId": "vpc-1", "Mode": "monitor", "State": "available"}
+ENFORCE = {"VpcId": "vpc-1", "Mode": "enforce", "State": "available", "ResourceExclusions": EXCLUDED}
+NO_NAT_EXCLUDED = {"InternetGateway": ENABLED, "EgressOnlyInternetGateway": ENABLED}
+EIGW_ENABLING = {**EXCLUDED, "EgressOnlyInternetGateway": {"State": "enabling"}}
 
 
 @pytest.mark.parametrize(
     ("chosen", "control", "nat", "ok", "says"),
     [
-        ("Monitor", {"VpcId": "vpc-1", "Mode": "monitor"}, True, True, "vpcec-1 on vpc-1 in monitor mode"),
-        ("Enforce", {"VpcId": "vpc-1", "Mode": "monitor"}, True, False, "mode monitor (expected enforce)"),
-        ("Monitor", {"VpcId": "vpc-2", "Mode": "monitor"}, True, False, "controls vpc-2, not vpc-1"),
+        ("Monitor", MONITOR, True, True, "vpcec-1 on vpc-1 in monitor mode, available"),
+        ("Enforce", MONITOR, True, False, "mode monitor (expected enforce)"),
+        ("Monitor", ENFORCE, True, False, "mode enforce (expected monitor)"),
+        ("Monitor", {**MONITOR, "VpcId": "vpc-2"}, True, False, "controls vpc-2, not vpc-1"),
+        ("Enforce", ENFORCE, True, True, "vpcec-1 on vpc-1 in enforce mode, available, gateways excluded"),
+        # A switch to enforce that failed or is still under way.
         (
-            "Enforce",
-            {"VpcId": "vpc-1", "Mode": "enforce", "ResourceExclusions": {
-                "InternetGateway": ENABLED, "EgressOnlyInternetGateway": ENABLED, "NatGateway": ENABLED}},
-            True, True, "in enforce mode, gateways excluded",
+            "Enforce", {**ENFORCE, "State": "enforce-failed", "StateMessage": "a stand-in message"},
+            True, False, "state enforce-failed (a stand-in message) (expected available)",
         ),
+        ("Enforce", {**ENFORCE, "State": "enforce-in-progress"}, True, False, "state enforce-in-progress"),
         (
-            "Enforce",
-            {"VpcId": "vpc-1", "Mode": "enforce", "ResourceExclusions": {
-                "InternetGateway": {"State": "disabled"}, "EgressOnlyInternetGateway": ENABLED, "NatGateway": ENABLED}},
+            "Enforce", {**ENFORCE, "ResourceExclusions": {**EXCLUDED, "InternetGateway": {"State": "disabled"}}},
             True, False, "InternetGateway exclusion disabled (expected enabled)",
         ),
         (
-            "Enforce",
-            {"VpcId": "vpc-1", "Mode": "enforce", "ResourceExclusions": {
-                "InternetGateway": ENABLED, "EgressOnlyInternetGateway": ENABLED}},
+            "Enforce", {**ENFORCE, "ResourceExclusions": EIGW_ENABLING},
+            True, False, "EgressOnlyInternetGateway exclusion enabling (expected enabled)",
+        ),
+        (
+            "Enforce", {**ENFORCE, "ResourceExclusions": NO_NAT_EXCLUDED},
             True, False, "NatGateway exclusion absent (expected enabled)",
         ),
         # A template without NAT gateways (the public one) needs no NAT exclusion.
         (
-            "Enforce",
-            {"VpcId": "vpc-1", "Mode": "enforce", "ResourceExclusions": {
-                "InternetGateway": ENABLED, "EgressOnlyInternetGateway": ENABLED}},
+            "Enforce", {**ENFORCE, "ResourceExclusions": NO_NAT_EXCLUDED},
             False, True, "gateways excluded",
         ),
+        # Monitor mode needs no exclusion.
+        ("Monitor", {**MONITOR, "ResourceExclusions": {}}, True, True, "in monitor mode"),
     ],
 )  # fmt: skip
 def test_the_encryption_control_must_be_in_the_chosen_mode_with_the_gateways_excluded(
@@ -578,4 +596,22 @@ def test_the_encryption_control_must_be_in_the_chosen_mode_with_the_gateways_exc
 
 
 def test_without_an_encryption_control_it_is_not_asked_for() -> None:
-    assert _control_checks("None", {}) == []
+    assert _control_checks("None", None) == []
+    # A stack from before the parameter existed has none either.
+    assert _control_checks(None, None, nat=False) == []
+
+
+def test_an_encryption_control_the_stack_does_not_output_fails_without_asking_ec2() -> None:
+    outputs = {k: v for k, v in OUTPUTS.items() if k != "VpcEncryptionControlId"}
+    verifier = Verifier(_offline_ec2(), Stack("s", outputs, {"EncryptionControl": "Monitor"}), None)
+    with Stubber(verifier.ec2):
+        verifier.check_encryption_control()
+    (check,) = verifier.checks
+    assert (check.check, check.subject, check.ok) == ("encryption-control", "vpc-1", False)
+    assert check.evidence == "the stack has no VpcEncryptionControlId output"
+
+
+def test_an_encryption_control_value_verify_does_not_know_is_one_line_exit_2() -> None:
+    with pytest.raises(VerifyError) as raised:
+        _control_checks("Strict", None)
+    assert str(raised.value) == "stack s: parameter EncryptionControl='Strict' is not one of None, Monitor, Enforce"

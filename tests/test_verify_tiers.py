@@ -10,7 +10,10 @@ moto's CloudFormation cannot deploy the templates (no ``Fn::Cidr``, no egress-on
 so the stack here only carries the parameters and the outputs that point at the network.
 moto accepts ``EnableDns64`` in ``ModifySubnetAttribute`` but ignores it, so ``dns64`` below
 sets the attribute on moto's own subnet record, which ``DescribeSubnets`` then reports; a subnet's
-``Ipv6Native`` cannot change once it exists, so the deviations of it set it there too.
+``Ipv6Native`` cannot change once it exists, so the deviations of it set it there too. In the same way moto
+records an interface endpoint's subnets, service and private DNS but drops ``IpAddressType`` and ``DnsOptions``
+(``DescribeVpcEndpoints`` gives ``None`` for both), so ``_interface_endpoints`` sets them on moto's own endpoint
+record.
 """
 
 from __future__ import annotations
@@ -731,9 +734,8 @@ def test_without_gateway_endpoints_none_is_checked(aws: None, capsys: pytest.Cap
     assert not [c for c in checks if c["check"] == "gateway-endpoints"]
 
 
-# Session Manager's interface endpoints (InterfaceEndpoints=SessionManager). moto records an interface endpoint's
-# subnets and private DNS, but drops IpAddressType and DnsOptions: ``_interface_endpoints`` sets them on moto's own
-# record, which DescribeVpcEndpoints then reports, as it does EnableDns64 above.
+# Session Manager's interface endpoints (InterfaceEndpoints=SessionManager). moto drops IpAddressType and DnsOptions:
+# ``_interface_endpoints`` sets them on moto's own record, which DescribeVpcEndpoints then reports (module docstring).
 
 #: Written out by hand: with a private tier the endpoints sit in its subnets, dual-stack.
 SESSION_MANAGER = {"SsmEndpoint": "ssm", "SsmMessagesEndpoint": "ssmmessages", "Ec2MessagesEndpoint": "ec2messages"}
@@ -741,21 +743,24 @@ SESSION_MANAGER = {"SsmEndpoint": "ssm", "SsmMessagesEndpoint": "ssmmessages", "
 
 def _interface_endpoints(net: Net, ec2: Any, tier: str, address_type: str, **wrong: Any) -> None:
     """The three endpoints in ``tier``'s subnets with ``address_type``, their outputs, InterfaceEndpoints on;
-    ``wrong``: ``{logical ID: {"tier": ..., "type": ..., "private_dns": ...}}`` for the endpoints that deviate."""
+    ``wrong``: ``{logical ID: {"tier": ..., "zones": ..., "region": ..., "type": ..., "dns_type": ...,
+    "private_dns": ...}}`` for the endpoints that deviate (``type`` sets both address types, ``dns_type`` only
+    the DNS records')."""
     for logical_id, service in SESSION_MANAGER.items():
         deviation = wrong.get(logical_id, {})
-        subnets = [net.subnets[f"{deviation.get('tier', tier)}Subnet{z}"] for z in LETTERS]
+        subnets = [net.subnets[f"{deviation.get('tier', tier)}Subnet{z}"] for z in deviation.get("zones", LETTERS)]
         made = ec2.create_vpc_endpoint(
             VpcId=net.vpc,
             VpcEndpointType="Interface",
-            ServiceName=f"com.amazonaws.{REGION}.{service}",
+            ServiceName=f"com.amazonaws.{deviation.get('region', REGION)}.{service}",
             SubnetIds=subnets,
             PrivateDnsEnabled=deviation.get("private_dns", True),
         )
         endpoint_id = made["VpcEndpoint"]["VpcEndpointId"]
+        # What CreateVpcEndpoint's IpAddressType and DnsOptions do in AWS (moto ignores both).
         record: Any = ec2_backends[DEFAULT_ACCOUNT_ID][REGION].vpc_end_points[endpoint_id]
         record.ip_address_type = deviation.get("type", address_type)
-        record.dns_options = {"DnsRecordIpType": deviation.get("type", address_type)}
+        record.dns_options = {"DnsRecordIpType": deviation.get("dns_type", deviation.get("type", address_type))}
         net.outputs[f"{logical_id}Id"] = endpoint_id
     net.parameters["InterfaceEndpoints"] = "SessionManager"
     _stack(net, boto3.session.Session().client("cloudformation", region_name=REGION).update_stack)
@@ -787,6 +792,59 @@ def test_session_manager_endpoints_must_sit_in_the_private_subnets_dual_stack_wi
     assert "expected" in evidence[wrong.outputs["SsmEndpointId"]]
     assert "IpAddressType ipv4 (expected dualstack)" in evidence[wrong.outputs["SsmMessagesEndpointId"]]
     assert "private DNS off" in evidence[wrong.outputs["Ec2MessagesEndpointId"]]
+
+
+def test_session_manager_endpoints_must_serve_this_region_in_every_az_with_dual_stack_dns_records(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Dual-stack addresses but IPv4 DNS records, another region's service, one AZ's subnet only: each fails, naming
+    # its endpoint.
+    wrong = build("None", "EgressOnly")
+    _interface_endpoints(
+        wrong,
+        _ec2(),
+        "Private",
+        "dualstack",
+        SsmEndpoint={"dns_type": "ipv4"},
+        SsmMessagesEndpoint={"region": "us-east-1"},
+        Ec2MessagesEndpoint={"zones": "A"},
+    )
+    status, checks = verify(wrong, capsys)
+    assert status == 1
+    assert failed(checks) == {("interface-endpoints", wrong.outputs[f"{n}Id"]) for n in SESSION_MANAGER}
+    evidence = {c["subject"]: c["evidence"] for c in checks if c["check"] == "interface-endpoints"}
+    assert evidence[wrong.outputs["SsmEndpointId"]] == "DnsRecordIpType ipv4 (expected dualstack)"
+    assert evidence[wrong.outputs["SsmMessagesEndpointId"]] == (
+        f"serves com.amazonaws.us-east-1.ssmmessages (expected com.amazonaws.{REGION}.ssmmessages)"
+    )
+    private = sorted(wrong.subnets[f"PrivateSubnet{z}"] for z in LETTERS)
+    assert evidence[wrong.outputs["Ec2MessagesEndpointId"]] == (
+        f"in {wrong.subnets['PrivateSubnetA']} (expected {', '.join(private)})"
+    )
+
+
+def test_without_a_private_tier_the_endpoints_sit_in_the_ipv6_only_subnets_ipv6_only(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A template whose first tier that may hold them is the IPv6-only one lists no private subnets.
+    net = build("None", "EgressOnly")
+    del net.outputs["PrivateSubnetIds"]
+    _interface_endpoints(net, _ec2(), "Ipv6Only", "ipv6")
+    status, checks = verify(net, capsys)
+    assert status == 0, failed(checks)
+    ipv6_only = sorted(net.subnets[f"Ipv6OnlySubnet{z}"] for z in LETTERS)
+    assert [c["evidence"] for c in checks if c["check"] == "interface-endpoints"] == [
+        f"com.amazonaws.{REGION}.{service} in the ipv6only subnets {', '.join(ipv6_only)}, ipv6 (IP addresses and "
+        "DNS records), private DNS"
+        for service in SESSION_MANAGER.values()
+    ]
+    # The same endpoints dual-stack there fail: an IPv6-only subnet has no IPv4 address to give them.
+    wrong = build("None", "EgressOnly")
+    del wrong.outputs["PrivateSubnetIds"]
+    _interface_endpoints(wrong, _ec2(), "Ipv6Only", "dualstack")
+    status, checks = verify(wrong, capsys)
+    assert status == 1
+    assert failed(checks) == {("interface-endpoints", wrong.outputs[f"{n}Id"]) for n in SESSION_MANAGER}
 
 
 def test_without_interface_endpoints_none_is_checked(aws: None, capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,6 +43,7 @@ from dualstack.proofs.verify import (
     encryption_control_problems,
     expected_routes,
     interface_endpoint_problems,
+    interface_endpoint_service,
     route_problems,
 )
 
@@ -320,6 +321,7 @@ class Verifier:
             self.add("interface-endpoints", self.vpc, False, "the stack lists no subnets of a tier that holds them")
             return
         subnets = self._tier_subnets(kind)
+        address_type = kind.interface_endpoint_address_type()
         for declared in kinds.INTERFACE_ENDPOINTS:
             key = names.output_key(declared.logical_id)
             endpoint_id = self.outputs.get(key)
@@ -327,11 +329,11 @@ class Verifier:
                 self.add("interface-endpoints", declared.logical_id, False, f"the stack has no {key} output")
                 continue
             (endpoint,) = self.ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"]
-            address_type = kind.interface_endpoint_address_type()
-            problems = interface_endpoint_problems(endpoint, declared.service, subnets, address_type)
+            service_name = interface_endpoint_service(self.ec2.meta.region_name, declared.service)
+            problems = interface_endpoint_problems(endpoint, service_name, subnets, address_type)
             evidence = "; ".join(problems) or (
-                f"{endpoint.get('ServiceName')} in the {kind.name} subnets {', '.join(sorted(subnets))}, "
-                f"{address_type}, private DNS"
+                f"{service_name} in the {kind.name} subnets {', '.join(sorted(subnets))}, "
+                f"{address_type} (IP addresses and DNS records), private DNS"
             )
             self.add("interface-endpoints", endpoint_id, not problems, evidence)
 
@@ -341,6 +343,12 @@ class Verifier:
         chosen = self.stack.parameters.get(names.ENCRYPTION_CONTROL_PARAM, choices.ENCRYPTION_NONE)
         if chosen == choices.ENCRYPTION_NONE:
             return
+        if chosen not in choices.ENCRYPTION_MODES:
+            # As run() says of a routing value the table does not know: it says nothing of the mode to expect.
+            known = ", ".join((choices.ENCRYPTION_NONE, *choices.ENCRYPTION_MODES))
+            raise VerifyError(
+                f"stack {self.stack.name}: parameter {names.ENCRYPTION_CONTROL_PARAM}={chosen!r} is not one of {known}"
+            )
         key = names.output_key(names.ENCRYPTION_CONTROL)
         control_id = self.outputs.get(key)
         if control_id is None:
@@ -363,8 +371,9 @@ class Verifier:
         mode = choices.ENCRYPTION_MODES[chosen]
         nat_offered = names.NAT_GATEWAYS_PARAM in self.stack.parameters
         problems = encryption_control_problems(controls[0], self.vpc, mode, nat_offered)
-        evidence = "; ".join(problems) or f"{control_id} on {self.vpc} in {mode} mode" + (
-            ", gateways excluded" if mode == "enforce" else ""
+        enforce = mode == choices.ENCRYPTION_MODES[choices.ENCRYPTION_ENFORCE]
+        evidence = "; ".join(problems) or f"{control_id} on {self.vpc} in {mode} mode, available" + (
+            ", gateways excluded" if enforce else ""
         )
         self.add("encryption-control", control_id, not problems, evidence)
 

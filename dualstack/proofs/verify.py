@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualstack.model import kinds
+from dualstack.model import choices, kinds
 from dualstack.model.kinds import IPV4_DEFAULT, IPV6_DEFAULT, NAT64_PREFIX, Target, TierKind
 
 #: Targets a deployed route table may hold that no tier kind routes to (something outside the stack added the route):
@@ -84,17 +84,25 @@ def dns64_check(dns64: bool, actual: dict[str, str], expected_on: bool) -> tuple
     return dns64 == nat64 == expected_on, evidence
 
 
+def interface_endpoint_service(region: str, service: str) -> str:
+    """The ``ServiceName`` of an interface endpoint of ``service`` in ``region``, as ``builders/interface_endpoints.py``
+    writes it: ``Sub("com.amazonaws.${AWS::Region}.<service>")``."""
+    return f"com.amazonaws.{region}.{service}"
+
+
 def interface_endpoint_problems(
-    endpoint: dict[str, Any], service: str, subnets: list[str], address_type: str
+    endpoint: dict[str, Any], service_name: str, subnets: list[str], address_type: str
 ) -> list[str]:
     """What is wrong with a Session Manager interface endpoint as ``DescribeVpcEndpoints`` shows it: not an
-    interface endpoint of ``com.amazonaws.<region>.<service>``, not in exactly ``subnets`` (the hosting tier's, one
-    per AZ in use), another ``IpAddressType`` or ``DnsRecordIpType`` than ``address_type``, or no private DNS."""
+    interface endpoint of ``service_name`` (``interface_endpoint_service``), not in exactly ``subnets`` (the hosting
+    tier's, one per AZ in use), another ``IpAddressType`` or ``DnsOptions.DnsRecordIpType`` than ``address_type``,
+    or no private DNS. The values are botocore's ``VpcEndpointType``, ``IpAddressType`` and ``DnsRecordIpType``
+    enums (``botocore/data/ec2/2016-11-15/service-2.json``)."""
     problems = []
     if endpoint.get("VpcEndpointType") != "Interface":
         problems.append(f"is a {endpoint.get('VpcEndpointType')} endpoint")
-    if not str(endpoint.get("ServiceName", "")).endswith(f".{service}"):
-        problems.append(f"serves {endpoint.get('ServiceName')}, not {service}")
+    if endpoint.get("ServiceName") != service_name:
+        problems.append(f"serves {endpoint.get('ServiceName')} (expected {service_name})")
     actual = sorted(endpoint.get("SubnetIds", []))
     if actual != sorted(subnets):
         problems.append(f"in {', '.join(actual) or 'no subnet'} (expected {', '.join(sorted(subnets))})")
@@ -108,24 +116,37 @@ def interface_endpoint_problems(
     return problems
 
 
-#: The exclusions of ``DescribeVpcEncryptionControls`` (``ResourceExclusions``) for the gateways a stack attaches.
+#: The exclusions of ``DescribeVpcEncryptionControls`` (``ResourceExclusions``) for the gateways a stack attaches,
+#: the members of botocore's ``VpcEncryptionControlExclusions`` shape that ``builders/encryption.py`` enables.
 ALWAYS_EXCLUDED = ("InternetGateway", "EgressOnlyInternetGateway")
 NAT_EXCLUDED = "NatGateway"
+#: botocore's ``VpcEncryptionControlState`` and ``VpcEncryptionControlExclusionState`` enums (same file): the settled
+#: states (the others are ``*-in-progress``, ``*-failed``, ``creating``, ``deleting``..., and ``enabling``,
+#: ``disabling``, ``disabled``).
+CONTROL_AVAILABLE = "available"
+EXCLUSION_ENABLED = "enabled"
 
 
 def encryption_control_problems(control: dict[str, Any], vpc: str, mode: str, nat_offered: bool) -> list[str]:
     """What is wrong with the stack's VPC encryption control as ``DescribeVpcEncryptionControls`` shows it: another
-    VPC or mode, and under enforce an exclusion of a gateway the stack attaches that is not ``enabled`` (the NAT
-    gateways' wherever the template offers them, as ``builders/encryption.py`` sets it)."""
+    VPC or mode, not settled (not ``available``: ``enforce-in-progress``, ``enforce-failed`` and the like say the
+    mode asked for is not, or not yet, in force), and under enforce an exclusion of a gateway the stack attaches
+    that is not ``enabled`` (the NAT gateways' wherever the template offers them, as ``builders/encryption.py`` sets
+    it)."""
     problems = []
     if control.get("VpcId") != vpc:
         problems.append(f"controls {control.get('VpcId')}, not {vpc}")
     if control.get("Mode") != mode:
         problems.append(f"mode {control.get('Mode')} (expected {mode})")
-    if mode == "enforce":
+    if control.get("State") != CONTROL_AVAILABLE:
+        message = control.get("StateMessage")
+        problems.append(
+            f"state {control.get('State')}{f' ({message})' if message else ''} (expected {CONTROL_AVAILABLE})"
+        )
+    if mode == choices.ENCRYPTION_MODES[choices.ENCRYPTION_ENFORCE]:
         exclusions = control.get("ResourceExclusions") or {}
         for gateway in (*ALWAYS_EXCLUDED, *((NAT_EXCLUDED,) if nat_offered else ())):
             state = (exclusions.get(gateway) or {}).get("State")
-            if state != "enabled":
-                problems.append(f"{gateway} exclusion {state or 'absent'} (expected enabled)")
+            if state != EXCLUSION_ENABLED:
+                problems.append(f"{gateway} exclusion {state or 'absent'} (expected {EXCLUSION_ENABLED})")
     return problems

@@ -546,3 +546,29 @@ def test_updated_parameters_keep_old_values_and_defaults_and_drop_undeclared() -
     # is left to its default; the change wins.
     assert updated_parameters(old, {"B": "given"}, new, {"L": "c"}) == {"A": "old-default", "B": "given", "L": "c"}
     assert updated_parameters(old, {"B": "given"}, new, {}) == {"A": "old-default", "B": "given", "L": "a,b"}
+
+
+#: Every shipped template as version 0.2.0 released it (before the private-access options).
+RELEASED_0_2_0 = {
+    spec.name: Path(__file__).resolve().parent / "plan_fixtures" / f"{spec.name}-0.2.0.json" for spec in SHIPPED
+}
+#: Options that a stack of 0.2.0 may have on; the test instance is replaced on any update while it exists.
+ON_IN_0_2_0 = {
+    "FlowLogs": "CloudWatchLogs",
+    "GatewayEndpoints": "S3AndDynamoDB",
+    "RestrictDefaultSecurityGroup": "true",
+    "BlockPublicAccessExclusion": "AllowBidirectional",
+    "AzCount": "3",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELEASED_0_2_0))
+@pytest.mark.parametrize("options", [{}, ON_IN_0_2_0], ids=["defaults", "options-on"])
+def test_a_stack_of_0_2_0_updated_to_these_templates_changes_nothing(name: str, options: dict[str, str]) -> None:
+    before = json.loads(RELEASED_0_2_0[name].read_text(encoding="utf-8"))
+    after = json.loads((TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))
+    old = {**options, **({"NatGateways": "Single"} if "NatGateways" in before["Parameters"] else {})}
+    plan = plan_update(before, old, after, old, region="eu-west-1")
+    # The new parameters take their defaults (None, false): nothing is added, and the flow log keeps its format.
+    assert plan.safe, plan.verdict
+    assert [(c.action, c.logical_id) for c in plan.changes] == []

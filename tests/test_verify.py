@@ -25,7 +25,7 @@ from moto import mock_aws
 
 from dualstack.commands.verify import Stack, Verifier, VerifyError, main
 
-from .conftest import offline_aws
+from .conftest import offline_aws, quicker_moto
 
 REGION = "eu-west-1"
 STACK = "edge-vpc"
@@ -87,6 +87,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(boto3.session, "Session", functools.partial(boto3.session.Session, botocore_session=_SHARED()))
     # moto's catalogue of public AMIs, read for every mock; the instances here launch from an image not in it.
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    quicker_moto(monkeypatch)
     with mock_aws():
         yield
 

@@ -36,7 +36,7 @@ from moto.ec2.models import ec2_backends
 from dualstack.commands.verify import main
 from dualstack.proofs import verify as verify_module
 
-from .conftest import offline_aws
+from .conftest import offline_aws, quicker_moto
 
 REGION = "eu-west-1"
 ZONES = (f"{REGION}a", f"{REGION}b")
@@ -56,10 +56,12 @@ def aws() -> Iterator[None]:
     """
     with pytest.MonkeyPatch.context() as patch:
         offline_aws(patch)
+        quicker_moto(patch)
         shared = botocore.session.Session()
         patch.setattr(boto3.session, "Session", functools.partial(boto3.session.Session, botocore_session=shared))
         with mock_aws():
             yield
+            _ec2.cache_clear()
 
 
 @dataclass
@@ -88,7 +90,9 @@ class Net:
 _stacks = itertools.count(1)
 
 
+@functools.cache
 def _ec2() -> Any:
+    """The module's EC2 client, made once under its moto account (``aws``)."""
     return boto3.session.Session().client("ec2", region_name=REGION)
 
 

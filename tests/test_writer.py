@@ -9,9 +9,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
+import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,33 +22,34 @@ from dualstack.files import writer
 
 from .conftest import ROOT, TEMPLATES
 
-#: The writer writing what generate.py writes (the texts of templates/ now), with every file-system step it takes
-#: counted; at step N the process dies as kill -9 would leave it (os._exit: no cleanup, no finally). With N = 0 it
-#: runs whole and prints how many steps it took.
-CRASH_AT_STEP = textwrap.dedent(
-    """
-    import os, sys, tempfile
-    stop, steps = int(sys.argv[1]), 0
+#: The file-system calls the writer makes: each one is a step at which a kill can land.
+STEPS = ("replace", "link", "unlink", "fsync", "chmod")
 
-    def counted(real):
-        def step(*args, **kwargs):
-            global steps
+
+def _crash_here(folder: Path, stop: int) -> int:
+    """In a forked child: the writer writing what generate.py writes (the texts of templates/ now), with every
+    file-system step it takes counted; at step ``stop`` the process dies as kill -9 would leave it (``os._exit``: no
+    cleanup, no finally). With ``stop`` 0 it runs whole and returns how many steps it took."""
+    steps = 0
+
+    def counted(real: Callable[..., Any]) -> Callable[..., Any]:
+        def step(*args: Any, **kwargs: Any) -> Any:
+            nonlocal steps
             steps += 1
             if steps == stop:
                 os._exit(137)
             return real(*args, **kwargs)
+
         return step
 
-    for name in ("replace", "link", "unlink", "fsync", "chmod"):
+    for name in STEPS:
         setattr(os, name, counted(getattr(os, name)))
     tempfile.mkstemp = counted(tempfile.mkstemp)
-    from dualstack.files import writer
-    writer.recover([sys.argv[2]])
-    texts = {name: open(os.path.join(sys.argv[3], name), encoding="utf-8").read() for name in os.listdir(sys.argv[3])}
-    writer.write_all({os.path.join(sys.argv[2], name): text for name, text in sorted(texts.items())})
-    print(steps, file=sys.stderr)
-    """
-)
+    writer.recover([folder])
+    writer.write_all({str(folder / name): text for name, text in sorted(NEW.items())})
+    return steps
+
+
 NEW = {p.name: p.read_text(encoding="utf-8") for p in sorted(TEMPLATES.iterdir())}
 
 
@@ -63,9 +67,25 @@ def _state(folder: Path) -> dict[str, str]:
 
 
 def _crash(folder: Path, step: int) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", CRASH_AT_STEP, str(step), str(folder), str(TEMPLATES)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    """``_crash_here`` in a process of its own, forked from this one (a process per step, as a kill takes one,
+    without starting an interpreter for each): its exit status, and on standard error the steps a whole run took."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: it never returns into the test run
+        status = 1
+        try:
+            os.close(read_end)
+            os.write(write_end, f"{_crash_here(folder, step)}\n".encode())
+            status = 0
+        except BaseException:  # said on standard error, as an interpreter would
+            os.write(write_end, traceback.format_exc().encode())
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, encoding="utf-8") as stream:
+        stderr = stream.read()
+    _, wait_status = os.waitpid(pid, 0)
+    return subprocess.CompletedProcess([str(folder), str(step)], os.waitstatus_to_exitcode(wait_status), "", stderr)
 
 
 def _generate(folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:

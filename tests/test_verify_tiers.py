@@ -855,3 +855,59 @@ def test_without_interface_endpoints_none_is_checked(aws: None, capsys: pytest.C
     _, status, checks = correct("None", "EgressOnly", capsys)
     assert status == 0
     assert not [c for c in checks if c["check"] in ("interface-endpoints", "encryption-control")]
+
+
+# What verify says of an endpoint, message for message (the moto networks above show which endpoint fails; these
+# show what the line under it reads). Each row changes the right endpoint in one way; _GONE drops the key.
+_GONE = object()
+_SSM = f"com.amazonaws.{REGION}.ssm"
+_RIGHT_ENDPOINT = {
+    "VpcEndpointType": "Interface",
+    "ServiceName": _SSM,
+    "SubnetIds": ["subnet-b", "subnet-a"],
+    "IpAddressType": "dualstack",
+    "DnsOptions": {"DnsRecordIpType": "dualstack"},
+    "PrivateDnsEnabled": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({}, []),
+        ({"VpcEndpointType": "Gateway"}, ["is a Gateway endpoint"]),
+        ({"ServiceName": "com.amazonaws.us-east-1.ssm"}, [f"serves com.amazonaws.us-east-1.ssm (expected {_SSM})"]),
+        ({"SubnetIds": ["subnet-a"]}, ["in subnet-a (expected subnet-a, subnet-b)"]),
+        ({"SubnetIds": ["subnet-c", "subnet-a"]}, ["in subnet-a, subnet-c (expected subnet-a, subnet-b)"]),
+        ({"SubnetIds": _GONE}, ["in no subnet (expected subnet-a, subnet-b)"]),
+        ({"IpAddressType": "ipv4"}, ["IpAddressType ipv4 (expected dualstack)"]),
+        ({"DnsOptions": {"DnsRecordIpType": "ipv4"}}, ["DnsRecordIpType ipv4 (expected dualstack)"]),
+        ({"DnsOptions": _GONE}, ["DnsRecordIpType None (expected dualstack)"]),
+        ({"DnsOptions": None}, ["DnsRecordIpType None (expected dualstack)"]),
+        ({"PrivateDnsEnabled": False}, ["private DNS off"]),
+        ({"PrivateDnsEnabled": _GONE}, ["private DNS off"]),
+        (
+            {"VpcEndpointType": _GONE, "ServiceName": _GONE, "SubnetIds": [], "IpAddressType": _GONE},
+            [
+                "is a None endpoint",
+                f"serves None (expected {_SSM})",
+                "in no subnet (expected subnet-a, subnet-b)",
+                "IpAddressType None (expected dualstack)",
+            ],
+        ),
+    ],
+)
+def test_each_way_an_interface_endpoint_is_wrong_is_said_in_its_own_words(
+    change: dict[str, Any], says: list[str]
+) -> None:
+    endpoint = {k: v for k, v in {**_RIGHT_ENDPOINT, **change}.items() if v is not _GONE}
+    assert verify_module.interface_endpoint_problems(endpoint, _SSM, ["subnet-a", "subnet-b"], "dualstack") == says
+
+
+def test_an_ipv6_only_endpoint_is_held_to_ipv6() -> None:
+    endpoint = {**_RIGHT_ENDPOINT, "IpAddressType": "ipv6", "DnsOptions": {"DnsRecordIpType": "ipv6"}}
+    assert verify_module.interface_endpoint_problems(endpoint, _SSM, ["subnet-a", "subnet-b"], "ipv6") == []
+    assert verify_module.interface_endpoint_problems(endpoint, _SSM, ["subnet-a", "subnet-b"], "dualstack") == [
+        "IpAddressType ipv6 (expected dualstack)",
+        "DnsRecordIpType ipv6 (expected dualstack)",
+    ]

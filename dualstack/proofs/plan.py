@@ -137,7 +137,9 @@ def create_only(region: str, resource_type: str) -> tuple[tuple[str, ...], ...]:
 def _at(properties: Mapping[str, Any], path: Sequence[str]) -> Any:
     node: Any = properties
     for key in path:
-        if not isinstance(node, Mapping) or key not in node:
+        # Evaluated properties are plain dicts and lists (evaluate.py): the exact type is checked, which is quicker
+        # than an ABC's isinstance and matters here (every create-only path of every resource, on every plan).
+        if type(node) is not dict or key not in node:
             return _MISSING
         node = node[key]
     return node

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from dualstack.proofs.evaluate import Deployment
-from dualstack.proofs.plan import _forced
+from dualstack.proofs.plan import PlanError, _forced
 from dualstack.proofs.plan_rules import (
     NEW_STACK,
     _block_in_use,
@@ -293,6 +295,15 @@ def test_a_changed_type_is_what_forces_it_and_the_other_resources_are_still_look
     assert _forced(old, new, "eu-west-1") == {"A": ("Type",), "B": ("CidrBlock",)}
 
 
+def test_a_type_the_region_lacks_is_refused_by_name_not_planned_as_if_it_had_no_create_only_properties() -> None:
+    # The pinned cfn-lint has no AWS::EC2::VPCEncryptionControl in ap-northeast-2 (model/cfndata.py's "absent").
+    control = _r("VPCEncryptionControl", VpcId="<Vpc>", Mode="monitor")
+    assert _forced(_side(Control=control), _side(Control=control), "eu-west-1") == {}
+    absent = r"^cfn-lint has no schema for AWS::EC2::VPCEncryptionControl in ap-northeast-2$"
+    with pytest.raises(PlanError, match=absent):
+        _forced(_side(Control=control), _side(Control=control), "ap-northeast-2")
+
+
 # Encryption controls: a VPC goes to enforce mode only from monitor mode (docs/private-access.md).
 
 
@@ -316,6 +327,9 @@ def test_enforce_from_monitor_and_monitor_from_nothing_go_through() -> None:
     # Enforce stays enforce, and a control renamed from one in enforce mode keeps it.
     enforced = _side(Vpc=vpc, Control=_control("enforce"))
     assert _enforce_without_monitor(enforced, _side(Vpc=vpc, Renamed=_control("enforce"))) is None
+    # A control without a Mode is in monitor mode (EC2 creates a control in monitor mode, and takes no mode).
+    unmoded = _side(Vpc=vpc, Control=_r("VPCEncryptionControl", VpcId="<Vpc>"))
+    assert _enforce_without_monitor(unmoded, _side(Vpc=vpc, Control=_control("enforce"))) is None
 
 
 def test_enforce_on_a_new_or_replaced_vpc_or_a_new_stack_is_refused_too() -> None:

@@ -566,7 +566,11 @@ EIGW_ENABLING = {**EXCLUDED, "EgressOnlyInternetGateway": {"State": "enabling"}}
             "Enforce", {**ENFORCE, "State": "enforce-failed", "StateMessage": "a stand-in message"},
             True, False, "state enforce-failed (a stand-in message) (expected available)",
         ),
-        ("Enforce", {**ENFORCE, "State": "enforce-in-progress"}, True, False, "state enforce-in-progress"),
+        # Without a StateMessage the state stands alone before what was expected.
+        (
+            "Enforce", {**ENFORCE, "State": "enforce-in-progress"},
+            True, False, "state enforce-in-progress (expected available)",
+        ),
         (
             "Enforce", {**ENFORCE, "ResourceExclusions": {**EXCLUDED, "InternetGateway": {"State": "disabled"}}},
             True, False, "InternetGateway exclusion disabled (expected enabled)",

@@ -273,12 +273,10 @@ def _enforce_without_monitor(old: Deployment, new: Deployment) -> str | None:
     create-only ``VpcEncryptionControl``, which these templates never use (``builders/encryption.py``). A separate
     ``AWS::EC2::VPCEncryptionControl`` is created after its VPC, so it meets an existing VPC: a new stack or a
     replacement VPC must start in monitor mode too (``enforce_at_creation``)."""
-    enforce, monitor = ENCRYPTION_MODES[ENCRYPTION_ENFORCE], ENCRYPTION_MODES[ENCRYPTION_MONITOR]
-    controlled = {
-        str(control["Properties"].get("VpcId"))
-        for control in old.of_type(_ENCRYPTION_CONTROL).values()
-        if control["Properties"].get("Mode", monitor) in (monitor, enforce)
-    }
+    enforce = ENCRYPTION_MODES[ENCRYPTION_ENFORCE]
+    # Any control the VPC had counts, whatever its Mode: the schema allows only monitor and enforce, and one without
+    # a Mode is in monitor mode (EC2's CreateVpcEncryptionControl takes no mode: a control starts in monitor mode).
+    controlled = {str(control["Properties"].get("VpcId")) for control in old.of_type(_ENCRYPTION_CONTROL).values()}
     for lid, control in sorted(new.of_type(_ENCRYPTION_CONTROL).items()):
         vpc = str(control["Properties"].get("VpcId"))
         if control["Properties"].get("Mode") == enforce and vpc not in controlled:

@@ -57,8 +57,9 @@ TARGET_REGIONS ?=
 CALL_AS ?=
 RETAIN_STACKS ?= true
 # make mutate: the table of tier kinds, the functions of proofs/verify.py that decide what a deployed stack must route
-# where, those of proofs/plan_rules.py (and plan.py's _forced) that decide whether an update is refused, the
-# subnet-size lookup that decides each subnet's address, and the evaluator's check that every mapping lookup resolves.
+# where, those of proofs/plan_rules.py (and plan.py's _forced and _at, which read create-only properties) that decide
+# whether an update is refused, the subnet-size lookup that decides each subnet's address, and the evaluator's check
+# that every mapping lookup resolves.
 #: Patterns separated by spaces, unquoted: they reach mutmut as they are, never expanded by the shell.
 MUTANTS ?= dualstack.model.kinds.* dualstack.proofs.verify.x__route_target* \
 	dualstack.proofs.verify.x_routed_destinations* dualstack.proofs.verify.x__default_routes* \
@@ -69,7 +70,7 @@ MUTANTS ?= dualstack.model.kinds.* dualstack.proofs.verify.x__route_target* \
 	dualstack.proofs.plan_rules.x__gateway_moves* dualstack.proofs.plan_rules.x__vpc_gateways* \
 	dualstack.proofs.plan_rules.x__gateway_taken* dualstack.proofs.plan_rules.x__type_changes* \
 	dualstack.proofs.plan_rules.x__block_in_use* dualstack.proofs.plan_rules.x__enforce_without_monitor* \
-	dualstack.proofs.plan.x__forced* \
+	dualstack.proofs.plan.x__forced* dualstack.proofs.plan.x__at* \
 	dualstack.builders.parameters.x_subnet_sizes* dualstack.builders.parameters.x_slot_key* \
 	dualstack.builders.parameters.xǁParametersǁtier_ipv4_cidr_bits* \
 	dualstack.builders.parameters.xǁParametersǁipv4_cidr_bits* dualstack.proofs.evaluate.x__find_in_map* \

@@ -28,8 +28,11 @@ override DEV := $(VENV)/.dev-$(shell cat $(RUNTIME_LOCK) $(DEV_LOCK) | cksum | c
 # A venv without a pip of its own, filled by the interpreter's pip through `pip --python` (pip 22.3 and later):
 # installing pip into each new venv took most of a fresh `make template` (make bench --setup). With an older pip,
 # a venv with its own. `$(NEW_VENV) DIR` makes one; `$(PIP_IN) DIR ARGS` runs the pip that serves it.
-override NEW_VENV := new_venv() { if "$$PYTHON" -m pip --python "$$(command -v "$$PYTHON")" --version >/dev/null 2>&1; \
+# The version is read, not tried: `pip --python X --version` starts pip twice (about 1 s of CPU time).
+override NEW_VENV := new_venv() { if "$$PYTHON" -c "$$PIP_HAS_PYTHON" 2>/dev/null; \
 	then "$$PYTHON" -m venv --without-pip "$$1"; else "$$PYTHON" -m venv "$$1"; fi; }; new_venv
+override PIP_HAS_PYTHON := import pip, sys; sys.exit(tuple(int(p) for p in pip.__version__.split(".")[:2]) < (22, 3))
+export PIP_HAS_PYTHON
 override PIP_IN := pip_in() { local venv="$$1"; shift; if [ -x "$$venv/bin/pip" ]; then "$$venv/bin/python" -m pip "$$@"; \
 	else "$$PYTHON" -m pip --python "$$venv/bin/python" "$$@"; fi; }; pip_in
 # Exact pins, nothing resolved: each lock lists every package it needs. -qq keeps errors, drops notices.

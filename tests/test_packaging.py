@@ -188,3 +188,36 @@ def test_commands_that_read_templates_start_without_troposphere_resource_modules
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["True", "True"]
+
+
+def _pip_has_python() -> str:
+    """The Makefile's test of the interpreter's pip (``PIP_HAS_PYTHON``): can it fill a venv with ``--python``?"""
+    match = re.search(r"^override PIP_HAS_PYTHON := (.+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert match, "PIP_HAS_PYTHON is gone from the Makefile"
+    return match.group(1)
+
+
+@pytest.mark.parametrize(
+    ("version", "serves"),
+    # pip gained --python in 22.3 (its changelog); a version that is not two numbers is not trusted with it.
+    [("22.3", True), ("22.3.1", True), ("23.0", True), ("25.3", True), ("22.2.2", False), ("9.0.1", False),
+     ("21.10", False), ("25.1b1", False)],
+)  # fmt: skip
+def test_the_makefile_reads_whether_pip_can_fill_a_venv_from_its_version(
+    version: str, serves: bool, tmp_path: Path
+) -> None:
+    (tmp_path / "pip").mkdir()
+    (tmp_path / "pip" / "__init__.py").write_text(f"__version__ = {version!r}\n")
+    probe = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); {_pip_has_python()}"],
+        capture_output=True,
+    )
+    assert (probe.returncode == 0) == serves, probe.stderr
+
+
+def test_the_venvs_get_no_pip_of_their_own_where_the_interpreters_pip_fills_them() -> None:
+    # .venv was made by make from the interpreter this one is based on; with a pip of 22.3 or later that pip fills
+    # it (`pip --python`), which spares installing pip into every new venv (make bench --setup).
+    base_python = getattr(sys, "_base_executable", sys.executable)  # the interpreter a venv was made from
+    base = subprocess.run([base_python, "-c", _pip_has_python()], capture_output=True)
+    assert (ROOT / ".venv" / "bin" / "pip").exists() == (base.returncode != 0)

@@ -274,8 +274,9 @@ def _enforce_without_monitor(old: Deployment, new: Deployment) -> str | None:
     ``AWS::EC2::VPCEncryptionControl`` is created after its VPC, so it meets an existing VPC: a new stack or a
     replacement VPC must start in monitor mode too (``enforce_at_creation``)."""
     enforce = ENCRYPTION_MODES[ENCRYPTION_ENFORCE]
-    # Any control the VPC had counts, whatever its Mode: the schema allows only monitor and enforce, and one without
-    # a Mode is in monitor mode (EC2's CreateVpcEncryptionControl takes no mode: a control starts in monitor mode).
+    # Any control the VPC had counts, whatever its Mode: the resource schema allows only monitor and enforce, and one
+    # without a Mode is in monitor mode (CreateVpcEncryptionControl, Amazon EC2 API Reference, takes only the VPC's ID
+    # and tags: a control starts in monitor mode, and ModifyVpcEncryptionControl changes it).
     controlled = {str(control["Properties"].get("VpcId")) for control in old.of_type(_ENCRYPTION_CONTROL).values()}
     for lid, control in sorted(new.of_type(_ENCRYPTION_CONTROL).items()):
         vpc = str(control["Properties"].get("VpcId"))

@@ -77,7 +77,8 @@ MUTANTS ?= dualstack.model.kinds.* dualstack.proofs.verify.x__route_target* \
 	dualstack.builders.parameters.x_subnet_sizes* dualstack.builders.parameters.x_slot_key* \
 	dualstack.builders.parameters.xǁParametersǁtier_ipv4_cidr_bits* \
 	dualstack.builders.parameters.xǁParametersǁipv4_cidr_bits* dualstack.proofs.evaluate.x__find_in_map* \
-	dualstack.proofs.evaluate.x__lookups* dualstack.proofs.evaluate.xǁ_Evaluatorǁ_check_lookups* \
+	dualstack.proofs.evaluate.x__lookups* dualstack.proofs.evaluate.x__lookup_args* \
+	dualstack.proofs.evaluate.x_remembered_lookups* dualstack.proofs.evaluate.xǁ_Evaluatorǁ_check_lookups* \
 	dualstack.proofs.evaluate.xǁ_Evaluatorǁ_is_parameter*
 
 # What a user passes (STACK, REGION, ...) reaches recipes only as environment variables, read as "$$STACK":

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dualstack.proofs.evaluate import EvaluationError, evaluate, fn_cidr
+from dualstack.proofs.evaluate import EvaluationError, evaluate, fn_cidr, remembered_lookups
 
 
 def test_fn_cidr_matches_the_documented_example() -> None:
@@ -155,6 +155,56 @@ def test_mapping_lookups_in_conditions_and_outputs_are_resolved_too() -> None:
         assert evaluate(template, {"Name": "abc"})
         with pytest.raises(EvaluationError, match=rf"^{section}\.(Unused|Hidden)\..*Sizes\.2\.Bits \(from Count=2\)$"):
             evaluate(template, {"Name": "abc", "Count": "2"})
+
+
+def _sized(entry: str) -> dict[str, Any]:
+    """TEMPLATE with an output looking up ``Sizes.<entry>.Bits``, of which only ``Sizes.1.Bits`` exists."""
+    lookup = {"Fn::FindInMap": ["Sizes", entry, "Bits"]}
+    return {**TEMPLATE, "Mappings": {"Sizes": {"1": {"Bits": "8"}}}, "Outputs": {"Size": {"Value": lookup}}}
+
+
+def test_remembered_lookups_are_each_templates_own_and_fail_where_a_fresh_evaluation_fails() -> None:
+    good, bad = _sized("1"), _sized("9")
+    message = r"^Outputs\.Size\.Value\.Fn::FindInMap: no mapping entry Sizes\.9\.Bits$"
+    with remembered_lookups():
+        for _ in range(2):  # the second round reads what the first remembered
+            assert evaluate(good, {"Name": "abc"}).outputs["Size"]["Value"] == "8"
+            with pytest.raises(EvaluationError, match=message):
+                evaluate(bad, {"Name": "abc"})
+    with pytest.raises(EvaluationError, match=message):
+        evaluate(bad, {"Name": "abc"})
+
+
+def test_lookups_are_remembered_only_while_the_outermost_context_is_open() -> None:
+    # As remembered_lookups says: a template changed in place within the context keeps the lookups it had. That is
+    # the caller's promise not to change it; here it shows what is remembered, and for how long.
+    template = _sized("1")
+    changed = {"Condition": "One", "Value": {"Fn::FindInMap": ["Sizes", "9", "Bits"]}}  # not used with Count=2
+    with remembered_lookups():
+        with remembered_lookups():
+            evaluate(template, {"Name": "abc"})
+        template["Outputs"]["Other"] = changed  # after the inner context closed: still remembered by the outer
+        assert "Other" not in evaluate(template, {"Name": "abc", "Count": "2"}).outputs
+    with pytest.raises(EvaluationError, match=r"^Outputs\.Other\.Value\.Fn::FindInMap: no mapping entry Sizes\.9"):
+        evaluate(template, {"Name": "abc", "Count": "2"})
+
+
+def test_a_lookup_inside_a_list_is_checked_and_named_by_its_index_and_other_three_item_lists_are_not_lookups() -> None:
+    template = _sized("1")
+    # Three literals that are not a lookup: Fn::If's condition and branches, and a plain list.
+    template["Outputs"]["Branch"] = {"Value": {"Fn::If": ["One", "x", "y"]}}
+    template["Outputs"]["Listed"] = {"Value": {"Fn::Join": [",", ["a", "b", "c"]]}}
+    assert evaluate(template, {"Name": "abc"}).outputs["Branch"]["Value"] == "x"
+    template["Outputs"]["Joined"] = {
+        "Value": {
+            "Fn::Join": [",", [[{"Fn::FindInMap": ["Sizes", "1", "Bits"]}], {"Fn::FindInMap": ["Sizes", "9", "Bits"]}]]
+        }
+    }
+    with pytest.raises(
+        EvaluationError,
+        match=r"^Outputs\.Joined\.Value\.Fn::Join\[1\]\[1\]\.Fn::FindInMap: no mapping entry Sizes\.9\.Bits$",
+    ):
+        evaluate(template, {"Name": "abc"})
 
 
 def test_a_missing_entry_named_by_literals_says_only_which_entry() -> None:

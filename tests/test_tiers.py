@@ -11,7 +11,13 @@ import pytest
 
 from dualstack import SHIPPED, TemplateSpec, TierKind
 from dualstack.model.spec import LARGEST_VPC_PREFIX
-from dualstack.proofs.evaluate import EXAMPLE_VPC_IPV6_BLOCK, Deployment, EvaluationError, evaluate
+from dualstack.proofs.evaluate import (
+    EXAMPLE_VPC_IPV6_BLOCK,
+    Deployment,
+    EvaluationError,
+    evaluate,
+    remembered_lookups,
+)
 
 from .conftest import ALL_SPECS, ALL_TIERS, LARGEST, az_params, rendered, spec_id
 
@@ -26,6 +32,13 @@ PREFIX = {
 }
 #: The kinds whose traffic NAT gateways carry (IPv4, or NAT64), so that each AZ has its own route table.
 NAT_KINDS = (TierKind.PRIVATE, TierKind.IPV6ONLY)
+
+
+@pytest.fixture(autouse=True)
+def _lookups_found_once() -> Iterator[None]:
+    """These tests evaluate the shared rendered templates (``rendered``, which nothing changes) thousands of times."""
+    with remembered_lookups():
+        yield
 
 
 def _resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:

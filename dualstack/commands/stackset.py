@@ -39,7 +39,7 @@ from dualstack.commands import console, precheck
 from dualstack.commands.deploy import DeployError, _aws, _aws_cli, _json, _last_line
 from dualstack.files import inputs
 from dualstack.files.inputs import InputError
-from dualstack.proofs.evaluate import EvaluationError, evaluate
+from dualstack.proofs.evaluate import EvaluationError, evaluate, remembered_lookups
 from dualstack.proofs.plan import plan_update, updated_parameters
 from dualstack.proofs.plan_rules import enforce_at_creation
 
@@ -180,14 +180,15 @@ def check_zones(checked: precheck.Checked, regions: Sequence[str]) -> None:
     """Refuse a parameter set that asks for more Availability Zones than a target region has (in the pinned
     cfn-lint's data): that region's stack instances would fail half-way, at the first subnet in a missing zone,
     while the others deploy. Accounts can differ from that data, but rarely have more zones than it lists."""
-    for region in regions:
-        zones = precheck.region_azs(region)
-        if zones is None:
-            continue
-        try:
-            evaluate(checked.template, checked.values, region=region, azs=zones)
-        except (EvaluationError, ValueError) as exc:
-            raise InputError(f"--regions: {region} has {len(zones)} Availability Zones: {exc}") from None
+    with remembered_lookups():  # one template, evaluated in each region
+        for region in regions:
+            zones = precheck.region_azs(region)
+            if zones is None:
+                continue
+            try:
+                evaluate(checked.template, checked.values, region=region, azs=zones)
+            except (EvaluationError, ValueError) as exc:
+                raise InputError(f"--regions: {region} has {len(zones)} Availability Zones: {exc}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

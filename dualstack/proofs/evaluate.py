@@ -16,6 +16,7 @@ address arithmetic needs.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import re
@@ -183,10 +184,17 @@ class _Evaluator:
         the resource's condition: a missing entry fails the whole request ("Fn::FindInMap will always raise an
         error if it can't find the mapping", aws-cloudformation/aws-cloudformation-templates#271).
         """
-        for section in ("Conditions", "Resources", "Outputs"):
-            for where, arg in _lookups(self.template.get(section, {}), section):
-                if all(isinstance(a, str) or (isinstance(a, dict) and self._is_parameter(a.get("Ref"))) for a in arg):
+        for arg in _lookups_of(self.template):
+            if all(isinstance(a, str) or (isinstance(a, dict) and self._is_parameter(a.get("Ref"))) for a in arg):
+                try:
+                    _find_in_map(self, arg, "")
+                except EvaluationError:
+                    # Where it is, found again only now: naming every node on the way was most of an evaluation.
+                    where = next(
+                        w for s in _LOOKUP_SECTIONS for w, a in _lookups(self.template.get(s, {}), s) if a is arg
+                    )
                     _find_in_map(self, arg, where)
+                    raise
 
     def _is_parameter(self, name: Any) -> bool:
         """A template parameter, or a pseudo parameter whose value here is the real one: the region and what follows
@@ -352,6 +360,55 @@ def _find_in_map(ev: _Evaluator, arg: Any, where: str) -> Any:
         given = [f"{a['Ref']}={ev.params[a['Ref']]}" for a in arg if isinstance(a, dict) and a.get("Ref") in ev.params]
         source = f" (from {', '.join(given)})" if given else ""
         raise EvaluationError(f"{where}: no mapping entry {name}.{top}.{second}{source}") from None
+
+
+_LOOKUP_SECTIONS = ("Conditions", "Resources", "Outputs")
+#: While ``remembered_lookups`` is open: each template's lookups, by the template's identity, with the template held
+#: (so that its identity cannot pass to another object meanwhile).
+_remembered: dict[int, tuple[Mapping[str, Any], list[list[Any]]]] | None = None
+
+
+@contextlib.contextmanager
+def remembered_lookups() -> Iterator[None]:
+    """While open, each template's ``Fn::FindInMap`` arguments are found once, not on every evaluation: walking a
+    template for them was about half of evaluating it. For callers that evaluate the same templates many times (per
+    region, per parameter set) and change none of them meanwhile: a template changed in place keeps its old list."""
+    global _remembered
+    opened = _remembered is None
+    if opened:
+        _remembered = {}
+    try:
+        yield
+    finally:
+        if opened:
+            _remembered = None
+
+
+def _lookups_of(template: Mapping[str, Any]) -> list[list[Any]]:
+    """The template's ``Fn::FindInMap`` arguments, in the order ``_lookups`` gives them."""
+    held = None if _remembered is None else _remembered.get(id(template))
+    if held is not None and held[0] is template:
+        return held[1]
+    found: list[list[Any]] = []
+    for section in _LOOKUP_SECTIONS:
+        _lookup_args(template.get(section), found)
+    if _remembered is not None:
+        _remembered[id(template)] = (template, found)
+    return found
+
+
+def _lookup_args(node: Any, found: list[list[Any]]) -> None:
+    """Append each ``Fn::FindInMap`` argument in ``node`` to ``found``, in the order ``_lookups`` gives them."""
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, (dict, list)):
+                _lookup_args(item, found)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::FindInMap" and isinstance(value, list) and len(value) == 3:
+                found.append(value)
+            elif isinstance(value, (dict, list)):
+                _lookup_args(value, found)
 
 
 def _lookups(node: Any, where: str) -> Iterator[tuple[str, Any]]:

@@ -15,7 +15,7 @@ from typing import Any
 from dualstack.model import choices, names
 from dualstack.model.kinds import KINDS
 from dualstack.model.spec import SHIPPED
-from dualstack.proofs.evaluate import Deployment
+from dualstack.proofs.evaluate import Deployment, remembered_lookups
 from dualstack.proofs.plan import ADD, MODIFY, REMOVE, REPLACE, Plan, evaluate_before, plan_from
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -93,6 +93,11 @@ def transitions(
 ) -> Iterator[Transition]:
     """Every change of one parameter between two of its values, in both directions, the others at ``BASE`` (and
     ``CONTEXT``, and ``extra``, which win)."""
+    with remembered_lookups():  # one template, evaluated hundreds of times: its lookups found once
+        return iter(list(_transitions(template, extra, region)))
+
+
+def _transitions(template: Mapping[str, Any], extra: Mapping[str, str] | None, region: str) -> Iterator[Transition]:
     declared = template["Parameters"]
     evaluations: dict[tuple[Any, ...], Deployment] = {}
     for name in sorted(declared):

@@ -190,9 +190,7 @@ class _Evaluator:
                     _find_in_map(self, arg, "")
                 except EvaluationError:
                     # Where it is, found again only now: naming every node on the way was most of an evaluation.
-                    where = next(
-                        w for s in _LOOKUP_SECTIONS for w, a in _lookups(self.template.get(s, {}), s) if a is arg
-                    )
+                    where = next(w for s in _LOOKUP_SECTIONS for w, a in _lookups(self.template.get(s), s) if a is arg)
                     _find_in_map(self, arg, where)
                     raise
 

@@ -384,9 +384,8 @@ def remembered_lookups() -> Iterator[None]:
 
 def _lookups_of(template: Mapping[str, Any]) -> list[list[Any]]:
     """The template's ``Fn::FindInMap`` arguments, in the order ``_lookups`` gives them."""
-    held = None if _remembered is None else _remembered.get(id(template))
-    if held is not None and held[0] is template:
-        return held[1]
+    if _remembered is not None and id(template) in _remembered:
+        return _remembered[id(template)][1]  # the same object: held there, its identity is not reused
     found: list[list[Any]] = []
     for section in _LOOKUP_SECTIONS:
         _lookup_args(template.get(section), found)

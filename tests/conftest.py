@@ -6,7 +6,8 @@ import functools
 import importlib
 import json
 import os
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
@@ -165,7 +166,39 @@ class _FileProgress:
                 reporter.write_line(f"{path:<32} {summary} ({self.seconds[path]:.1f} s of test time)")
 
 
+#: Where the tests' scratch goes when the caller has not set TMPDIR: a RAM file system. The writer's kill tests and the
+#: bad-input rows write and fsync thousands of small files. Those two files, run alone, medians of 3 alternating runs on
+#: 2 cores: 56.6 s to 50.3 s, and 15.3 s to 9.8 s of system time; the whole run's system time falls by about a quarter.
+RAM_SCRATCH = Path("/dev/shm")
+#: A whole run's scratch peaked at 167 MB (du every 2 s, 2 workers); a RAM file system with less room than this, such
+#: as a container's default 64 MB /dev/shm, is left alone and the scratch stays where TMPDIR says.
+SCRATCH_ROOM = 1 << 30
+
+
+def scratch_dir(environ: Mapping[str, str], candidate: Path = RAM_SCRATCH, room: int = SCRATCH_ROOM) -> Path | None:
+    """The directory to make TMPDIR for the run (tmp_path, and what the tests' subprocesses write), or None to leave
+    it: a TMPDIR the caller set is kept, and so is the default when ``candidate`` is missing, not writable or short of
+    ``room`` bytes."""
+    if environ.get("TMPDIR"):
+        return None
+    try:
+        free = os.statvfs(candidate)
+    except OSError:
+        return None
+    if not candidate.is_dir() or not os.access(candidate, os.W_OK | os.X_OK):
+        return None
+    return candidate if free.f_bavail * free.f_frsize >= room else None
+
+
+#: What ``scratch_dir`` chose for this run (xdist's workers inherit the TMPDIR it set, so they choose None).
+SCRATCH = scratch_dir(os.environ)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if SCRATCH is not None:
+        # Before pytest picks its base temporary directory (at the first tmp_path, or when xdist starts workers).
+        os.environ["TMPDIR"] = str(SCRATCH)
+        tempfile.tempdir = None
     workers = getattr(config.option, "numprocesses", None)
     if workers and not hasattr(config, "workerinput") and config.option.verbose <= 0:
         config.pluginmanager.register(_FileProgress(config), "dualstack-file-progress")

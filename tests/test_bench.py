@@ -45,3 +45,16 @@ def test_a_failed_command_is_one_line_naming_it() -> None:
     bench = _bench()
     with pytest.raises(bench.BenchError, match=r"^python3? -c .*exited 3: boom$"):
         bench._wall([sys.executable, "-c", "import sys; print('boom', file=sys.stderr); sys.exit(3)"])
+
+
+def test_cpu_time_counts_the_work_of_a_command_and_its_children_not_its_waiting() -> None:
+    bench = _bench()
+    # A child that keeps a core busy for 0.4 s (in a grandchild it waits for), and one that sleeps as long.
+    busy = "import time; end = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
+    worker = bench._timed(
+        [sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])"]
+    )
+    idle = bench._timed([sys.executable, "-c", "import time; time.sleep(0.4)"])
+    assert worker.cpu >= 0.4
+    assert idle.wall >= 0.4
+    assert idle.cpu < 0.3  # an interpreter's start, not the sleep

@@ -75,23 +75,21 @@ def _timed(command: Sequence[str], cwd: Path = ROOT) -> Timing:
     return timing
 
 
-def _wall(command: Sequence[str], cwd: Path = ROOT) -> float:
-    return _timed(command, cwd).wall
-
-
-def _rounds(commands: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
-    """Median seconds of each command, the commands taking turns in every round."""
-    samples: dict[str, list[float]] = {name: [] for name in commands}
+def _timed_rounds(commands: dict[str, Callable[[], Timing]], rounds: int) -> dict[str, Timing]:
+    """Median wall and median CPU time of each command, the commands taking turns in every round."""
+    samples: dict[str, list[Timing]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, run in commands.items():
             samples[name].append(run())
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return {
+        name: Timing(statistics.median(t.wall for t in runs), statistics.median(t.cpu for t in runs))
+        for name, runs in samples.items()
+    }
 
 
-def _print_rows(figures: dict[str, float], floor: float, unit: str = "ms") -> None:
-    scale = 1000 if unit == "ms" else 1
+def _print_rows(figures: dict[str, float], floor: float) -> None:
     for name, seconds in figures.items():
-        print(f"  {name:<58} {seconds * scale:9.1f} {unit}  {seconds / floor:7.1f}x")
+        print(f"  {name:<58} {seconds * 1000:9.1f} ms  {seconds / floor:7.1f}x")
 
 
 #: generate.py with an empty module standing in for ``dualstack.builders._firstuse``: troposphere imports cfn_flip,
@@ -110,24 +108,26 @@ def processes(work: Path) -> float:
     out, single = work / "templates", work / "single"
     out.mkdir()
     single.mkdir()
-    commands: dict[str, Callable[[], float]] = {
-        "python -S -c pass (the floor)": partial(_wall, [python, "-S", "-c", "pass"]),
-        "python generate.py (6 templates, 3 diagrams)": partial(_wall, [python, generate, "--templates-dir", str(out)]),
+    commands: dict[str, Callable[[], Timing]] = {
+        "python -S -c pass (the floor)": partial(_timed, [python, "-S", "-c", "pass"]),
+        "python generate.py (6 templates, 3 diagrams)": partial(
+            _timed, [python, generate, "--templates-dir", str(out)]
+        ),
         # Against the files just written to a folder of its own: an extra file in templates/ is not what is measured.
-        "python generate.py --check": partial(_wall, [python, generate, "--check", "--templates-dir", str(out)]),
+        "python generate.py --check": partial(_timed, [python, generate, "--check", "--templates-dir", str(out)]),
         "one template, YAML: generate.py --azs 3 -o t.yaml": partial(
-            _wall, [python, generate, "--azs", "3", "-o", str(single / "t.yaml")]
+            _timed, [python, generate, "--azs", "3", "-o", str(single / "t.yaml")]
         ),
         "one template, JSON: generate.py --azs 3 -o t.json": partial(
-            _wall, [python, generate, "--azs", "3", "-o", str(single / "t.json")]
+            _timed, [python, generate, "--azs", "3", "-o", str(single / "t.json")]
         ),
         # What dualstack/builders/_firstuse.py saves: the same run with a stand-in for it, so nothing is deferred.
         "one template, YAML, without _firstuse": partial(
-            _wall, [python, "-c", WITHOUT_FIRSTUSE, str(single / "u.yaml")]
+            _timed, [python, "-c", WITHOUT_FIRSTUSE, str(single / "u.yaml")]
         ),
-        "python -c 'import troposphere.ec2'": partial(_wall, [python, "-c", "import troposphere.ec2"]),
+        "python -c 'import troposphere.ec2'": partial(_timed, [python, "-c", "import troposphere.ec2"]),
     }
-    figures = _rounds(commands, PROCESS_ROUNDS)
+    figures = {name: timing.wall for name, timing in _timed_rounds(commands, PROCESS_ROUNDS).items()}
     floor = figures["python -S -c pass (the floor)"]
     print(f"whole processes: median of {PROCESS_ROUNDS} rounds, and the multiple of the floor")
     if sys.dont_write_bytecode:
@@ -141,18 +141,6 @@ def _fresh_clone_template(work: Path) -> Timing:
     shutil.rmtree(clone, ignore_errors=True)
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     return _timed(["make", "template"], cwd=clone)
-
-
-def _timed_rounds(commands: dict[str, Callable[[], Timing]], rounds: int) -> dict[str, Timing]:
-    """Median wall and median CPU time of each command, the commands taking turns in every round."""
-    samples: dict[str, list[Timing]] = {name: [] for name in commands}
-    for _ in range(rounds):
-        for name, run in commands.items():
-            samples[name].append(run())
-    return {
-        name: Timing(statistics.median(t.wall for t in runs), statistics.median(t.cpu for t in runs))
-        for name, runs in samples.items()
-    }
 
 
 def slow(setup: bool, test: bool) -> None:

@@ -44,7 +44,7 @@ def test_the_drift_check_is_timed_on_its_own_folder_not_on_templates(
 def test_a_failed_command_is_one_line_naming_it() -> None:
     bench = _bench()
     with pytest.raises(bench.BenchError, match=r"^python3? -c .*exited 3: boom$"):
-        bench._wall([sys.executable, "-c", "import sys; print('boom', file=sys.stderr); sys.exit(3)"])
+        bench._timed([sys.executable, "-c", "import sys; print('boom', file=sys.stderr); sys.exit(3)"])
 
 
 def test_cpu_time_counts_the_work_of_a_command_and_its_children_not_its_waiting() -> None:

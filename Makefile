@@ -12,8 +12,8 @@ USER_VARS := STACK REGION PARAMS TEMPLATE BUCKET FILE REGIONS LINT_ARGS JSON AWS
 OWN_VARS_SET := $(strip $(foreach v,$(filter-out $(USER_VARS),$(.VARIABLES)),\
 	$(if $(filter command line,$(origin $(v))),$(v))))
 ifneq ($(OWN_VARS_SET),)
-$(error make: error: $(firstword $(OWN_VARS_SET)) is the Makefile's own and cannot be set: the variables to set are \
-	$(USER_VARS))
+$(error make: error: $(firstword $(OWN_VARS_SET)) cannot be set (a misspelling, or the Makefile's own): the variables \
+	to set are $(USER_VARS))
 endif
 override SHELL := /bin/bash
 
@@ -110,6 +110,23 @@ user-input:
 	    exit 2; \
 	  fi; \
 	done
+# PARAMS, FROM and TO hold Key=Value words only: an option among them (PARAMS='--stack prod') would reach the command
+# after the ones the recipe passes and replace them. FORCE and JSON are switches: 1 or unset (FORCE=0 is not "no").
+	@for name in PARAMS FROM TO; do \
+	  read -ra words <<< "$${!name}"; \
+	  for word in "$${words[@]}"; do \
+	    if [[ "$$word" == -* ]]; then \
+	      echo "make: error: $$name: $$word is not Key=Value (each option has a variable of its own: make help)" >&2; \
+	      exit 2; \
+	    fi; \
+	  done; \
+	done
+	@for name in FORCE JSON; do \
+	  if [[ -n "$${!name}" && "$${!name}" != 1 ]]; then \
+	    echo "make: error: $$name=$${!name}: give $$name=1, or leave it unset" >&2; \
+	    exit 2; \
+	  fi; \
+	done
 
 # Preflight: what the machine lacks, said in one line before anything is installed or run.
 python-version: user-input
@@ -179,26 +196,26 @@ bench: $(RUNTIME) ## Times as multiples of bare Python, sizes: make bench [BENCH
 killtest: $(RUNTIME) ## kill -9 generate.py 200 times at random moments: what each kill left, and what the next run did
 	$(PY) bench/killtest.py 200
 
-plan: $(DEV) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." (TO changes FROM) [TEMPLATE=..] [FROM_TEMPLATE=file]
+plan: $(RUNTIME) ## Plan an update offline: make plan REGION=region FROM="K=V ..." TO="K=V ..." (TO changes FROM) [TEMPLATE=..] [FROM_TEMPLATE=file]
 	@read -ra from <<< "$$FROM"; read -ra to <<< "$$TO"; \
 	  "$(PY)" -m dualstack plan "templates/$$TEMPLATE.yaml" --region "$${REGION:-us-east-1}" \
 	    $${FROM_TEMPLATE:+--from-template "$$FROM_TEMPLATE"} \
 	    $${from[0]+--from "$${from[@]}"} $${to[0]+--to "$${to[@]}"}
 
-deploy: aws-cli $(DEV) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [BUCKET=s3-bucket] [FORCE=1]
+deploy: aws-cli $(RUNTIME) ## Plan, then aws cloudformation deploy: make deploy STACK=name REGION=region [PARAMS="Key=Value ..."] [TEMPLATE=..] [BUCKET=s3-bucket] [FORCE=1]
 	@[ -n "$$STACK" ] || { echo "make deploy: set STACK=<stack name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make deploy: set REGION=<region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack deploy --stack "$$STACK" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
-	    $${BUCKET:+--s3-bucket "$$BUCKET"} $${FORCE:+--force} "$${params[@]}"
+	    $${BUCKET:+--s3-bucket "$$BUCKET"} $${FORCE:+--force} -- "$${params[@]}"
 
-stackset: aws-cli $(DEV) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [BUCKET=s3-bucket] [CALL_AS=DELEGATED_ADMIN] [RETAIN_STACKS=false] [FORCE=1]
+stackset: aws-cli $(RUNTIME) ## Plan, then create or update a StackSet: make stackset STACKSET=name REGION=admin-region OUS=ou-..,.. TARGET_REGIONS=r1,r2 [PARAMS=..] [BUCKET=s3-bucket] [CALL_AS=DELEGATED_ADMIN] [RETAIN_STACKS=false] [FORCE=1]
 	@[ -n "$$STACKSET" ] || { echo "make stackset: set STACKSET=<stack set name>" >&2; exit 2; }
 	@[ -n "$$REGION" ] || { echo "make stackset: set REGION=<administration region, such as eu-west-1>" >&2; exit 2; }
 	@read -ra params <<< "$$PARAMS"; \
 	  "$(PY)" -m dualstack stackset --name "$$STACKSET" --region "$$REGION" --template "templates/$$TEMPLATE.yaml" \
 	    --ous "$$OUS" --regions "$$TARGET_REGIONS" $${CALL_AS:+--call-as "$$CALL_AS"} --retain-stacks "$$RETAIN_STACKS" \
-	    $${BUCKET:+--s3-bucket "$$BUCKET"} $${FORCE:+--force} "$${params[@]}"
+	    $${BUCKET:+--s3-bucket "$$BUCKET"} $${FORCE:+--force} -- "$${params[@]}"
 
 verify: $(DEV) ## Check a deployed stack, with evidence: make verify STACK=name REGION=region [JSON=1]
 	@[ -n "$$STACK" ] || { echo "make verify: set STACK=<stack name>" >&2; exit 2; }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import stat
 import subprocess
 import sys
@@ -761,6 +762,75 @@ CASES = [
         "make-plan-from-template-missing", M, ("plan", "FROM_TEMPLATE=old.yaml"), words=("--from-template", "old.yaml")
     ),
     Case("make-plan-twice", M, ("plan", "TO=AzCount=2 AzCount=3"), status=0, words=("--to: AzCount is given twice",)),
+    # --- an option where a value belongs, a switch read as text, an option given twice ---------------------------
+    Case(
+        "make-params-option",
+        M,
+        (*DEPLOY, "PARAMS=--stack prod-vpc --region us-east-1"),
+        words=("PARAMS", "--stack", "Key=Value"),
+        absent=("aws.log",),
+    ),
+    Case(
+        "make-stackset-params-option",
+        M,
+        (
+            "stackset",
+            "STACKSET=org-vpc",
+            "REGION=eu-west-1",
+            "OUS=ou-ab12-cdef3456",
+            "TARGET_REGIONS=eu-west-1",
+            "PARAMS=--ous r-ab12",
+        ),
+        words=("PARAMS", "--ous"),
+        absent=("aws.log",),
+    ),
+    Case("make-plan-to-option", M, ("plan", "TO=AzCount=3 --region us-west-2"), words=("TO", "--region", "Key=Value")),
+    Case(
+        "make-force-zero",
+        M,
+        (*DEPLOY, "PARAMS=AzCount=3", "FORCE=0"),
+        words=("FORCE=0", "FORCE=1"),
+        absent=("aws.log",),
+    ),
+    Case("make-json-no", M, ("verify", "STACK=x", "REGION=eu-west-1", "JSON=no"), words=("JSON=no",)),
+    Case(
+        "make-misspelled-variable", M, (*DEPLOY, "PARAM=AzCount=3"), words=("PARAM", "misspelling"), absent=("aws.log",)
+    ),
+    Case(
+        "deploy-option-after-dashes",
+        D,
+        (*STACK, "--template", YAML, "--", "--stack", "prod-vpc"),
+        words=("'--stack'", "Key=Value"),
+        absent=("aws.log",),
+    ),
+    Case(
+        "deploy-stack-twice",
+        D,
+        (*STACK, "--template", YAML, "--stack", "prod-vpc"),
+        words=("--stack", "twice"),
+        absent=("aws.log",),
+    ),
+    Case(
+        "stackset-ous-twice",
+        S,
+        (*STACKSET_ARGS, "--ous", "r-ab12", "--regions", "eu-west-1"),
+        words=("--ous", "twice"),
+        absent=("aws.log",),
+    ),
+    Case(
+        "generate-azs-twice",
+        G,
+        ("--azs", "2", "--azs", "3", "-o", "x.yaml"),
+        words=("--azs", "twice"),
+        absent=("x.yaml",),
+    ),
+    Case("precheck-abbreviated-option", P, (YAML, "--reg", "eu-west-1"), words=("--reg",)),
+    Case(
+        "make-plan-docs-example",
+        M,
+        ("plan", "TEMPLATE=dualstack-vpc-private", "FROM=NatGateways=PerAz", "TO=GatewayEndpoints=S3AndDynamoDB"),
+        status=0,
+    ),
     Case("make-deploy-no-stack", M, ("deploy", "REGION=eu-west-1"), words=("set STACK",), absent=("aws.log",)),
     Case("make-stackset-no-name", M, ("stackset", "REGION=eu-west-1"), words=("set STACKSET",), absent=("aws.log",)),
     Case(
@@ -1068,6 +1138,28 @@ def test_the_documented_lint_example_is_a_case() -> None:
     case = next(case for case in CASES if case.id == "make-lint-readme-example")
     assert case.argv == ("lint-template", "FILE=templates/dualstack-vpc.yaml", "LINT_ARGS=--include-checks I")
     assert case.status == 0
+
+
+def _documented_make_runs(target: str) -> list[tuple[str, ...]]:
+    """Each ``make TARGET ...`` the README and docs show with real values, as argv: not ``<file>``, ``path/to`` or a
+    file an earlier step wrote to /tmp."""
+    runs = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        shown = re.findall(rf"`(make {target} [^`]*)`", text)
+        shown += [line.split("  #")[0] for line in re.findall(rf"^(make {target} .*)$", text, flags=re.MULTILINE)]
+        runs += [
+            tuple(shlex.split(run)[1:]) for run in shown if not any(mark in run for mark in ("<", "path/to", "/tmp/"))
+        ]
+    return runs
+
+
+@pytest.mark.parametrize("target", ["plan", "lint-template"])
+def test_every_documented_make_plan_and_lint_example_is_a_case_that_succeeds(target: str) -> None:
+    runs = _documented_make_runs(target)
+    assert runs, target
+    for argv in runs:
+        assert any(case.argv == argv and case.status == 0 for case in CASES), f"make {shlex.join(argv)}: add a case"
 
 
 def _dry_make(*argv: str) -> str:

@@ -125,10 +125,41 @@ def test_the_parameter_table_names_each_parameter_with_its_label_default_and_cho
         elif _code(default):
             assert _code(default) == [parameter["Default"]], name
         values = parameter.get("AllowedValues", [])
-        if values and re.fullmatch(r"`[^`]+` to `[^`]+`", allowed):
+        if allowed == "`Same`, or a length `SubnetPrefixLength` allows":
+            for spec in SHIPPED:
+                declared = rendered(spec)["Parameters"]
+                if name in declared:
+                    assert declared[name]["AllowedValues"] == ["Same", *declared["SubnetPrefixLength"]["AllowedValues"]]
+        elif values and re.fullmatch(r"`[^`]+` to `[^`]+`", allowed):
             assert _code(allowed) == [values[0], values[-1]], name
         elif 0 < len(values) <= 3:
             assert _code(allowed) == values, name
+        for low, high in re.findall(r"`([^`]+)` to `([^`]+)`", allowed):
+            for spec in SHIPPED:
+                declared = rendered(spec)["Parameters"].get(name, {}).get("AllowedValues")
+                if declared:
+                    assert [low, high] == [declared[declared[0] == "Same"], declared[-1]], (name, spec.name)
+
+
+#: How the parameter table names a shipped template in "only in the ... templates".
+_TEMPLATE_WORDS = {
+    "default": "dualstack-vpc",
+    "private": "dualstack-vpc-private",
+    "IPv6-only": "dualstack-vpc-ipv6only",
+}
+
+
+def test_the_parameter_table_says_which_templates_declare_a_parameter_that_some_lack() -> None:
+    for name_cell, _, _, _, meaning in _table(ROOT / "docs" / "parameters.md", "parameter"):
+        (name,) = _code(name_cell)
+        declaring = {spec.name for spec in SHIPPED if name in rendered(spec)["Parameters"]}
+        said = re.match(r"only in the (.+?) templates?:", meaning)
+        if len(declaring) == len(SHIPPED):
+            assert said is None, name
+            continue
+        assert said is not None, f"{name}: say which templates declare it"
+        words = re.split(r", | and ", said.group(1))
+        assert {_TEMPLATE_WORDS.get(word, f"dualstack-vpc-{word}") for word in words} == declaring, name
 
 
 def _output_pattern(cell: str) -> re.Pattern[str]:

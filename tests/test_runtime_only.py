@@ -5,6 +5,7 @@ what to install."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -89,3 +90,47 @@ def test_a_command_that_needs_a_development_package_names_it(tmp_path: Path, arg
     assert f"{package} is not installed" in line
     assert f"pip install {package}" in line
     assert "pip install 'dualstack[" in line
+
+
+def _fake_aws(tmp_path: Path) -> None:
+    """An ``aws`` first on PATH that records its arguments and answers that the stack or stack set does not exist."""
+    fake = tmp_path / "aws"
+    fake.write_text(
+        f'#!/bin/sh\necho "$*" >> "{tmp_path}/aws.log"\n'
+        'case "$*" in *describe-stacks*)'
+        ' echo "An error occurred (ValidationError): Stack with id x does not exist" >&2; exit 254;;\n'
+        "*describe-stack-set*) echo 'An error occurred (StackSetNotFoundException) when calling the"
+        " DescribeStackSet operation: StackSet org-vpc not found' >&2; exit 254;; esac\n"
+    )
+    fake.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    ("argv", "called"),
+    [
+        (["deploy", "--stack", "edge-vpc", "--region", "eu-west-1", "AzCount=3"], "cloudformation deploy"),
+        (
+            ["stackset", "--name", "org-vpc", "--region", "eu-west-1", "--ous", "ou-ab12-cdef3456", "--regions"],
+            "create-stack-set",
+        ),
+    ],
+    ids=["deploy", "stackset"],
+)
+def test_deploy_and_stackset_work_with_the_runtime_lock_alone(tmp_path: Path, argv: list[str], called: str) -> None:
+    # As `make deploy` and `make stackset` run them after `make template`, with an aws that never reaches AWS.
+    _fake_aws(tmp_path)
+    template = ["--template", str(TEMPLATES / "dualstack-vpc.yaml")]
+    tail = ["eu-west-1"] if argv[-1] == "--regions" else []
+    result = _run(tmp_path, "-m", "dualstack", *argv, *tail, *template)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert called in (tmp_path / "aws.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("target", ["plan", "deploy", "stackset"])
+def test_make_targets_of_runtime_commands_install_only_the_runtime_lock(target: str) -> None:
+    # `make deploy` after `make template` must not first install the 60-odd development packages it never imports.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    (prerequisites,) = re.findall(rf"^{target}:([^#\n]*)##", makefile, flags=re.MULTILINE)
+    assert "$(RUNTIME)" in prerequisites.split()
+    assert "$(DEV)" not in prerequisites.split()

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -27,10 +28,56 @@ class InputError(Exception):
 
 class Parser(argparse.ArgumentParser):
     """An argument parser that raises ``InputError`` instead of printing its usage and exiting, so that a command
-    reports a wrong option as it reports any other bad input: one line, exit status 2."""
+    reports a wrong option as it reports any other bad input: one line, exit status 2.
+
+    Stricter than argparse where argparse would drop a value without a word: an option given twice is refused (the
+    first value would be dropped: ``--stack a --stack b``), options are never abbreviated, and every word after
+    ``--`` is a positional one, also where options and positionals mix (``parse_intermixed_args`` reads an option
+    after ``--`` as an option on Python 3.11)."""
+
+    #: Options that gather their values, and so may be given again.
+    REPEATABLE = ("append", "append_const", "count", "extend")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise InputError(message)
+
+    def _refuse_repeats(self, words: Sequence[str]) -> None:
+        seen: dict[argparse.Action, str] = {}
+        for word in words:
+            if word == "--":
+                return
+            action = self._option_string_actions.get(word.split("=", 1)[0]) if word.startswith("-") else None
+            if action is None or any(type(action) is self._registry_get("action", name) for name in self.REPEATABLE):
+                continue
+            if action in seen:
+                self.error(f"{seen[action]} is given twice: give it once")
+            seen[action] = word.split("=", 1)[0]
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        words = list(sys.argv[1:] if args is None else args)
+        self._refuse_repeats(words)
+        return super().parse_known_args(words, namespace)
+
+    def parse_known_intermixed_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        words = list(sys.argv[1:] if args is None else args)
+        if "--" not in words:
+            return super().parse_known_intermixed_args(words, namespace)
+        head, tail = words[: words.index("--")], words[words.index("--") + 1 :]
+        parsed, extras = super().parse_known_intermixed_args(head, namespace)
+        gathering = [a for a in self._actions if not a.option_strings and a.nargs in ("*", "+")]
+        if gathering:
+            setattr(parsed, gathering[-1].dest, [*(getattr(parsed, gathering[-1].dest) or []), *tail])
+        else:
+            extras += tail
+        return parsed, extras
 
 
 def shown(path: str | os.PathLike[str]) -> str:

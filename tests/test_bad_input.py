@@ -81,6 +81,18 @@ def _left_behind(tmp: Path) -> None:
     (tmp / "templates" / ".dualstack-journal.json").write_text("[]")
 
 
+def _journal(entries: object) -> Callable[[Path], None]:
+    """A journal in out/ that this tool did not write: it names a file elsewhere, or has another shape."""
+
+    def setup(tmp: Path) -> None:
+        (tmp / "out").mkdir()
+        (tmp / "victim.txt").write_text("a file of the user's, outside out/\n")
+        text = json.dumps(entries).replace("{tmp}", str(tmp))
+        (tmp / "out" / ".dualstack-journal.json").write_text(text)
+
+    return setup
+
+
 def _aws_ran_with(*words: str) -> Callable[[Path], None]:
     def check(tmp: Path) -> None:
         called = (tmp / "aws.log").read_text(encoding="utf-8")
@@ -112,6 +124,7 @@ CASES = [
     Case("directory-refused", G, ("-o", "dir"), words=("cannot write dir", "directory")),
     Case("empty-output", G, ("-o", ""), words=("-o", "empty")),
     Case("missing-directory", G, ("-o", "missing/dir/vpc.yaml"), words=("missing/dir/vpc.yaml", "No such file")),
+    Case("missing-directory-over-limit", G, ("--azs", "6", "-o", "missing/vpc.yaml"), words=("No such file",)),
     Case("file-as-directory", G, ("-o", "file/vpc.yaml"), words=("file/vpc.yaml", "Not a directory")),
     Case("yaml-into-json-name", G, ("--format", "yaml", "-o", "x.json"), words=("yaml", "x.json"), absent=("x.json",)),
     Case("json-into-yaml-name", G, ("--format", "json", "-o", "x.YAML"), words=("json", "x.YAML"), absent=("x.YAML",)),
@@ -552,6 +565,21 @@ CASES = [
     # --- generate.py and the compliant render: empty or odd paths, leftovers of a killed run --------------------------
     Case("templates-dir-empty", G, ("--templates-dir", ""), words=("--templates-dir", "empty")),
     Case("check-names-leftovers", G, ("--check",), status=1, setup=_left_behind),
+    Case(
+        "journal-names-a-file-elsewhere",
+        G,
+        ("-o", "out/x.yaml"),
+        words=(".dualstack-journal.json", "/victim.txt", "outside out"),
+        setup=_journal([{"destination": "{tmp}/victim.txt", "backup": None}]),
+    ),
+    Case(
+        "journal-backup-elsewhere",
+        G,
+        ("-o", "out/x.yaml"),
+        words=("../victim.txt", "outside out"),
+        setup=_journal([{"destination": "x.yaml", "backup": "../victim.txt"}]),
+    ),
+    Case("journal-of-another-shape", G, ("-o", "out/x.yaml"), words=("an entry is 1",), setup=_journal([1])),
     Case("compliant-empty", C, ("",), words=("OUTPUT_DIRECTORY", "empty")),
     Case("compliant-file", C, ("file",), words=("file", "not a folder")),
     Case("compliant-below-file", C, ("file/scan",), words=("file/scan", "Not a directory")),

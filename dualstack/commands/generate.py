@@ -230,6 +230,11 @@ def _display_path(path: Path) -> Path:
         return path
 
 
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: Path | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
@@ -250,6 +255,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
         for destination in planned:
             if destination != "-":
                 check_output_path(destination)
+        warnings = []
         for destination, text in planned.items():
             size = len(text.encode("utf-8"))
             # A YAML file over the limit whose JSON twin, written with it, fits: make deploy sends the twin.
@@ -257,17 +263,17 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
             if twin and len(twin.encode("utf-8")) <= TEMPLATE_BODY_LIMIT:
                 continue
             # The shipped set's sizes are the README's to say (tests/test_render.py holds it to them); a template of
-            # your own is warned about here.
+            # your own is warned about here, once it is written (a run that fails says only why).
             if size > TEMPLATE_BODY_LIMIT and not args.check and not shipped:
-                print(
+                warnings.append(
                     f"{prog}: warning: {shown(destination)} is {size:,} bytes, over the {TEMPLATE_BODY_LIMIT:,}-byte "
-                    "TemplateBody limit: deploying it needs an S3 bucket (make deploy BUCKET=...)",
-                    file=sys.stderr,
+                    "TemplateBody limit: deploying it needs an S3 bucket (make deploy BUCKET=...)"
                 )
         if args.check:
             return _check(planned, templates_dir if shipped else None, args.diff)
         if list(planned) == ["-"]:
             sys.stdout.write(planned["-"])
+            _warn(warnings)
             return 0
         # A run killed half-way left its folder as it was before it, with leftovers: roll back, then write.
         for done in writer.recover(_folders(planned)):
@@ -277,6 +283,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
             print(f"wrote {shown(destination)}")
         for destination in sorted(unchanged):
             print(f"unchanged {shown(destination)}")
+        _warn(warnings)
         return 0
     except (UsageError, SpecError, InputError, writer.WriteError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)

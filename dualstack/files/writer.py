@@ -69,15 +69,12 @@ def recover(folders: Iterable[str | os.PathLike[str]]) -> list[str]:
     put back, for the caller to say."""
     done = []
     folders = sorted({os.fspath(f) for f in folders})
+    # Every journal is read and checked before anything is touched: one that is not ours changes nothing.
+    journals = {folder: _journal(folder) for folder in folders}
     for folder in folders:
-        journal = os.path.join(folder, JOURNAL)
-        try:
-            entries = json.loads(Path(journal).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entries = None  # no journal (or one cut short, which means no rename had started: see write_all)
-        if isinstance(entries, list):
-            for entry in entries:
-                destination, backup = str(entry["destination"]), entry.get("backup")
+        entries = journals[folder]
+        if entries is not None:
+            for destination, backup in entries:
                 if backup is not None and os.path.lexists(backup):
                     os.replace(backup, destination)
                     done.append(f"put back {shown(destination)}")
@@ -97,6 +94,46 @@ def recover(folders: Iterable[str | os.PathLike[str]]) -> list[str]:
             done.append(f"removed {shown(journal)}")
         _fsync_folder(folder)
     return done
+
+
+def _journal(folder: str) -> list[tuple[str, str | None]] | None:
+    """The entries of ``folder``'s journal as paths in ``folder``, or None when there is none to act on. Raises
+    ``WriteError`` for a journal this module did not write: one that names a file in another folder (it would be
+    removed or overwritten), a backup that is not one of ours, or entries of another shape."""
+    journal = os.path.join(folder, JOURNAL)
+    try:
+        entries = json.loads(Path(journal).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no journal (or one cut short, which means no rename had started: see write_all)
+
+    def refused(why: str) -> WriteError:
+        return WriteError(
+            f"{shown(journal)} is not a journal of an interrupted run: {why}; nothing was changed (check the folder, "
+            "then remove the file)"
+        )
+
+    def inside(name: object, *, backup: bool) -> str:
+        if not isinstance(name, str) or not name or os.path.basename(name) in ("", ".", ".."):
+            raise refused(f"{name!r} is not a file name")
+        path = os.path.join(folder, os.path.basename(name))
+        if os.path.dirname(name) and os.path.realpath(name) != os.path.realpath(path):
+            raise refused(f"it names {shown(name)}, outside {shown(folder)}")
+        ours = os.path.basename(name).startswith(PREFIX) and name.endswith(".bak")
+        if ours != backup:
+            raise refused(f"{shown(name)} is {'not ' if backup else ''}a backup of its own")
+        return path
+
+    if not isinstance(entries, list):
+        raise refused("it holds no list of files")
+    checked: list[tuple[str, str | None]] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) != {"destination", "backup"}:
+            raise refused(f"an entry is {entry!r:.60}")
+        backup = entry["backup"]
+        checked.append(
+            (inside(entry["destination"], backup=False), None if backup is None else inside(backup, backup=True))
+        )
+    return checked
 
 
 def _backup(destination: str) -> str:
@@ -159,7 +196,10 @@ def write_all(planned: Mapping[str, str]) -> list[str]:
             if os.path.lexists(destination):
                 backups[destination] = _backup(destination)
         if staged:
-            entries = [{"destination": d, "backup": backups.get(d)} for _, d in staged]
+            # Names within the journal's folder, so that a recovery run from another directory finds the same files.
+            if len({_folder(d) for _, d in staged}) != 1:
+                raise ValueError("write_all writes into one folder, where its journal goes")
+            entries = [{"destination": os.path.basename(d), "backup": _name(backups.get(d))} for _, d in staged]
             journal = _write_journal(_folder(staged[0][1]), entries)
         for temp, destination in staged:
             current = destination
@@ -183,6 +223,10 @@ def write_all(planned: Mapping[str, str]) -> list[str]:
     for backup in backups.values():
         _quietly(os.unlink, backup)
     return [destination for _, destination in staged]
+
+
+def _name(path: str | None) -> str | None:
+    return None if path is None else os.path.basename(path)
 
 
 def _quietly(action: Callable[..., None], *paths: str) -> None:

@@ -317,6 +317,16 @@ CASES = [
     Case(
         "plan-template-missing", PL, ("no-such.yaml",), words=("TEMPLATE", "cannot read no-such.yaml", "No such file")
     ),
+    # --- templates CloudFormation would refuse for what they say, not for their syntax ------------------------------
+    Case("condition-itself", PL, ("condition-itself.json",), words=("Conditions.A depends on itself",)),
+    Case("condition-named-by-list", PL, ("condition-list.json",), words=("condition", "['A']")),
+    Case("select-of-a-number", PL, ("select-number.json",), words=("Resources.Vpc.Properties.CidrBlock.Fn::Select",)),
+    Case("cidr-count-text", PL, ("cidr-count-text.json",), words=("Fn::Cidr", "'x'")),
+    Case("output-without-value", PL, ("output-no-value.json",), words=("Outputs.VpcId", "Value")),
+    Case("rule-without-assertions", PL, ("rule-no-assertions.json",), words=("Rules.R", "Assertions")),
+    Case("pattern-not-a-pattern", P, ("pattern-unclosed.json",), words=("parameter P", "AllowedPattern")),
+    Case("subnet-ipv4-only-is-reported", P, ("subnet-ipv4-only.json",), status=0),
+    Case("list-parameter-ref-is-a-list", P, ("comma-list.json",), status=0),
     Case("plan-template-directory", PL, ("dir",), words=("TEMPLATE", "dir", "a directory")),
     Case("plan-template-fifo", PL, ("fifo",), words=("fifo", "a FIFO")),
     Case("plan-non-template", PL, ("notes.txt",), words=("TEMPLATE", "notes.txt", "not a template")),
@@ -1005,6 +1015,46 @@ def _odd_templates(tmp: Path) -> None:
         "logical-id-hyphen.json": {"Resources": {"My-Vpc": VPC["Vpc"]}},
         "many-resources.json": {"Resources": {f"Vpc{n}": VPC["Vpc"] for n in range(642)}},
         "many-parameters.json": {"Parameters": {f"P{n}": {"Type": "String"} for n in range(201)}, "Resources": VPC},
+        "condition-itself.json": {
+            "Conditions": {"A": {"Condition": "A"}},
+            "Resources": {"Vpc": {**VPC["Vpc"], "Condition": "A"}},
+        },
+        "condition-list.json": {
+            "Conditions": {"A": {"Fn::Equals": ["a", "a"]}},
+            "Resources": {"Vpc": {**VPC["Vpc"], "Condition": ["A"]}},
+        },
+        "select-number.json": {"Resources": {"Vpc": {**VPC["Vpc"], "Properties": {"CidrBlock": {"Fn::Select": 5}}}}},
+        "cidr-count-text.json": {
+            "Resources": {
+                "Vpc": {
+                    **VPC["Vpc"],
+                    "Properties": {"CidrBlock": {"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", "x", 8]}]}},
+                }
+            }
+        },
+        "output-no-value.json": {"Resources": VPC, "Outputs": {"VpcId": {"Description": "the VPC"}}},
+        "rule-no-assertions.json": {"Resources": VPC, "Rules": {"R": {}}},
+        "pattern-unclosed.json": {
+            "Parameters": {"P": {"Type": "String", "Default": "a", "AllowedPattern": "("}},
+            "Resources": VPC,
+        },
+        # Valid: an IPv4-only subnet (reported as such), and a list parameter's Ref is a list.
+        "subnet-ipv4-only.json": {
+            "Resources": {
+                **VPC,
+                "S": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/24"}},
+            }
+        },
+        "comma-list.json": {
+            "Parameters": {"P": {"Type": "CommaDelimitedList", "Default": "a,b"}},
+            "Resources": {
+                **VPC,
+                "X": {
+                    "Type": "AWS::SSM::Parameter",
+                    "Properties": {"Type": "String", "Value": {"Fn::Select": [1, {"Ref": "P"}]}},
+                },
+            },
+        },
         "foreach.json": {
             "Transform": "AWS::LanguageExtensions",
             "Resources": {"Fn::ForEach::Vpcs": ["Name", ["A", "B"], {"Vpc${Name}": VPC["Vpc"]}]},

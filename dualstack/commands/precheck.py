@@ -112,6 +112,14 @@ def _ipv6_slot(block: str) -> int:
     return (int(subnet.network_address) - int(vpc.network_address)) >> (128 - subnet.prefixlen)
 
 
+def _slot_of(subnet: Mapping[str, Any]) -> int | None:
+    """The subnet's /64 slot in the VPC's example block, or None for a subnet with no (readable) IPv6 block."""
+    try:
+        return _ipv6_slot(subnet["Ipv6CidrBlock"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def report(checked: Checked, path: Path, region: str, prog: str) -> None:
     """Print the warnings (standard error), then each subnet the parameter set builds and where its traffic goes."""
     for warning in checked.warnings:
@@ -137,12 +145,18 @@ def report(checked: Checked, path: Path, region: str, prog: str) -> None:
     chosen = f"{given or 'no changes'}, keeping {kept or 'the defaults'}" if checked.kept else given or "the defaults"
     print(f"{prog}: {inputs.shown(path)} with {chosen}: {len(deployment.resources)} resources")
     subnets = deployment.of_type("AWS::EC2::Subnet")
-    for logical_id in sorted(subnets, key=lambda name: _ipv6_slot(subnets[name]["Properties"]["Ipv6CidrBlock"])):
+    slots = {name: _slot_of(subnet["Properties"]) for name, subnet in subnets.items()}
+    for logical_id in sorted(subnets, key=lambda name: (slots[name] is None, slots[name] or 0, name)):
         props = subnets[logical_id]["Properties"]
         routes = ", ".join(f"{dest} -> {target}" for dest, target in deployment.routes_of(logical_id).items())
+        slot = slots[logical_id]
+        if slot is not None:
+            ipv6 = f"/64 #{slot:<3}"
+        else:
+            ipv6 = f"IPv6 {props['Ipv6CidrBlock']!s:.20}" if "Ipv6CidrBlock" in props else "no IPv6"
         print(
-            f"  {logical_id:<16} {props['AvailabilityZone']:<16} {props.get('CidrBlock', 'no IPv4'):<16} "
-            f"/64 #{_ipv6_slot(props['Ipv6CidrBlock']):<3} {routes or 'no default routes'}"
+            f"  {logical_id:<16} {props.get('AvailabilityZone', 'no AZ given')!s:<16} "
+            f"{props.get('CidrBlock', 'no IPv4')!s:<16} {ipv6} {routes or 'no default routes'}"
         )
     vpc = deployment.resources.get("Vpc", {}).get("Properties", {})
     if "Ipv4IpamPoolId" in vpc:

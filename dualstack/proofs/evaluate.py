@@ -166,6 +166,8 @@ class _Evaluator:
         self.stack_given = stack_name is not None
         self.stack_name = EXAMPLE_STACK_NAME if stack_name is None else stack_name
         self.azs = list(azs)
+        #: The conditions being decided, outermost first: one met again refers to itself.
+        self.deciding: list[str] = []
         self.params = self._resolve_parameters(parameters)
         self._check_rules()
         self.mappings: Mapping[str, Any] = template.get("Mappings", {})
@@ -222,7 +224,13 @@ class _Evaluator:
             if allowed is not None and value not in [str(a) for a in allowed]:
                 raise EvaluationError(f"parameter {name}={value!r} is not one of {', '.join(map(str, allowed))}")
             pattern = decl.get("AllowedPattern")
-            if pattern is not None and not re.fullmatch(pattern, value):
+            try:
+                refused = pattern is not None and not re.fullmatch(pattern, value)
+            except (re.error, TypeError) as exc:
+                raise EvaluationError(
+                    f"parameter {name}: AllowedPattern {pattern!r:.60} is not a pattern ({exc})"
+                ) from None
+            if refused:
                 reason = decl.get("ConstraintDescription", f"does not match {pattern}")
                 raise EvaluationError(f"parameter {name}={value!r}: {reason}")
             if decl.get("Type") == "Number" and not re.fullmatch(r"-?\d+(\.\d+)?", value):
@@ -233,18 +241,28 @@ class _Evaluator:
     def _check_rules(self) -> None:
         """``Rules``: an assertion that fails when its rule applies refuses the whole parameter set."""
         for name, rule in self.template.get("Rules", {}).items():
-            if "RuleCondition" in rule and not self.eval(rule["RuleCondition"], f"Rules.{name}"):
-                continue
-            for assertion in rule["Assertions"]:
-                if not self.eval(assertion["Assert"], f"Rules.{name}"):
+            try:
+                if "RuleCondition" in rule and not self.eval(rule["RuleCondition"], f"Rules.{name}"):
+                    continue
+                assertions = [(self.eval(a["Assert"], f"Rules.{name}"), a) for a in rule["Assertions"]]
+            except (TypeError, KeyError, AttributeError) as exc:
+                raise EvaluationError(f"Rules.{name}: not as CloudFormation reads it ({_described(exc)})") from None
+            for holds, assertion in assertions:
+                if not holds:
                     raise EvaluationError(f"rule {name}: {assertion.get('AssertDescription', 'assertion failed')}")
 
     def condition(self, name: str) -> bool:
+        if not isinstance(name, str):
+            raise EvaluationError(f"a condition is named by a string, not {name!r:.40}")
         if name not in self.conditions:
             declared = self.template.get("Conditions", {})
             if name not in declared:
                 raise EvaluationError(f"unknown condition {name}")
+            if name in self.deciding:
+                raise EvaluationError(f"Conditions.{name} depends on itself ({' -> '.join([*self.deciding, name])})")
+            self.deciding.append(name)
             self.conditions[name] = bool(self.eval(declared[name], f"Conditions.{name}"))
+            self.deciding.pop()
         return self.conditions[name]
 
     def _exists(self, item: Mapping[str, Any]) -> bool:
@@ -262,7 +280,11 @@ class _Evaluator:
             ((key, arg),) = node.items()
             handler = _FUNCTIONS.get(key)
             if handler is not None:
-                return handler(self, arg, f"{where}.{key}")
+                try:
+                    return handler(self, arg, f"{where}.{key}")
+                except (TypeError, IndexError, KeyError, ValueError, AttributeError, OverflowError) as exc:
+                    # Arguments of a shape the function does not take (Fn::Select: 5): CloudFormation refuses them.
+                    raise EvaluationError(f"{where}.{key}: arguments it does not take ({_described(exc)})") from None
         resolved = {key: self.eval(value, f"{where}.{key}") for key, value in node.items()}
         return {key: value for key, value in resolved.items() if value is not _NO_VALUE}
 
@@ -279,6 +301,10 @@ class _Evaluator:
         if name in pseudo:
             return pseudo[name]
         if name in self.params:
+            # A list parameter's Ref is the list (Parameters, CloudFormation User Guide: CommaDelimitedList, List<...>).
+            kind = str(self.template.get("Parameters", {}).get(name, {}).get("Type", ""))
+            if kind == "CommaDelimitedList" or kind.startswith("List<"):
+                return self.params[name].split(",")
             return self.params[name]
         self._require_resource(name, where)
         return replacement_id(name) if name in self.replaced else ref_id(name)
@@ -456,6 +482,12 @@ _FUNCTIONS: dict[str, Callable[[_Evaluator, Any, str], Any]] = {
 }
 
 
+def _described(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"no {exc.args[0]!r:.40}" if exc.args else "a missing key"
+    return f"{type(exc).__name__}: {exc}"[:120]
+
+
 def evaluate(
     template: Mapping[str, Any],
     parameters: Mapping[str, str] | None = None,
@@ -472,11 +504,32 @@ def evaluate(
     ``replaced`` names resources an update replaces: their ``Ref`` and ``Fn::GetAtt`` values are new placeholders
     (``<Vpc:new>``), and a VPC whose IPv6 block is replaced has ``REPLACEMENT_VPC_IPV6_BLOCK``, so what reads them
     changes as it would in the update."""
+    place = ["the template"]
+    try:
+        return _evaluate(template, parameters, region, stack_name, azs, replaced, place)
+    except RecursionError:
+        raise EvaluationError(f"{place[0]}: conditions or functions nest too deeply to evaluate") from None
+    except (TypeError, IndexError, KeyError, ValueError, AttributeError) as exc:
+        # A section of a shape CloudFormation does not read (an output with no Value, Rules with no Assertions).
+        raise EvaluationError(f"{place[0]}: not as CloudFormation reads it ({_described(exc)})") from None
+
+
+def _evaluate(
+    template: Mapping[str, Any],
+    parameters: Mapping[str, str] | None,
+    region: str,
+    stack_name: str | None,
+    azs: Sequence[str] | None,
+    replaced: frozenset[str],
+    place: list[str],
+) -> Deployment:
+    """``evaluate``'s work; ``place`` is kept at the section being read, for an error to name."""
     ev = _Evaluator(
         template, parameters or {}, region, stack_name, default_azs(region) if azs is None else azs, replaced
     )
     resources: dict[str, dict[str, Any]] = {}
     for logical_id, resource in template.get("Resources", {}).items():
+        place[0] = f"Resources.{logical_id}"
         if logical_id not in ev.existing:
             continue
         depends_on = resource.get("DependsOn", [])
@@ -490,6 +543,7 @@ def evaluate(
         }
     outputs = {}
     for key, output in template.get("Outputs", {}).items():
+        place[0] = f"Outputs.{key}"
         if ev._exists(output):
             where = f"Outputs.{key}"
             outputs[key] = {

@@ -572,3 +572,24 @@ def test_a_stack_of_0_2_0_updated_to_these_templates_changes_nothing(name: str, 
     # The new parameters take their defaults (None, false): nothing is added, and the flow log keeps its format.
     assert plan.safe, plan.verdict
     assert [(c.action, c.logical_id) for c in plan.changes] == []
+
+
+def test_a_value_the_stack_keeps_decides_what_is_ignored_as_a_given_one_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The stack has its test instance: a new instance type takes effect, and no warning may say it is ignored.
+    kept = ("--from", "CreateTestInstance=true", "--to", "TestInstanceType=t3.small")
+    status, out, err = _run(capsys, YAML, "--region", "eu-west-1", *kept)
+    assert status == 0, err
+    assert "ignored" not in err
+    assert any("TestInstance (AWS::EC2::Instance)" in line for line in out), out
+    # Without the instance, the same change is ignored, and the warning says why.
+    _, _, err = _run(capsys, YAML, "--region", "eu-west-1", "--to", "TestInstanceType=t3.small")
+    assert "TestInstanceType=t3.small is ignored: CreateTestInstance is not true" in err
+
+
+def test_table_takes_no_other_option(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _run(capsys, "--table", "--region", "mars-east-1")
+    assert status == 2
+    assert out == []
+    assert "--table" in err

@@ -31,14 +31,19 @@ def _load(path: Path, option: str) -> dict[str, Any]:
 
 
 def _side(
-    items: Sequence[str], option: str, template: Mapping[str, Any] | None = None, region: str | None = None
+    items: Sequence[str],
+    option: str,
+    template: Mapping[str, Any] | None = None,
+    region: str | None = None,
+    kept: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The ``Key=Value`` words of ``--from`` or ``--to`` and their warnings, each naming the option; with
-    ``template`` (the side to deploy), also the mistakes CloudFormation would only report during the deploy."""
+    ``template`` (the side to deploy), also the mistakes CloudFormation would only report during the deploy, with
+    the values the stack keeps (``kept``) deciding what is ignored as the given ones do."""
     try:
         parameters, warnings = inputs.parse_assignments(items)
         if template is not None:
-            warnings += inputs.check_parameters(parameters, template, region)
+            warnings += inputs.check_parameters(parameters, template, region, kept)
     except InputError as exc:
         raise PlanError(f"{option}: {exc}") from None
     return parameters, [f"{option}: {warning}" for warning in warnings]
@@ -74,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--table", action="store_true", help="print docs/updates.md: every shipped template's plans")
     try:
         args = parser.parse_args(argv)
+        others = [args.template, args.from_template, args.before, args.after, args.stack_name]
+        if args.table and (any(others) or args.region != parser.get_default("region")):
+            raise PlanError("--table prints every shipped template's plans and takes no template or other option")
         if args.table:
             from dualstack.proofs.updates_doc import updates_doc
 
@@ -87,8 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         new_template = _load(args.template, "TEMPLATE")
         old_template = new_template if args.from_template is None else _load(args.from_template, "--from-template")
         before, warnings = _side(args.before, "--from")
-        given, to_warnings = _side(args.after, "--to", new_template, args.region)
+        given, _ = _side(args.after, "--to")
         after = updated_parameters(old_template, before, new_template, given)
+        _, to_warnings = _side(args.after, "--to", new_template, args.region, kept=after)
         # The kept values and the changes together: a change can make a kept value wrong (a larger subnet size
         # kept in a smaller VPC); the warnings stay those of what --to gives.
         _side([f"{k}={v}" for k, v in after.items()], "--to, with the values --from keeps,", new_template, args.region)

@@ -71,7 +71,7 @@ def check_values(
     """``check`` for a template already read and parameters already parsed. ``kept``: the values an existing stack
     keeps through an update (``plan.updated_parameters``), checked together with ``parameters`` as the stack will
     have them; its warnings stay those of ``parameters``, the values given."""
-    warnings = [*warnings, *inputs.check_parameters(parameters, template, region)]
+    warnings = [*warnings, *inputs.check_parameters(parameters, template, region, kept)]
     values = {**(kept or {}), **parameters}
     if kept:
         inputs.check_parameters(values, template, region)

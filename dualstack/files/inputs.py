@@ -194,16 +194,22 @@ def _given(parameters: Mapping[str, str], name: str) -> str | None:
 
 
 def check_parameters(
-    parameters: Mapping[str, str], template: Mapping[str, Any], region: str | None = None
+    parameters: Mapping[str, str],
+    template: Mapping[str, Any],
+    region: str | None = None,
+    kept: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Mistakes CloudFormation would only report during a deploy, or never: raises ``InputError`` for the first;
-    returns warnings for values that are valid but ignored with the other choices. ``region``: the stack's, for
+    returns warnings for values that are valid but ignored with the other choices (``kept``: the values an existing
+    stack keeps through the update, which decide that as the given ones do). ``region``: the stack's, for
     what must be in it."""
     declared = template.get("Parameters") or {}
 
     def value(name: str) -> str:
         if name in parameters:
             return parameters[name]
+        if kept is not None and name in kept:
+            return kept[name]
         default = (declared.get(name) or {}).get("Default", "")
         return str(default)
 

@@ -19,12 +19,13 @@ INSTANCE = {"CreateTestInstance": "true", "SshIngressCidr": "203.0.113.7/32"}
     [
         # Written out by hand from the price table: $0.045 per NAT gateway-hour, $0.005 per public IPv4 an hour.
         ({}, 0, 0, "cost: $0.000/h (about $0/month); free: Internet Gateway, egress-only gateway (IPv6 out)"),
-        ({"NatGateways": "Single", "AzCount": "3"}, 1, 1, "cost: $0.050/h (about $36/month) (1 NAT gateway-hours"),
+        ({"NatGateways": "Single", "AzCount": "3"}, 1, 1, "cost: $0.050/h (about $36/month) (1 NAT gateway-hour x"),
         ({"NatGateways": "PerAz", "AzCount": "3"}, 3, 3, "cost: $0.150/h (about $110/month) (3 NAT gateway-hours"),
         # Billed per AZ it serves, with one address of AWS's in each.
         ({"NatGateways": "Regional", "AzCount": "3"}, 3, 3, "cost: $0.150/h (about $110/month) (3 NAT gateway-hours"),
         ({"NatGateways": "Regional", "AzCount": "1"}, 1, 1, "cost: $0.050/h"),
-        ({**INSTANCE}, 0, 1, "cost: $0.005/h (about $4/month) (1 public IPv4 x $0.005)"),
+        # The instance's own price depends on its type, a parameter: "at least", and where to look it up.
+        ({**INSTANCE}, 0, 1, "cost: at least $0.005/h (about $4/month) (1 public IPv4 x $0.005)"),
     ],
 )
 def test_each_nat_mode_costs_its_gateway_hours_and_addresses(
@@ -37,6 +38,17 @@ def test_each_nat_mode_costs_its_gateway_hours_and_addresses(
     assert text.startswith(line)
     assert ("plus $0.045/GB through NAT" in text) is (nat_hours > 0)
     assert text.endswith("[prices: us-east-1, 2026-09-25, https://aws.amazon.com/vpc/pricing/]")
+
+
+def test_the_test_instance_is_named_with_its_type_and_volume_where_its_price_is() -> None:
+    deployment = evaluate(PRIVATE, {**INSTANCE, "TestInstanceType": "t3.small"})
+    assert bill(deployment).instances == (("t3.small", "8 GiB gp3"),)
+    text = cost_line(deployment, "us-east-1")
+    assert (
+        "; plus the t3.small instance and its 8 GiB gp3 volume, priced at https://aws.amazon.com/ec2/pricing/" in text
+    )
+    assert bill(evaluate(PRIVATE, {})).instances == ()
+    assert "at least" not in cost_line(evaluate(PRIVATE, {}), "us-east-1")
 
 
 def test_the_defaults_of_every_shipped_template_cost_nothing_by_the_hour() -> None:

@@ -23,6 +23,8 @@ from dualstack.proofs.evaluate import Deployment
 PRICES_SOURCE = "https://aws.amazon.com/vpc/pricing/"
 PRICES_DATE = "2026-09-25"
 PRIVATELINK_PRICES_SOURCE = "https://aws.amazon.com/privatelink/pricing/"
+#: An instance's price depends on its type, a parameter: the line sends the reader here instead of pricing it.
+EC2_PRICES_SOURCE = "https://aws.amazon.com/ec2/pricing/on-demand/"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,10 @@ class Bill:
     instance_connect_endpoints: int
     #: Whether public subnets map public IPv4 to every instance launched in them.
     maps_public_ipv4: bool
+    #: The EC2 instances the stack creates (the test instance): each one's type and its EBS volumes (size and type;
+    #: CloudFormation's defaults where unset). Their prices depend on the type, a parameter, so the line names them
+    #: instead of pricing them.
+    instances: tuple[tuple[str, str], ...] = ()
 
 
 def bill(deployment: Deployment) -> Bill:
@@ -98,9 +104,15 @@ def bill(deployment: Deployment) -> Bill:
         }
         nat_hours += len(zones)
         public_ipv4 += len(zones)
+    instances = []
     for instance in deployment.of_type("AWS::EC2::Instance").values():
         interfaces = instance["Properties"].get("NetworkInterfaces", [])
         public_ipv4 += sum(1 for interface in interfaces if interface.get("AssociatePublicIpAddress") is True)
+        volumes = [
+            mapping["Ebs"] for mapping in instance["Properties"].get("BlockDeviceMappings", []) if "Ebs" in mapping
+        ]
+        storage = " + ".join(f"{v.get('VolumeSize', '?')} GiB {v.get('VolumeType', 'gp2')}" for v in volumes)
+        instances.append((str(instance["Properties"].get("InstanceType", "m1.small")), storage or "its AMI's volume"))
     endpoints = deployment.of_type("AWS::EC2::VPCEndpoint").values()
     interface = [e["Properties"] for e in endpoints if e["Properties"].get("VpcEndpointType") == "Interface"]
     return Bill(
@@ -111,7 +123,12 @@ def bill(deployment: Deployment) -> Bill:
         maps_public_ipv4=any(s["Properties"].get("MapPublicIpOnLaunch") is True for s in subnets.values()),
         encryption_controls=len(deployment.of_type("AWS::EC2::VPCEncryptionControl")),
         instance_connect_endpoints=len(deployment.of_type("AWS::EC2::InstanceConnectEndpoint")),
+        instances=tuple(instances),
     )
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
 def hourly(items: Bill, prices: Prices) -> float:
@@ -131,13 +148,12 @@ def cost_line(deployment: Deployment, region: str, label: str = "cost") -> str:
     total = hourly(items, prices)
     parts = []
     if items.nat_gateway_hours:
-        parts.append(f"{items.nat_gateway_hours} NAT gateway-hours x ${prices.nat_gateway_hour:.3f}")
+        parts.append(f"{_count(items.nat_gateway_hours, 'NAT gateway-hour')} x ${prices.nat_gateway_hour:.3f}")
     if items.public_ipv4:
         parts.append(f"{items.public_ipv4} public IPv4 x ${prices.public_ipv4_hour:.3f}")
     if items.interface_endpoint_hours:
-        parts.append(
-            f"{items.interface_endpoint_hours} interface endpoint-hours x ${prices.interface_endpoint_hour:.3f}"
-        )
+        hours = _count(items.interface_endpoint_hours, "interface endpoint-hour")
+        parts.append(f"{hours} x ${prices.interface_endpoint_hour:.3f}")
     if items.encryption_controls and prices.encryption_control_hour is not None:
         parts.append(f"{items.encryption_controls} encryption control x ${prices.encryption_control_hour:.3f}")
     made_of = f" ({' + '.join(parts)})" if parts else ""
@@ -147,7 +163,10 @@ def cost_line(deployment: Deployment, region: str, label: str = "cost") -> str:
     unknown = items.encryption_controls and prices.encryption_control_hour is None
     if unknown:
         per_gb += f"; plus the encryption control's hourly charge, not in the table for {price_region}"
-    at_least = "at least " if unknown else ""
+    for instance_type, storage in items.instances:
+        # On-demand by the hour for its type, and its volumes by the GiB-month (EC2 and EBS pricing pages).
+        per_gb += f"; plus the {instance_type} instance and its {storage} volume, priced at {EC2_PRICES_SOURCE}"
+    at_least = "at least " if unknown or items.instances else ""
     launch = (
         f"; each instance launched in a public subnet adds ${prices.public_ipv4_hour:.3f}/h (MapPublicIpOnLaunch)"
         if items.maps_public_ipv4

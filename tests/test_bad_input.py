@@ -863,6 +863,27 @@ CASES = [
         absent=("x.yaml",),
     ),
     Case("precheck-abbreviated-option", P, (YAML, "--reg", "eu-west-1"), words=("--reg",)),
+    # --- a control character or undecodable byte in a path or value; what lint and verify would misread --------------
+    Case("path-with-newline", P, ("no\nsuch.yaml",), words=("no\\nsuch.yaml", "No such file")),
+    Case("path-with-escape", PL, ("\x1b[2Jx.yaml",), words=("\\x1b[2Jx.yaml",)),
+    Case("output-with-newline", G, ("--format", "yaml", "-o", "x\ny.json"), words=("x\\ny.json",)),
+    Case(
+        "parameter-not-utf8",
+        PL,
+        (YAML, "--to", os.fsdecode(b"TestInstanceImageId=/aws/service/x\xff")),
+        words=("TestInstanceImageId=/aws/service/x\\xff", "not UTF-8"),
+    ),
+    Case("lint-args-template-word", L, (YAML, "--regions", "us-east-1", "--", "E3002"), words=("E3002", "template")),
+    Case("lint-args-regions", L, (YAML, "--", "--regions", "mars-east-1"), words=("--regions", "REGIONS")),
+    Case(
+        "verify-endpoint-not-a-url",
+        V,
+        ("--stack", "s", "--region", "eu-west-1", "--endpoint-url", "not a url"),
+        words=("not a url",),
+    ),
+    Case(
+        "verify-stack-twice", V, ("--stack", "s", "--stack", "t", "--region", "eu-west-1"), words=("--stack", "twice")
+    ),
     Case(
         "make-plan-docs-example",
         M,

@@ -57,7 +57,16 @@ def check_cfn_lint_options(extra: Sequence[str]) -> None:
         raise InputError(f"cfn-lint options {' '.join(extra)!r}: {message}")
 
     parser.error = error
-    parser.parse_args(list(extra))
+    given = parser.parse_args(list(extra))
+    # What this command passes itself: a word more would be read as another template (and a rule ID such as E3002
+    # lints nothing, while regions given twice keep cfn-lint's last), so each has its own place.
+    if given.templates or given.template_alt:
+        error(
+            f"{' '.join([*given.templates, *given.template_alt])} would be linted as a template: give one template, "
+            "as the first argument (make lint-template FILE=...)"
+        )
+    if given.regions:
+        error("--regions is this command's own option (make lint-template REGIONS=...), not one for cfn-lint")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

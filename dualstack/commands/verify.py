@@ -20,7 +20,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, NoReturn, Protocol
+from typing import Any, Protocol
 
 from dualstack.commands import console
 from dualstack.files import inputs
@@ -469,7 +469,10 @@ def verify(
     config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=10, read_timeout=30)
 
     def client(name: str) -> Any:
-        return session.client(name, endpoint_url=endpoint_url, config=config)
+        try:
+            return session.client(name, endpoint_url=endpoint_url, config=config)
+        except ValueError as exc:  # botocore: "Invalid endpoint: ..." (the option, or AWS_ENDPOINT_URL)
+            raise VerifyError(f"{_one_line(str(exc))}: give an endpoint URL such as https://host") from None
 
     try:
         stack = load_stack(client("cloudformation"), stack_name)
@@ -498,13 +501,8 @@ def verify(
     return stack, checks
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise VerifyError(message)
-
-
 def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceShell] | None = None) -> int:
-    parser = _Parser(prog="verify", description="Check a deployed dualstack stack, with evidence.")
+    parser = inputs.Parser(prog="verify", description="Check a deployed dualstack stack, with evidence.")
     parser.add_argument("--stack", required=True, help="stack name")
     parser.add_argument("--region", required=True, help="the stack's region")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of lines")

@@ -84,9 +84,12 @@ def shown(path: str | os.PathLike[str]) -> str:
     """``path`` as text any terminal can print: bytes that are not UTF-8 become ``\\xfc`` escapes.
 
     File names are bytes; Python decodes undecodable ones to lone surrogates,
-    which a strict UTF-8 standard output or error refuses to encode.
+    which a strict UTF-8 standard output or error refuses to encode. Control characters
+    (a newline, an escape) are shown as ``\\n`` and ``\\x1b``.
     """
-    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    text = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    # A newline would break the one line an error is; an escape sequence would act on the terminal.
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 # --- Stack names and regions ------------------------------------------------------------------------------------
@@ -169,6 +172,11 @@ def parse_assignments(items: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     warnings = []
     for item in items:
         check_no_control(item, "parameter")
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:
+            # Bytes the locale could not decode (a mistyped or pasted value): CloudFormation takes UTF-8 text only.
+            raise InputError(f"parameter {shown(item)} is not UTF-8 text") from None
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise InputError(f"parameter {item!r} is not Key=Value")

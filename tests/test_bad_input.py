@@ -327,6 +327,21 @@ CASES = [
     Case("pattern-not-a-pattern", P, ("pattern-unclosed.json",), words=("parameter P", "AllowedPattern")),
     Case("subnet-ipv4-only-is-reported", P, ("subnet-ipv4-only.json",), status=0),
     Case("list-parameter-ref-is-a-list", P, ("comma-list.json",), status=0),
+    Case("section-misspelt", PL, ("section-misspelt.json",), words=("'Parameter'", "not a section")),
+    Case("resource-attribute-misspelt", PL, ("attribute-misspelt.json",), words=("Eip", "'Condtion'")),
+    Case("parameter-attribute-misspelt", PL, ("parameter-attribute-misspelt.json",), words=("'Defualt'",)),
+    Case("allowed-values-text", PL, ("allowed-values-text.json",), words=("AllowedValues", "not a list")),
+    Case(
+        "transform-not-evaluated", PL, ("sam-transform.json",), words=("AWS::Serverless-2016-10-31", "dualstack lint")
+    ),
+    Case("number-over-max-value", P, ("bounded.json", "N=4"), words=("N='4'", "MaxValue 3")),
+    Case("number-under-min-value", PL, ("bounded.json", "--to", "N=0"), words=("N='0'", "MinValue 1")),
+    Case("text-over-max-length", PL, ("bounded.json", "--to", "S=abcd"), words=("MaxLength 3",)),
+    Case("unknown-short-form-tag", PL, ("unknown-tag.yaml",), words=("Fn::Cidrr", "not a function")),
+    Case(
+        "duplicate-key-yaml", P, ("duplicate-key.yaml",), words=("duplicate-key.yaml", "'Vpc' is given twice", "line 4")
+    ),
+    Case("duplicate-key-json", PL, ("duplicate-key.json",), words=("'Resources' is given twice",)),
     Case("plan-template-directory", PL, ("dir",), words=("TEMPLATE", "dir", "a directory")),
     Case("plan-template-fifo", PL, ("fifo",), words=("fifo", "a FIFO")),
     Case("plan-non-template", PL, ("notes.txt",), words=("TEMPLATE", "notes.txt", "not a template")),
@@ -1076,6 +1091,21 @@ def _odd_templates(tmp: Path) -> None:
                 },
             },
         },
+        "section-misspelt.json": {"Parameter": {"P": {"Type": "String"}}, "Resources": VPC},
+        "attribute-misspelt.json": {"Resources": {**VPC, "Eip": {"Type": "AWS::EC2::EIP", "Condtion": "Never"}}},
+        "parameter-attribute-misspelt.json": {
+            "Parameters": {"P": {"Type": "String", "Defualt": "a"}},
+            "Resources": VPC,
+        },
+        "allowed-values-text.json": {"Parameters": {"P": {"Type": "String", "AllowedValues": "abc"}}, "Resources": VPC},
+        "sam-transform.json": {"Transform": "AWS::Serverless-2016-10-31", "Resources": VPC},
+        "bounded.json": {
+            "Parameters": {
+                "N": {"Type": "Number", "Default": "2", "MinValue": 1, "MaxValue": 3},
+                "S": {"Type": "String", "Default": "ab", "MaxLength": 3},
+            },
+            "Resources": VPC,
+        },
         "foreach.json": {
             "Transform": "AWS::LanguageExtensions",
             "Resources": {"Fn::ForEach::Vpcs": ["Name", ["A", "B"], {"Vpc${Name}": VPC["Vpc"]}]},
@@ -1083,6 +1113,13 @@ def _odd_templates(tmp: Path) -> None:
     }
     for name, template in odd.items():
         (tmp / name).write_text(json.dumps(template))
+    (tmp / "unknown-tag.yaml").write_text(
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: !Cidrr x}\n"
+    )
+    (tmp / "duplicate-key.yaml").write_text(
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n  Vpc:\n    Type: AWS::EC2::InternetGateway\n"
+    )
+    (tmp / "duplicate-key.json").write_text('{"Resources": {"Vpc": {"Type": "AWS::EC2::VPC"}}, "Resources": {}}')
     (tmp / "deep.json").write_text(
         '{"Resources": {"Vpc": {"Type": "X", "Metadata": {"A": ' + "[" * 5000 + "]" * 5000 + "}}}}"
     )

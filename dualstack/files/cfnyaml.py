@@ -34,7 +34,18 @@ class YamlError(ValueError):
 
 
 class _Loader(_BASE):  # type: ignore[misc]
-    pass
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping, refusing a key given twice: PyYAML keeps the last silently, and CloudFormation refuses the
+        template (cfn-lint's E0000 "Duplicate found")."""
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    first = _line(seen[key_node.value])
+                    problem = f"the key {key_node.value!r} is given twice in one mapping (first{first})"
+                    raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
+                seen[key_node.value] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
 def _tagged(loader: Any, suffix: str, node: yaml.Node) -> dict[str, Any]:

@@ -367,9 +367,11 @@ def parse_template(text: str, where: str, *, evaluated: bool = True) -> dict[str
     if size > limits.TEMPLATE_S3_LIMIT:
         raise InputError(f"{where}: {_too_large(size)}")
     try:
-        template = json.loads(text)
+        template = json.loads(text, object_pairs_hook=_once_each)
     except RecursionError:
         raise InputError(f"{where}: not a template: nested too deeply") from None
+    except _DuplicateKeyError as exc:
+        raise InputError(f"{where}: not a template: the key {exc.args[0]!r} is given twice in one object") from None
     except ValueError:
         try:
             template = cfnyaml.load(text)
@@ -380,6 +382,35 @@ def parse_template(text: str, where: str, *, evaluated: bool = True) -> dict[str
         raise InputError(f"{where}: {problem}")
     checked: dict[str, Any] = template
     return checked
+
+
+class _DuplicateKeyError(Exception):
+    """A JSON object with a key given twice: ``json`` keeps the last silently; CloudFormation refuses it."""
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKeyError(next(key for i, (key, _) in enumerate(pairs) if key in dict(pairs[:i])))
+    return result
+
+
+#: A template's sections, and a resource's and a parameter's attributes: what cfn-lint's schemas allow
+#: (``data/schemas/other/template``, ``resources`` and ``parameters``, ``additionalProperties: false``), SAM's
+#: ``Globals``, ``Connectors`` and ``IgnoreGlobals`` among them. Another name is a misspelling that CloudFormation
+#: refuses, or ignores (``Condtion``: the resource would be created whatever the condition).
+SECTIONS = (
+    "AWSTemplateFormatVersion", "Conditions", "Description", "Globals", "Mappings", "Metadata", "Outputs",
+    "Parameters", "Resources", "Rules", "Transform",
+)  # fmt: skip
+RESOURCE_ATTRIBUTES = (
+    "Condition", "Connectors", "CreationPolicy", "DeletionPolicy", "DependsOn", "IgnoreGlobals", "Metadata",
+    "Properties", "Type", "UpdatePolicy", "UpdateReplacePolicy", "Version",
+)  # fmt: skip
+PARAMETER_ATTRIBUTES = (
+    "AllowedPattern", "AllowedValues", "ConstraintDescription", "Default", "Description", "MaxLength", "MaxValue",
+    "MinLength", "MinValue", "NoEcho", "Type",
+)  # fmt: skip
 
 
 #: The sections CloudFormation reads as mappings of named entries, and what each entry must be.
@@ -426,12 +457,20 @@ def template_problem(template: Any, *, evaluated: bool = True) -> str | None:
     resources = template.get("Resources")
     if not isinstance(resources, dict) or not resources:
         return "not a template: it has no Resources"
+    unknown = [str(key) for key in template if key not in SECTIONS]
+    if unknown:
+        return f"not a template: {unknown[0][:80]!r} is not a section CloudFormation reads ({', '.join(SECTIONS)})"
     transforms = _transforms(template)
     expanded = LANGUAGE_EXTENSIONS in transforms or any(str(key).startswith("Fn::ForEach") for key in resources)
     if evaluated and expanded:
         return (
             f"templates that use the {LANGUAGE_EXTENSIONS} transform (Fn::ForEach, Fn::Length, ...) are not "
             "evaluated offline: CloudFormation expands them only when it processes the transform"
+        )
+    if evaluated and transforms:
+        return (
+            f"templates with the transform {str(transforms[0])[:80]} are not evaluated offline: CloudFormation "
+            "expands it only when it processes the template (lint it with dualstack lint)"
         )
     for section, entry_type in _NAMED_SECTIONS.items():
         entries = template.get(section, {})
@@ -449,12 +488,23 @@ def template_problem(template: Any, *, evaluated: bool = True) -> str | None:
     for name, resource in resources.items():
         if not isinstance(resource.get("Type"), str):
             return f"not a template: resource {name} has no Type, or one that is not text"
+        unknown = [str(key) for key in resource if key not in RESOURCE_ATTRIBUTES]
+        if unknown and not expanded:
+            attributes = ", ".join(RESOURCE_ATTRIBUTES)
+            return f"resource {name}: {unknown[0][:80]!r} is not a resource attribute ({attributes})"
         for key in ("Properties", "Metadata"):
             if not isinstance(resource.get(key, {}), dict):
                 return f"not a template: resource {name}: {key} is a {type(resource[key]).__name__}, not a mapping"
     for name, parameter in template.get("Parameters", {}).items():
         if not isinstance(parameter.get("Type"), str):
             return f"not a template: parameter {name} has no Type, or one that is not text"
+        unknown = [str(key) for key in parameter if key not in PARAMETER_ATTRIBUTES]
+        if unknown:
+            attributes = ", ".join(PARAMETER_ATTRIBUTES)
+            return f"parameter {name}: {unknown[0][:80]!r} is not a parameter attribute ({attributes})"
+        allowed = parameter.get("AllowedValues", [])
+        if not isinstance(allowed, list):
+            return f"not a template: parameter {name}: AllowedValues is a {type(allowed).__name__}, not a list"
     for name, mapping in template.get("Mappings", {}).items():
         if not all(isinstance(entry, dict) for entry in mapping.values()):
             return f"not a template: mapping {name}: each top-level key holds a mapping of second-level keys"

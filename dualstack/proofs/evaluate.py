@@ -235,6 +235,7 @@ class _Evaluator:
                 raise EvaluationError(f"parameter {name}={value!r}: {reason}")
             if decl.get("Type") == "Number" and not re.fullmatch(r"-?\d+(\.\d+)?", value):
                 raise EvaluationError(f"parameter {name}={value!r} is not a number")
+            _check_bounds(name, value, decl)
             values[name] = value
         return values
 
@@ -279,6 +280,9 @@ class _Evaluator:
         if len(node) == 1:
             ((key, arg),) = node.items()
             handler = _FUNCTIONS.get(key)
+            if handler is None and isinstance(key, str) and key.startswith("Fn::") and key not in _OPAQUE:
+                # A misspelt or unknown function (a YAML tag such as !Unknown becomes Fn::Unknown): refused.
+                raise EvaluationError(f"{where}: {key} is not a function CloudFormation knows")
             if handler is not None:
                 try:
                     return handler(self, arg, f"{where}.{key}")
@@ -461,6 +465,16 @@ def _cidr(ev: _Evaluator, arg: Any, where: str) -> list[str]:
         raise EvaluationError(f"{where}: {exc}") from None
 
 
+#: Functions CloudFormation knows that this evaluator leaves as they are (their value is AWS's to compute, or they
+#: belong to a transform): "Intrinsic function reference", CloudFormation User Guide.
+_OPAQUE = frozenset(
+    {
+        "Fn::Base64", "Fn::ImportValue", "Fn::Transform", "Fn::ToJsonString", "Fn::Length", "Fn::ForEach",
+        "Fn::GetStackOutput", "Fn::EachMemberEquals", "Fn::EachMemberIn", "Fn::RefAll", "Fn::ValueOf",
+        "Fn::ValueOfAll",
+    }
+)  # fmt: skip
+
 _FUNCTIONS: dict[str, Callable[[_Evaluator, Any, str], Any]] = {
     "Ref": lambda ev, arg, where: ev.ref(arg, where),
     "Condition": lambda ev, arg, where: ev.condition(arg),
@@ -480,6 +494,23 @@ _FUNCTIONS: dict[str, Callable[[_Evaluator, Any, str], Any]] = {
     # Rules only.
     "Fn::Contains": lambda ev, arg, where: str(ev.eval(arg[1], where)) in [str(v) for v in ev.eval(arg[0], where)],
 }
+
+
+def _check_bounds(name: str, value: str, decl: Mapping[str, Any]) -> None:
+    """``MinLength``/``MaxLength`` of a String, ``MinValue``/``MaxValue`` of a Number: CloudFormation refuses a value
+    outside them before it creates anything."""
+    try:
+        bounds = {key: float(decl[key]) for key in ("MinLength", "MaxLength", "MinValue", "MaxValue") if key in decl}
+    except (TypeError, ValueError):
+        raise EvaluationError(
+            f"parameter {name}: a MinLength, MaxLength, MinValue or MaxValue that is no number"
+        ) from None
+    measure, what = (float(value), "") if decl.get("Type") == "Number" else (len(value), " characters long")
+    low, high = ("MinValue", "MaxValue") if decl.get("Type") == "Number" else ("MinLength", "MaxLength")
+    if low in bounds and measure < bounds[low]:
+        raise EvaluationError(f"parameter {name}={value!r} is {measure:g}{what}, less than its {low} {decl[low]}")
+    if high in bounds and measure > bounds[high]:
+        raise EvaluationError(f"parameter {name}={value!r} is {measure:g}{what}, more than its {high} {decl[high]}")
 
 
 def _described(exc: Exception) -> str:

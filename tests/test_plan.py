@@ -593,3 +593,12 @@ def test_table_takes_no_other_option(capsys: pytest.CaptureFixture[str]) -> None
     assert status == 2
     assert out == []
     assert "--table" in err
+
+
+def test_more_azs_than_the_region_has_is_a_warning_as_precheck_gives_it(capsys: pytest.CaptureFixture[str]) -> None:
+    # us-west-1 has 2 zones in the pinned cfn-lint's data: a third AZ's subnet has no zone to go to.
+    status, _, err = _run(capsys, YAML, "--region", "us-west-1", "--to", "AzCount=3")
+    assert status == 0
+    assert "plan: warning: us-west-1 has 2 Availability Zones in cfn-lint's data" in err
+    _, _, err = _run(capsys, YAML, "--region", "eu-west-1", "--to", "AzCount=3")
+    assert "Availability Zones" not in err

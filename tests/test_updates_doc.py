@@ -9,7 +9,7 @@ import pytest
 
 from dualstack import SHIPPED, TemplateSpec
 from dualstack.commands.plan import main
-from dualstack.proofs.plan import REMOVE, REPLACE
+from dualstack.proofs.plan import REMOVE, REPLACE, plan_update
 from dualstack.proofs.plan_rules import BLOCK_IN_USE, ENFORCE_FIRST, GATEWAY_MOVES, OVERLAP
 from dualstack.proofs.updates_doc import Transition, parameter_values, transitions
 
@@ -159,7 +159,13 @@ def test_the_safe_legend_says_what_the_plan_cannot_see() -> None:
     assert "A subnet in use cannot be removed: lowering `AzCount` fails" in legend
     flow_log = changing(REPLACE, "AWS::EC2::FlowLog")
     assert flow_log == ["FlowLogAggregationSeconds", "FlowLogS3BucketArn", "FlowLogs"]
-    assert f"Replacing the flow log ({', '.join(f'`{p}`' for p in flow_log)})" in legend
+    # With flow logs on, the encryption control's fields change the log format: the flow log is replaced too.
+    on = {"FlowLogs": "CloudWatchLogs"}
+    template = rendered(SHIPPED[0])
+    monitor = plan_update(template, on, template, {**on, "EncryptionControl": "Monitor"}, region="us-east-1")
+    assert (REPLACE, "AWS::EC2::FlowLog") in {(c.action, c.resource_type) for c in monitor.changes}
+    named = ", ".join(f"`{p}`" for p in flow_log)
+    assert f"Replacing the flow log ({named}, and `EncryptionControl` while flow logs are on)" in legend
     assert "whether EC2 accepts that second flow log only a deploy shows" in legend
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dualstack.commands import console
+from dualstack.commands import console, precheck
 from dualstack.files import inputs
 from dualstack.files.inputs import InputError
 from dualstack.proofs.costs import cost_line
@@ -102,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # kept in a smaller VPC); the warnings stay those of what --to gives.
         _side([f"{k}={v}" for k, v in after.items()], "--to, with the values --from keeps,", new_template, args.region)
         plan = plan_update(old_template, before, new_template, after, region=args.region, stack_name=args.stack_name)
+        # The update as the region will take it: more AZs than its zones is a warning, as precheck gives it.
+        _, zones = precheck.in_region_zones(new_template, after, args.region)
+        to_warnings += [zones] if zones is not None else []
     except InputError as exc:
         print(f"plan: error: {exc}", file=sys.stderr)
         return 2

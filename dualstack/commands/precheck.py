@@ -120,21 +120,29 @@ def _slot_of(subnet: Mapping[str, Any]) -> int | None:
         return None
 
 
+def in_region_zones(
+    template: Mapping[str, Any], parameters: Mapping[str, str], region: str
+) -> tuple[Deployment | None, str | None]:
+    """The deployment with the region's own zones (cfn-lint's data), and a warning when the parameter set needs more
+    zones than the data lists (``AzCount=3`` in us-west-1); ``(None, None)`` for a region the data does not know."""
+    zones = region_azs(region)
+    if zones is None:
+        return None, None
+    try:
+        return evaluate(template, parameters, region=region, azs=zones), None
+    except EvaluationError as exc:
+        return None, f"{region} has {len(zones)} Availability Zones in cfn-lint's data (accounts can differ): {exc}"
+
+
 def report(checked: Checked, path: Path, region: str, prog: str) -> None:
     """Print the warnings (standard error), then each subnet the parameter set builds and where its traffic goes."""
     for warning in checked.warnings:
         print(f"{prog}: warning: {warning}", file=sys.stderr)
     template, parameters, deployment = checked.template, checked.values, checked.deployment
-    zones = region_azs(region)
-    if zones is not None:
-        try:
-            deployment = evaluate(template, parameters, region=region, azs=zones)
-        except EvaluationError as exc:
-            print(
-                f"{prog}: warning: {region} has {len(zones)} Availability Zones in cfn-lint's data "
-                f"(accounts can differ): {exc}",
-                file=sys.stderr,
-            )
+    zoned, short = in_region_zones(template, parameters, region)
+    if short is not None:
+        print(f"{prog}: warning: {short}", file=sys.stderr)
+    deployment = zoned or deployment
     given = " ".join(f"{k}={v}" for k, v in checked.parameters.items())
     declared = template.get("Parameters", {})
     # What the stack keeps that is not the template's default: the rest of what it will be.

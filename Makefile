@@ -73,6 +73,7 @@ MUTANTS ?= dualstack.model.kinds.* dualstack.proofs.verify.x__route_target* \
 	dualstack.proofs.plan_rules.x__gateway_moves* dualstack.proofs.plan_rules.x__vpc_gateways* \
 	dualstack.proofs.plan_rules.x__gateway_taken* dualstack.proofs.plan_rules.x__type_changes* \
 	dualstack.proofs.plan_rules.x__block_in_use* dualstack.proofs.plan_rules.x__enforce_without_monitor* \
+	dualstack.proofs.plan_rules.x__name_kept* dualstack.proofs.plan_rules.x__token_changes* \
 	dualstack.proofs.plan.x__forced* dualstack.proofs.plan.x__at* \
 	dualstack.builders.parameters.x_subnet_sizes* dualstack.builders.parameters.x_slot_key* \
 	dualstack.builders.parameters.xǁParametersǁtier_ipv4_cidr_bits* \

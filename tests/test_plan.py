@@ -19,7 +19,7 @@ from dualstack.commands.plan import main
 from dualstack.files.inputs import load_template
 from dualstack.proofs.evaluate import evaluate
 from dualstack.proofs.plan import ADD, MODIFY, REMOVE, REPLACE, Plan, create_only, plan_update, updated_parameters
-from dualstack.proofs.plan_rules import GATEWAY_TAKEN, OVERLAP, TYPE_CHANGES
+from dualstack.proofs.plan_rules import GATEWAY_TAKEN, NAME_KEPT, OVERLAP, TOKEN_CHANGES, TYPE_CHANGES
 
 from .conftest import LARGEST, TEMPLATES, rendered
 
@@ -602,3 +602,42 @@ def test_more_azs_than_the_region_has_is_a_warning_as_precheck_gives_it(capsys: 
     assert "plan: warning: us-west-1 has 2 Availability Zones in cfn-lint's data" in err
     _, _, err = _run(capsys, YAML, "--region", "eu-west-1", "--to", "AzCount=3")
     assert "Availability Zones" not in err
+
+
+def _group(description: str, name: str | None) -> dict[str, Any]:
+    """A security group whose GroupDescription (create-only in its schema) is the change, with or without a name."""
+    props = {"GroupDescription": description, "VpcId": {"Ref": "Net"}, **({"GroupName": name} if name else {})}
+    return _with(_subnets(), Group={"Type": "AWS::EC2::SecurityGroup", "Properties": props})
+
+
+@pytest.mark.parametrize(
+    ("old_name", "new_name", "refused"),
+    [("fixed", "fixed", True), ("fixed", "fixed-2", False), (None, None, False)],
+    ids=["name-kept", "name-changed", "no-name"],
+)
+def test_a_replaced_resource_may_not_keep_its_custom_name(
+    old_name: str | None, new_name: str | None, refused: bool
+) -> None:
+    # The replacement is created while the old group still holds the name: only a new name, or none, lets it through.
+    old, new = _group("for web", old_name), _group("for api", new_name)
+    plan = plan_update(old, {}, new, {}, region="eu-west-1")
+    assert {c.logical_id: c.action for c in plan.changes}["Group"] == REPLACE
+    assert (plan.rule == NAME_KEPT) is refused
+    if refused:
+        assert plan.refusal is not None
+        assert plan.refusal.startswith("Group (AWS::EC2::SecurityGroup) is replaced and keeps its GroupName 'fixed'")
+    else:
+        assert plan.safe
+
+
+def _custom(token: str) -> dict[str, Any]:
+    return _with(_subnets(), Rules={"Type": "Custom::Rules", "Properties": {"ServiceToken": token, "Mode": "strict"}})
+
+
+def test_a_custom_resource_s_service_token_may_not_change() -> None:
+    function = "arn:aws:lambda:eu-west-1:111122223333:function:handler"
+    plan = plan_update(_custom(function), {}, _custom(f"{function}-v2"), {}, region="eu-west-1")
+    assert plan.rule == TOKEN_CHANGES
+    assert plan.refusal is not None
+    assert plan.refusal.startswith("Rules's ServiceToken changes, which CloudFormation does not allow")
+    assert plan_update(_custom(function), {}, _custom(function), {}, region="eu-west-1").safe

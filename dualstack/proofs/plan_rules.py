@@ -24,6 +24,8 @@ GATEWAY_TAKEN = "the VPC would have two gateways of one kind"
 TYPE_CHANGES = "a resource's type changes"
 BLOCK_IN_USE = "the VPC's IPv6 block is replaced while subnets use it"
 ENFORCE_FIRST = "a VPC goes to enforce mode without monitor mode first"
+NAME_KEPT = "a replaced resource keeps its custom name"
+TOKEN_CHANGES = "a custom resource's ServiceToken changes"
 #: What to do instead when the VPC's own addressing cannot change in place.
 NEW_STACK = "deploy a new stack beside this one with the new value and move to it"
 
@@ -226,6 +228,71 @@ def _type_changes(old: Deployment, new: Deployment) -> str | None:
     )
 
 
+#: The property that names a resource of each type, where CloudFormation lets a template choose the name: "You can't
+#: perform an update that causes a custom-named resource to be replaced. If you must replace the resource, specify a
+#: new name" (CloudFormation User Guide, "Name type", aws-properties-name.html); the update fails with "CloudFormation
+#: cannot update a stack when a custom-named resource requires replacing". The types a VPC template and its
+#: neighbours use; another type's name is not checked.
+NAME_PROPERTIES = {
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::EC2::LaunchTemplate": "LaunchTemplateName",
+    "AWS::EC2::PrefixList": "PrefixListName",
+    "AWS::EC2::SecurityGroup": "GroupName",
+    "AWS::ECR::Repository": "RepositoryName",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "Name",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "Name",
+    "AWS::IAM::Group": "GroupName",
+    "AWS::IAM::InstanceProfile": "InstanceProfileName",
+    "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::IAM::User": "UserName",
+    "AWS::KMS::Alias": "AliasName",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::RDS::DBInstance": "DBInstanceIdentifier",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::SNS::Topic": "TopicName",
+    "AWS::SQS::Queue": "QueueName",
+    "AWS::SSM::Parameter": "Name",
+    "AWS::SecretsManager::Secret": "Name",
+}
+
+
+def _name_kept(old: Deployment, new: Deployment, replaced: frozenset[str]) -> str | None:
+    """A resource the update replaces that keeps the custom name the old one holds."""
+    for lid in sorted(replaced & old.resources.keys() & new.resources.keys()):
+        kind = new.resources[lid]["Type"]
+        prop = NAME_PROPERTIES.get(kind)
+        name = old.resources[lid]["Properties"].get(prop) if prop else None
+        if name is not None and new.resources[lid]["Properties"].get(prop) == name:
+            return (
+                f"{lid} ({kind}) is replaced and keeps its {prop} {name!r}, which CloudFormation refuses: the "
+                f"replacement is created first and would need the name the old one holds; give it a new {prop} in "
+                f"the same update, or leave {prop} out so that CloudFormation names it"
+            )
+    return None
+
+
+def _custom(kind: str) -> bool:
+    return kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource"
+
+
+def _token_changes(old: Deployment, new: Deployment) -> str | None:
+    """A custom resource whose ``ServiceToken`` changes: CloudFormation neither updates nor replaces it ("Updates
+    aren't supported", ``AWS::CloudFormation::CustomResource``; the update fails with "Modifying service token is not
+    allowed", serverless/serverless#9240)."""
+    for lid in sorted(old.resources.keys() & new.resources.keys()):
+        before, after = old.resources[lid], new.resources[lid]
+        if not (_custom(before["Type"]) and _custom(after["Type"])):
+            continue
+        if before["Properties"].get("ServiceToken") != after["Properties"].get("ServiceToken"):
+            return (
+                f"{lid}'s ServiceToken changes, which CloudFormation does not allow for a custom resource; keep the "
+                "token (the function's ARN) and change the function's code, or give the resource a new logical ID"
+            )
+    return None
+
+
 def _block_in_use(old: Deployment, new: Deployment, leaving: set[str], replaced: frozenset[str]) -> str | None:
     """A VPC's IPv6 block replaced (or removed) while subnets that stay keep /64s from it.
 
@@ -308,6 +375,8 @@ def refusal(
     """The first rule that refuses the update and its sentence, or ``("", None)`` when none does."""
     rules = (
         (TYPE_CHANGES, _type_changes(old, new)),
+        (TOKEN_CHANGES, _token_changes(old, new)),
+        (NAME_KEPT, _name_kept(old, new, replaced)),
         (GATEWAY_MOVES, _gateway_moves(old, new, leaving, arriving)),
         (GATEWAY_TAKEN, _gateway_taken(old, new, arriving)),
         (OVERLAP, _overlap(old, new, leaving, arriving, modified)),

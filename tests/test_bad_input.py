@@ -230,7 +230,20 @@ CASES = [
         "ami-id-not-ssm-path",
         P,
         (YAML, *INSTANCE, "TestInstanceImageId=ami-0123456789abcdef0"),
-        words=("ami-0123456789abcdef0", "SSM parameter"),
+        # The example path is the default type's architecture, amd64, not a path that would then be refused.
+        words=("ami-0123456789abcdef0", "SSM parameter", "/current/amd64/hvm/"),
+    ),
+    Case(
+        "ami-id-not-ssm-path-arm64-type",
+        PL,
+        (YAML, "--to", *INSTANCE, "TestInstanceType=t4g.micro", "TestInstanceImageId=ami-0123456789abcdef0"),
+        words=("/current/arm64/hvm/",),
+    ),
+    Case(
+        "arm64-ami-on-x86-type",
+        P,
+        (YAML, *INSTANCE, f"TestInstanceImageId={ARM64_AMI}"),
+        words=("t3.micro is an x86_64 type", "an arm64 AMI"),
     ),
     Case(
         "s3-prefix-awslogs",

@@ -64,6 +64,7 @@ def test_check_names_each_stale_missing_or_extra_file_and_writes_nothing(tmp_pat
     assert f"stale: {tmp_path / 'old-template.md'} (not generated" in result.stdout
     assert f"stale: {tmp_path / 'dualstack-vpc.json'} (missing)" in result.stdout
     assert f"stale: {tmp_path / 'old-template.yaml'} (not generated" in result.stdout
+    assert result.stdout.splitlines()[-1] == "5 stale; regenerate with `make template` and commit the result"
     diff = result.stdout.splitlines()
     assert "-    Default: 10.9.0.0/16" in diff
     assert "+    Default: 10.0.0.0/16" in diff
@@ -87,6 +88,11 @@ def test_custom_variant_format_follows_the_file_extension_and_check_compares_it(
     stale = run("--azs", "5", "-o", str(target), "--check")
     assert stale.returncode == 1
     assert str(target) in stale.stdout
+    # Not the repository's `make template`: a user's own file comes back from the command that checked it.
+    assert (
+        stale.stdout.splitlines()[-1]
+        == "1 stale; regenerate with the same command without --check and commit the result"
+    )
     assert _files(tmp_path) == ["vpc.json"]
 
 

@@ -224,19 +224,23 @@ def check_parameters(
     ssh = _given(parameters, names.SSH_INGRESS_CIDR_PARAM)
     if ssh is not None:
         _check_ssh_source(ssh)
-    image = _given(parameters, names.TEST_INSTANCE_IMAGE_PARAM)
-    if image is not None and _AMI_ID.fullmatch(image):
-        raise InputError(
-            f"{names.TEST_INSTANCE_IMAGE_PARAM}={image} is an AMI ID; it takes the path of an SSM parameter that "
-            "holds one, such as /aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id"
-        )
     instance_type = value(names.TEST_INSTANCE_TYPE_PARAM)
     arm64 = _ARM64_FAMILY.fullmatch(instance_type.partition(".")[0])
-    if names.TEST_INSTANCE_TYPE_PARAM in declared and arm64 and "/arm64/" not in value(names.TEST_INSTANCE_IMAGE_PARAM):
+    image = _given(parameters, names.TEST_INSTANCE_IMAGE_PARAM)
+    if image is not None and _AMI_ID.fullmatch(image):
+        # The path for the instance type's own architecture (the default, t3.micro, is x86_64).
+        example = names.UBUNTU_AMI_PARAMETER.replace("/amd64/", "/arm64/") if arm64 else names.UBUNTU_AMI_PARAMETER
         raise InputError(
-            f"{names.TEST_INSTANCE_TYPE_PARAM}={instance_type} is an arm64 (Graviton) type and "
-            f"{names.TEST_INSTANCE_IMAGE_PARAM} names an amd64 AMI: choose an x86_64 type such as t3.micro, "
-            "or the arm64 AMI's SSM parameter (.../arm64/...)"
+            f"{names.TEST_INSTANCE_IMAGE_PARAM}={image} is an AMI ID; it takes the path of an SSM parameter that "
+            f"holds one, such as {example}"
+        )
+    arm64_image = "/arm64/" in value(names.TEST_INSTANCE_IMAGE_PARAM)
+    if names.TEST_INSTANCE_TYPE_PARAM in declared and bool(arm64) != arm64_image:
+        kind, other = ("an arm64 (Graviton)", "an amd64") if arm64 else ("an x86_64", "an arm64")
+        raise InputError(
+            f"{names.TEST_INSTANCE_TYPE_PARAM}={instance_type} is {kind} type and "
+            f"{names.TEST_INSTANCE_IMAGE_PARAM} names {other} AMI, which EC2 does not launch on it: choose a type and "
+            "an AMI of one architecture (t3.micro with .../amd64/..., t4g.micro with .../arm64/...)"
         )
     bucket = _given(parameters, names.FLOW_LOG_S3_BUCKET_ARN_PARAM)
     if bucket is not None:

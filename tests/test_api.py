@@ -3,6 +3,7 @@ handles, and the result lints clean and deploys for every AZ count (as the evalu
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from dualstack import (
 from dualstack.proofs.evaluate import evaluate
 from dualstack.render.text import document, to_json, to_yaml
 
-from .conftest import lint
+from .conftest import ROOT, lint
 
 SPEC = TemplateSpec(name="app", max_azs=3, tiers=(TierKind.PUBLIC, TierKind.PRIVATE))
 REGION_AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
@@ -140,3 +141,14 @@ def test_a_name_the_template_already_holds_is_refused_by_troposphere() -> None:
     t.add_resource(ec2.VPC("Vpc", CidrBlock="10.0.0.0/16"))
     with pytest.raises(ValueError, match='duplicate key "Vpc"'):
         add_dualstack_network(t, SPEC)
+
+
+def test_the_example_in_docs_library_md_runs_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    page = (ROOT / "docs" / "library.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
+    namespace: dict[str, Any] = {}
+    exec(compile(example, "docs/library.md", "exec"), namespace)  # the documented example itself
+    t = namespace["t"]
+    assert {"AppSecurityGroup", "AppLoadBalancer", "AppInstance", "Vpc"} <= set(t.resources)
+    assert t.resources["AppInstance"].resource["Condition"] == namespace["second"].condition
+    assert capsys.readouterr().out == to_yaml(document(t)) + "\n"

@@ -15,7 +15,7 @@ from dualstack.proofs.updates_doc import load
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = inputs.Parser(prog="compliant", description=__doc__.split(", one JSON")[0] if __doc__ else None)
+    parser = inputs.Parser(prog="dualstack compliant", description=__doc__.split(", one JSON")[0] if __doc__ else None)
     parser.add_argument("output", metavar="OUTPUT_DIRECTORY", help="the folder to write one JSON file per rendering to")
     try:
         args = parser.parse_args(argv)

@@ -185,7 +185,7 @@ def deploy_command(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = inputs.Parser(prog="deploy", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = inputs.Parser(prog="dualstack deploy", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--stack", required=True)
     parser.add_argument("--region", required=True)
     parser.add_argument("--template", type=Path, required=True)

@@ -70,7 +70,7 @@ def check_cfn_lint_options(extra: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = inputs.Parser(prog="lint", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = inputs.Parser(prog="dualstack lint", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("template", type=Path)
     parser.add_argument("--regions", nargs="+", default=["ALL_REGIONS"], help="regions to lint for (default: all)")
     parser.epilog = "Options after -- go to cfn-lint unchanged."
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs.load_template(args.template, evaluated=False)
         check_cfn_lint_options(extra)
     except InputError as exc:
-        print(f"lint-template: error: {exc}", file=sys.stderr)
+        print(f"lint: error: {exc}", file=sys.stderr)
         return 2
     runner = "import sys; from cfnlint.runner import main; sys.argv[0] = 'cfn-lint'; main()"
     command = [sys.executable, "-c", runner, *cfn_lint_args(args.template, args.regions, extra)]

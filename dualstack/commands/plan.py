@@ -50,7 +50,7 @@ def _side(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = inputs.Parser(prog="plan", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = inputs.Parser(prog="dualstack plan", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("template", type=Path, nargs="?", help="the template to update to")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--from-template", type=Path, help="the template the stack runs now (default: TEMPLATE)")

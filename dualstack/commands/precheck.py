@@ -183,7 +183,7 @@ def report(checked: Checked, path: Path, region: str, prog: str) -> None:
 
 
 def _parser(prog: str, description: str | None) -> inputs.Parser:
-    parser = inputs.Parser(prog=prog, description=description)
+    parser = inputs.Parser(prog=f"dualstack {prog}", description=description)
     parser.add_argument("template", type=Path)
     parser.add_argument("--region", default="us-east-1", help="the region to deploy to (default: us-east-1)")
     parser.add_argument("--stack", help="the stack name to deploy as, checked against CloudFormation's pattern")

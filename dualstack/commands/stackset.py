@@ -192,7 +192,7 @@ def check_zones(checked: precheck.Checked, regions: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = inputs.Parser(prog="stackset", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = inputs.Parser(prog="dualstack stackset", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--name", required=True, help="the stack set's name")
     parser.add_argument("--region", required=True, help="the administration region the stack set lives in")
     parser.add_argument("--template", required=True, type=Path)

@@ -502,7 +502,7 @@ def verify(
 
 
 def main(argv: Sequence[str] | None = None, *, shell: Callable[[Any], InstanceShell] | None = None) -> int:
-    parser = inputs.Parser(prog="verify", description="Check a deployed dualstack stack, with evidence.")
+    parser = inputs.Parser(prog="dualstack verify", description="Check a deployed dualstack stack, with evidence.")
     parser.add_argument("--stack", required=True, help="stack name")
     parser.add_argument("--region", required=True, help="the stack's region")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of lines")

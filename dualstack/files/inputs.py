@@ -40,6 +40,9 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["allow_abbrev"] = False
+        if kwargs.get("description"):
+            # A module docstring's first line, without its reStructuredText quotes (``make deploy``).
+            kwargs["description"] = kwargs["description"].replace("``", "`")
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:

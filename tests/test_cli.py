@@ -151,3 +151,14 @@ def test_a_failed_write_leaves_no_template_half_written(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "it is a directory" in result.stderr
     assert _files(tmp_path) == ["dualstack-vpc.json"], "the YAML was written although the JSON failed"
+
+
+def test_a_yaml_template_whose_json_form_fits_says_so(tmp_path: Path) -> None:
+    # Six AZs of the public tier: over the limit as YAML, under it as JSON (make deploy sends a twin that fits).
+    target = tmp_path / "vpc.yaml"
+    result = run("--azs", "6", "-o", str(target))
+    assert result.returncode == 0
+    as_json = render(build_template(TemplateSpec(name="custom", max_azs=6)), "json").encode("utf-8")
+    assert target.stat().st_size > 51_200 >= len(as_json)
+    assert f"its JSON form ({len(as_json):,} bytes) fits: write it beside as {tmp_path / 'vpc.json'}" in result.stderr
+    assert run("--azs", "6", "-o", str(tmp_path / "vpc.json")).stderr == ""

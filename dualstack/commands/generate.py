@@ -162,15 +162,34 @@ def _planned(args: argparse.Namespace, templates_dir: Path) -> dict[str, str]:
                 planned[str(templates_dir / f"{spec.name}.{fmt}")] = text
             planned[str(templates_dir / f"{spec.name}.md")] = markdown(doc, f"{spec.name}.yaml")
         return planned
+    fmt = _format_for(args.output, args.format)
+    return {args.output or "-": _render_checked(_custom_spec(args), [fmt])[1][fmt]}
+
+
+def _custom_spec(args: argparse.Namespace) -> TemplateSpec:
     default = TemplateSpec()
-    spec = TemplateSpec(
+    return TemplateSpec(
         name="custom",
         max_azs=args.azs or default.max_azs,
         tiers=args.tiers or default.tiers,
         tier_sizes=args.tier_sizes,
     )
-    fmt = _format_for(args.output, args.format)
-    return {args.output or "-": _render_checked(spec, [fmt])[1][fmt]}
+
+
+def _over_limit(prog: str, destination: str, size: int, args: argparse.Namespace) -> str:
+    """The warning for a custom template over the inline limit: what deploying it takes. A YAML file's JSON form is
+    smaller; where that fits, writing it beside the YAML lets make deploy send it inline (inputs.template_body)."""
+    limit = f"over the {TEMPLATE_BODY_LIMIT:,}-byte TemplateBody limit"
+    over = f"{prog}: warning: {shown(destination)} is {size:,} bytes, {limit}"
+    if Path(destination).suffix.lower() in (".yaml", ".yml"):
+        as_json = len(_render_checked(_custom_spec(args), ["json"])[1]["json"].encode("utf-8"))
+        if as_json <= TEMPLATE_BODY_LIMIT:
+            twin = shown(str(Path(destination).with_suffix(".json")))
+            return (
+                f"{over}; its JSON form ({as_json:,} bytes) fits: write it beside as {twin} and make deploy sends "
+                "that, or deploy through an S3 bucket (make deploy BUCKET=...)"
+            )
+    return f"{over}: deploying it needs an S3 bucket (make deploy BUCKET=...)"
 
 
 def _read(path: str) -> str | None:
@@ -267,10 +286,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "generate.py", root: 
             # The shipped set's sizes are the README's to say (tests/test_render.py holds it to them); a template of
             # your own is warned about here, once it is written (a run that fails says only why).
             if size > TEMPLATE_BODY_LIMIT and not args.check and not shipped:
-                warnings.append(
-                    f"{prog}: warning: {shown(destination)} is {size:,} bytes, over the {TEMPLATE_BODY_LIMIT:,}-byte "
-                    "TemplateBody limit: deploying it needs an S3 bucket (make deploy BUCKET=...)"
-                )
+                warnings.append(_over_limit(prog, destination, size, args))
         if args.check:
             return _check(planned, templates_dir if shipped else None, args.diff)
         if list(planned) == ["-"]:

@@ -347,6 +347,8 @@ CASES = [
     Case(
         "transform-not-evaluated", PL, ("sam-transform.json",), words=("AWS::Serverless-2016-10-31", "dualstack lint")
     ),
+    # In a process of its own: the bound is a timer signal, which only a main thread can take.
+    Case("pattern-backtracks", P, ("pattern-backtracks.json",), words=("AllowedPattern", "more than 2 s")),
     Case("number-over-max-value", P, ("bounded.json", "N=4"), words=("N='4'", "MaxValue 3")),
     Case("number-under-min-value", PL, ("bounded.json", "--to", "N=0"), words=("N='0'", "MinValue 1")),
     Case("text-over-max-length", PL, ("bounded.json", "--to", "S=abcd"), words=("MaxLength 3",)),
@@ -1112,6 +1114,10 @@ def _odd_templates(tmp: Path) -> None:
         },
         "allowed-values-text.json": {"Parameters": {"P": {"Type": "String", "AllowedValues": "abc"}}, "Resources": VPC},
         "sam-transform.json": {"Transform": "AWS::Serverless-2016-10-31", "Resources": VPC},
+        "pattern-backtracks.json": {
+            "Parameters": {"P": {"Type": "String", "Default": "a" * 40 + "!", "AllowedPattern": "(a+)+$"}},
+            "Resources": VPC,
+        },
         "bounded.json": {
             "Parameters": {
                 "N": {"Type": "Number", "Default": "2", "MinValue": 1, "MaxValue": 3},

@@ -20,6 +20,7 @@ import contextlib
 import functools
 import ipaddress
 import re
+import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -225,7 +226,12 @@ class _Evaluator:
                 raise EvaluationError(f"parameter {name}={value!r} is not one of {', '.join(map(str, allowed))}")
             pattern = decl.get("AllowedPattern")
             try:
-                refused = pattern is not None and not re.fullmatch(pattern, value)
+                refused = pattern is not None and not _matches(pattern, value)
+            except _PatternTooSlowError:
+                raise EvaluationError(
+                    f"parameter {name}: AllowedPattern {pattern!r:.60} took more than {PATTERN_SECONDS:g} s to match "
+                    f"{value[:40]!r} (a pattern that backtracks without end)"
+                ) from None
             except (re.error, TypeError) as exc:
                 raise EvaluationError(
                     f"parameter {name}: AllowedPattern {pattern!r:.60} is not a pattern ({exc})"
@@ -494,6 +500,35 @@ _FUNCTIONS: dict[str, Callable[[_Evaluator, Any, str], Any]] = {
     # Rules only.
     "Fn::Contains": lambda ev, arg, where: str(ev.eval(arg[1], where)) in [str(v) for v in ev.eval(arg[0], where)],
 }
+
+
+#: The longest a template's AllowedPattern may take to match one value: Python's engine backtracks without end on
+#: patterns such as ``(a+)+$``, and the command would hang instead of answering.
+PATTERN_SECONDS = 2.0
+
+
+class _PatternTooSlowError(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=4096)
+def _matches(pattern: str, value: str) -> bool:
+    """``re.fullmatch``, given up after ``PATTERN_SECONDS`` (a timer signal; the engine checks for signals as it
+    works). Outside the main thread, where no signal handler can be set, the match is not bounded."""
+    try:
+        previous = signal.signal(signal.SIGALRM, _too_slow)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM (Windows)
+        return re.fullmatch(pattern, value) is not None
+    try:
+        signal.setitimer(signal.ITIMER_REAL, PATTERN_SECONDS)
+        return re.fullmatch(pattern, value) is not None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _too_slow(signum: int, frame: object) -> None:
+    raise _PatternTooSlowError
 
 
 def _check_bounds(name: str, value: str, decl: Mapping[str, Any]) -> None:

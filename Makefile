@@ -66,6 +66,7 @@ RETAIN_STACKS ?= true
 #: Patterns separated by spaces, unquoted: they reach mutmut as they are, never expanded by the shell.
 MUTANTS ?= dualstack.model.kinds.* dualstack.proofs.verify.x__route_target* \
 	dualstack.proofs.verify.x_routed_destinations* dualstack.proofs.verify.x__default_routes* \
+	dualstack.proofs.verify.x__leads_out* \
 	dualstack.proofs.verify.x_target_output* dualstack.proofs.verify.x_expected_routes* \
 	dualstack.proofs.verify.x_route_problems* dualstack.proofs.verify.x_dns64_check* \
 	dualstack.proofs.verify.x_interface_endpoint_problems* dualstack.proofs.verify.x_encryption_control_problems* \

@@ -23,7 +23,9 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from dualstack.commands.verify import Stack, Verifier, VerifyError, main
+from dualstack.commands.verify import Stack, Verifier, VerifyError, _ipv6_blocks, main
+from dualstack.proofs.verify import _default_routes as verify_routes
+from dualstack.proofs.verify import route_problems
 
 from .conftest import offline_aws, quicker_moto
 
@@ -70,6 +72,8 @@ class Breakage:
     subnet_b_without_ipv6_on_launch: bool = False
     no_ipv4_route: bool = False
     ipv6_ingress: bool = False
+    #: A route more specific than the default to the Internet Gateway: all global unicast IPv6 takes it.
+    specific_ipv6_route_to_igw: bool = False
 
 
 @pytest.fixture(autouse=True)
@@ -113,6 +117,8 @@ def build(broken: Breakage = Breakage(), *, with_instance: bool = True) -> dict[
         ec2.create_route(RouteTableId=table, DestinationIpv6CidrBlock="::/0", GatewayId=igw)
     else:
         ec2.create_route(RouteTableId=table, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=eigw)
+    if broken.specific_ipv6_route_to_igw:
+        ec2.create_route(RouteTableId=table, DestinationIpv6CidrBlock="2000::/3", GatewayId=igw)
     subnets = []
     for index, zone in enumerate(("a", "b")):
         extra = {}
@@ -199,8 +205,16 @@ def test_the_seed_pattern_passes_every_check_with_evidence(aws: None, capsys: py
         (Breakage(subnet_b_without_ipv6_on_launch=True), {"subnet-addresses"}),
         (Breakage(no_ipv4_route=True), {"subnet-routes"}),
         (Breakage(ipv6_ingress=True), {"test-instance-no-ipv6-ingress"}),
+        (Breakage(specific_ipv6_route_to_igw=True), {"subnet-routes"}),
     ],
-    ids=["ipv6-route-to-igw", "no-vpc-ipv6", "subnet-not-assigning-ipv6", "no-ipv4-route", "ipv6-ingress"],
+    ids=[
+        "ipv6-route-to-igw",
+        "no-vpc-ipv6",
+        "subnet-not-assigning-ipv6",
+        "no-ipv4-route",
+        "ipv6-ingress",
+        "specific-ipv6-route-to-igw",
+    ],
 )
 def test_each_broken_network_fails_naming_the_check(
     aws: None, capsys: pytest.CaptureFixture[str], broken: Breakage, failing: set[str]
@@ -620,3 +634,45 @@ def test_an_encryption_control_value_verify_does_not_know_is_one_line_exit_2() -
     with pytest.raises(VerifyError) as raised:
         _control_checks("Strict", None)
     assert str(raised.value) == "stack s: parameter EncryptionControl='Strict' is not one of None, Monitor, Enforce"
+
+
+def test_the_routes_checked_are_the_table_s_destinations_and_any_other_way_out() -> None:
+    # As DescribeRouteTables lists them; written out by hand: the local routes, a gateway endpoint's prefix list and
+    # the owner's own peering and transit routes are not verify's; a more specific route to a gateway is.
+    table = {
+        "Routes": [
+            {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"},
+            {"DestinationIpv6CidrBlock": "2600:1f18::/56", "GatewayId": "local", "State": "active"},
+            {"DestinationPrefixListId": "pl-63a5400a", "GatewayId": "vpce-1", "State": "active"},
+            {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"},
+            {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1", "State": "active"},
+            {"DestinationIpv6CidrBlock": "2000::/3", "GatewayId": "igw-1", "State": "active"},
+            {"DestinationCidrBlock": "0.0.0.0/1", "NatGatewayId": "nat-1", "State": "active"},
+            {
+                "DestinationIpv6CidrBlock": "2001:db8::/32",
+                "EgressOnlyInternetGatewayId": "eigw-1",
+                "State": "blackhole",
+            },
+            {"DestinationCidrBlock": "10.1.0.0/16", "VpcPeeringConnectionId": "pcx-1", "State": "active"},
+            {"DestinationCidrBlock": "10.2.0.0/16", "TransitGatewayId": "tgw-1", "State": "active"},
+            {"DestinationCidrBlock": "192.168.0.0/16", "GatewayId": "vgw-1", "State": "active"},
+        ]
+    }
+    assert verify_routes(table) == {"0.0.0.0/0": "igw-1", "::/0": "eigw-1", "2000::/3": "igw-1", "0.0.0.0/1": "nat-1"}
+    expected = {"0.0.0.0/0": "igw-1", "::/0": "eigw-1"}
+    assert route_problems(verify_routes(table), expected) == [
+        "0.0.0.0/1 -> nat-1 (expected no route)",
+        "2000::/3 -> igw-1 (expected no route)",
+    ]
+
+
+def test_a_block_is_held_only_while_associated() -> None:
+    # DescribeVpcs and DescribeSubnets keep a removed block in the set, "disassociated", for a while.
+    states = ["associating", "associated", "disassociating", "disassociated", "failed"]
+    item = {
+        "Ipv6CidrBlockAssociationSet": [
+            {"Ipv6CidrBlock": f"2600:1f18:0:{n}::/56", "Ipv6CidrBlockState": {"State": state}}
+            for n, state in enumerate(states)
+        ]
+    }
+    assert _ipv6_blocks(item) == ["2600:1f18:0:1::/56"]

@@ -50,6 +50,15 @@ def _status_advice(status: str) -> str | None:
         return "its creation failed and it cannot be updated: delete it first, then deploy again"
     if status.endswith("_IN_PROGRESS"):
         return "it is still changing: deploy again when it has finished"
+    # A failed rollback or delete leaves a stack no update can start from (same page; "Continue rolling back an
+    # update", CloudFormation User Guide): the plan would describe a stack that is not what AWS holds.
+    if status in ("UPDATE_ROLLBACK_FAILED", "IMPORT_ROLLBACK_FAILED"):
+        return (
+            "its rollback failed and it cannot be updated: finish the rollback first (aws cloudformation "
+            "continue-update-rollback, skipping the resources that cannot roll back), then deploy again"
+        )
+    if status in ("ROLLBACK_FAILED", "DELETE_FAILED"):
+        return "it cannot be updated: delete it (retaining what cannot be deleted), then deploy again"
     return None
 
 

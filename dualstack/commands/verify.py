@@ -173,10 +173,11 @@ def load_stack(cfn: Any, name: str) -> Stack:
 
 
 def _ipv6_blocks(item: dict[str, Any]) -> list[str]:
+    """The IPv6 blocks a VPC or subnet holds now: EC2 lists a disassociated block for a while after it goes."""
     return [
         a["Ipv6CidrBlock"]
         for a in item.get("Ipv6CidrBlockAssociationSet", [])
-        if "associated" in str(a.get("Ipv6CidrBlockState", {}).get("State", ""))
+        if a.get("Ipv6CidrBlockState", {}).get("State") == "associated"
     ]
 
 

@@ -33,12 +33,24 @@ def routed_destinations() -> frozenset[str]:
     }
 
 
+def _leads_out(route: dict[str, Any]) -> bool:
+    """A route to a way out of the VPC that the table of tier kinds governs: the Internet Gateway, the egress-only
+    gateway or a NAT gateway. Routes to anything else (a transit gateway, a peering connection, a VPN gateway) are
+    the network's owner's to add."""
+    gateway = str(route.get("GatewayId", ""))
+    return gateway.startswith("igw-") or bool(route.get("EgressOnlyInternetGatewayId") or route.get("NatGatewayId"))
+
+
 def _default_routes(route_table: dict[str, Any]) -> dict[str, str]:
+    """The routes ``verify`` checks: each destination the table routes, and any other route to a way out. Routing
+    takes the longest matching prefix ("Route priority", VPC User Guide), so a more specific route to the Internet
+    Gateway (``2000::/3``, ``0.0.0.0/1``) would carry the traffic a default route was meant to."""
     routes = {}
     checked = routed_destinations()
     for route in route_table["Routes"]:
         destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
-        if destination in checked and route.get("State", "active") == "active":
+        active = route.get("State", "active") == "active"
+        if destination and active and (destination in checked or _leads_out(route)):
             routes[destination] = _route_target(route)
     return routes
 

@@ -401,3 +401,32 @@ def test_a_new_stack_that_would_start_in_enforce_mode_is_refused_before_deployin
     assert "deploy" not in aws.subcommands()
     assert main(["--stack", "s", "--region", "eu-west-1", "--template", template, "EncryptionControl=Monitor"]) == 0
     assert aws.subcommands()[-1] == "deploy"
+
+
+def _with_secret(tmp_path: Path) -> Path:
+    """The default template with a NoEcho parameter of the user's own, which describe-stacks shows masked."""
+    template = json.loads((TEMPLATES / "dualstack-vpc.json").read_text(encoding="utf-8"))
+    template["Parameters"]["ApiToken"] = {
+        "Type": "String",
+        "NoEcho": True,
+        "Default": "",
+        "AllowedPattern": "^[a-z0-9]*$",
+    }
+    path = tmp_path / "secret.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    return path
+
+
+def test_a_masked_no_echo_value_is_asked_for_not_kept(
+    aws: Aws, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _with_secret(tmp_path)
+    aws.existing(_current(path, ApiToken="****"), path.read_text(encoding="utf-8"))
+    base = ["--stack", "s", "--region", "eu-west-1", "--template", str(path)]
+    assert main([*base, "AzCount=3"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("deploy: error: ApiToken is NoEcho, and stack s shows only its mask (****): give it again")
+    assert "deploy" not in aws.subcommands()
+    # Given again, it is checked as any value is, and the update goes through.
+    assert main([*base, "AzCount=3", "ApiToken=abc123"]) == 0
+    assert aws.subcommands()[-1] == "deploy"

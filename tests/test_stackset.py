@@ -326,3 +326,29 @@ def test_a_new_stack_set_that_would_start_in_enforce_mode_is_refused(
     assert err.count("\n") == 1, err
     assert "stack set s is new: VpcEncryptionControl would put Vpc straight into enforce mode" in err
     assert aws.subcommands() == ["describe-stack-set"]
+
+
+def test_a_masked_no_echo_value_is_asked_for_never_sent(
+    aws: Aws, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # DescribeStackSet shows a NoEcho value as asterisks: sent back as it is, it would replace the secret.
+    template = json.loads(YAML.with_suffix(".json").read_text(encoding="utf-8"))
+    template["Parameters"]["ApiToken"] = {"Type": "String", "NoEcho": "true", "Default": ""}
+    path = tmp_path / "secret.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    values = {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()} | {"ApiToken": "****"}
+    stack_set = {
+        "StackSetName": "s",
+        "TemplateBody": path.read_text(encoding="utf-8"),
+        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
+    }
+    aws.reply("describe-stack-set", stdout={"StackSet": stack_set})
+    base = ["--name", "s", "--region", "eu-west-1", "--template", str(path), *TARGETS]
+    assert main([*base, "AzCount=3"]) == 2
+    assert "ApiToken is NoEcho, and stack set s shows only its mask (****)" in capsys.readouterr().err
+    assert aws.subcommands() == ["describe-stack-set"]
+    assert main([*base, "AzCount=3", "ApiToken=s3cret"]) == 0
+    update = next(call for call in aws.calls() if call[1] == "update-stack-set")
+    sent = json.loads(update[update.index("--parameters") + 1])
+    assert {"ParameterKey": "ApiToken", "ParameterValue": "s3cret"} in sent
+    assert "****" not in json.dumps(sent)

@@ -19,6 +19,7 @@ input or an AWS CLI failure before deploying (one line on standard error).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -230,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"deploy: stack {args.stack} has nothing deployed yet: creating it, no update to plan")
         else:
             existing = read_existing(stack, args.region)
+            before = inputs.unmasked(existing.parameters, checked.parameters, existing.template, f"stack {args.stack}")
+            existing = dataclasses.replace(existing, parameters=before)
             after = existing.after(checked.template, checked.parameters)
             # The stack as it will be: the values it keeps and the change, checked and described together.
             kept = {k: v for k, v in after.items() if k not in checked.parameters}

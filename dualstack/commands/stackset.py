@@ -254,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         else:
             old_template = inputs.parse_template(str(current.get("TemplateBody", "")), f"stack set {args.name}")
-            before = {str(p["ParameterKey"]): str(p.get("ParameterValue", "")) for p in current.get("Parameters", [])}
+            listed = {str(p["ParameterKey"]): str(p.get("ParameterValue", "")) for p in current.get("Parameters", [])}
+            before = inputs.unmasked(listed, checked.parameters, old_template, f"stack set {args.name}")
             after = updated_parameters(old_template, before, checked.template, checked.parameters)
             # Each stack instance as it will be: the values the stack set keeps and the change, checked together.
             kept = {k: v for k, v in after.items() if k not in checked.parameters}

@@ -199,6 +199,28 @@ _AMI_ID = re.compile(r"ami-[0-9a-f]{8,17}")
 _RESERVED_S3_FOLDER = "AWSLogs"
 
 
+def unmasked(
+    before: Mapping[str, str], given: Mapping[str, str], template: Mapping[str, Any], where: str
+) -> dict[str, str]:
+    """``before`` (a deployed stack's or stack set's parameters) with each ``NoEcho`` value CloudFormation hid taken as
+    the one ``given`` again (DescribeStacks shows asterisks: "NoEcho", Parameters, CloudFormation User Guide).
+
+    Kept, the mask would be checked as the value and a stack set update would send it as the new one; so one that is
+    not given again is refused. The plan then shows no change of that value: what it was, AWS does not say."""
+    declared = template.get("Parameters") or {}
+    result = dict(before)
+    for name, value in before.items():
+        no_echo = str((declared.get(name) or {}).get("NoEcho", "false")).lower() == "true"
+        if no_echo and value and set(value) == {"*"}:
+            if name not in given:
+                raise InputError(
+                    f"{name} is NoEcho, and {where} shows only its mask ({value}): give it again ({name}=...), so "
+                    "that the plan checks the real value and the update keeps it"
+                )
+            result[name] = given[name]
+    return result
+
+
 def _given(parameters: Mapping[str, str], name: str) -> str | None:
     value = parameters.get(name)
     return value if value else None

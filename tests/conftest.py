@@ -239,3 +239,24 @@ def quicker_moto(patch: pytest.MonkeyPatch) -> None:
     from moto.core.utils import method_names_from_class
 
     patch.setattr(moto.core.responses, "method_names_from_class", cache(method_names_from_class))
+    _moto_subnet_block_state(patch)
+
+
+def _moto_subnet_block_state(patch: pytest.MonkeyPatch) -> None:
+    """moto (5.x) describes a subnet's IPv6 block state as the text ``"{'State': 'associated'}"``, a dictionary
+    nested once too often, where EC2 gives ``associated`` (DescribeSubnets, ``SubnetIpv6CidrBlockAssociation``); verify
+    reads the state as EC2 gives it, so the subnets moto describes say it as EC2 does."""
+    from moto.ec2.models.subnets import Subnet
+
+    def association_set(subnet: Subnet) -> list[dict[str, Any]]:
+        return [
+            {
+                "ipv6CidrBlock": association["ipv6CidrBlock"],
+                "associationId": association["associationId"],
+                "ipv6CidrBlockState": {"state": association["ipv6CidrBlockState"]["State"]},
+            }
+            for association in subnet.ipv6_cidr_block_associations.values()
+            if association["ipv6CidrBlockState"]["State"] == "associated"
+        ]
+
+    patch.setattr(Subnet, "ipv6_cidr_block_association_set", property(association_set))

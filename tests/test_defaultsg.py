@@ -161,6 +161,17 @@ def test_any_other_error_is_answered_failed_naming_it(kind: str, error: tuple[st
     assert body["PhysicalResourceId"] == (f"failed:{GROUP}" if kind == "Create" else GROUP)
 
 
+@pytest.mark.parametrize(("verb", "kind"), [("authorize", "Delete"), ("revoke", "Update")])
+def test_a_refused_rule_leaves_the_others_changed_and_is_answered_failed(verb: str, kind: str) -> None:
+    # A Delete after RestrictDefaultSecurityGroup goes back to false: one refused rule must not leave the group
+    # with none of EC2's rules back.
+    ec2 = StubEc2({(verb, "ingress", 0): "UnauthorizedOperation"})
+    status, body = _run(_event(kind, PhysicalResourceId=GROUP), ec2)
+    assert status == "FAILED"
+    assert "UnauthorizedOperation" in body["Reason"]
+    assert _rules(ec2, verb) == DEFAULT_RULES
+
+
 @pytest.mark.parametrize("code", ["UnauthorizedOperation", "InvalidGroup.NotFound"])
 def test_the_rollback_of_a_failed_create_deletes_without_calling_ec2(code: str) -> None:
     # An SCP that denies revoking denies authorizing too: the rollback's Delete must not depend on EC2.
@@ -415,9 +426,11 @@ def test_a_botocore_timeout_is_reported_as_itself_after_the_retries_time_allows(
     reason = responses.body()["Reason"]
     assert reason.startswith("ReadTimeoutError: Read timeout on endpoint URL"), reason
     # 60 s (tries take no time here): a retry needs its wait plus RESERVE (20 s) left; waits double up to 8 s. After
-    # the waits below, 21 s are left: less than 8 + 20, so the last error is the answer, with time to send it.
-    assert clock.waits == [1, 2, 4, 8, 8, 8, 8]
-    assert clock.left() == 21
+    # the first rule's waits, 21 s are left: less than 8 + 20, so it gives up. The second rule's first retry (1 s)
+    # still fits (21 >= 1 + 20), its second does not; the third rule finds 20 s, tries once and gives up. The first
+    # error is the answer, with RESERVE left to send it.
+    assert clock.waits == [1, 2, 4, 8, 8, 8, 8, 1]
+    assert clock.left() == 20
 
 
 def test_throttling_is_retried_with_backoff_until_it_passes() -> None:
@@ -439,7 +452,8 @@ def test_an_error_not_worth_retrying_is_not_retried() -> None:
     status = default_sg_handler.handler(_event("Create"), clock, ec2=ec2, urlopen=Responses(), sleep=clock.sleep)
     assert status == "FAILED"
     assert clock.waits == []
-    assert len(ec2.calls) == 1
+    # Tried once, then the other rules once each.
+    assert [d for v, d, _ in ec2.calls] == ["ingress", "egress", "egress"]
 
 
 def test_an_event_that_is_not_an_object_is_answered_nowhere_and_does_not_raise() -> None:

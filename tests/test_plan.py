@@ -564,14 +564,16 @@ ON_IN_0_2_0 = {
 
 @pytest.mark.parametrize("name", sorted(RELEASED_0_2_0))
 @pytest.mark.parametrize("options", [{}, ON_IN_0_2_0], ids=["defaults", "options-on"])
-def test_a_stack_of_0_2_0_updated_to_these_templates_changes_nothing(name: str, options: dict[str, str]) -> None:
+def test_a_stack_of_0_2_0_updated_to_these_templates_replaces_nothing(name: str, options: dict[str, str]) -> None:
     before = json.loads(RELEASED_0_2_0[name].read_text(encoding="utf-8"))
     after = json.loads((TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))
     old = {**options, **({"NatGateways": "Single"} if "NatGateways" in before["Parameters"] else {})}
     plan = plan_update(before, old, after, old, region="eu-west-1")
-    # The new parameters take their defaults (None, false): nothing is added, and the flow log keeps its format.
+    # The new parameters take their defaults (None, false): nothing is added, and the flow log keeps its format. The
+    # default security group's function gets its new inline code (every rule tried when one is refused), in place.
     assert plan.safe, plan.verdict
-    assert [(c.action, c.logical_id) for c in plan.changes] == []
+    changed = [("modify", "DefaultSecurityGroupFunction")] if options else []
+    assert [(c.action, c.logical_id) for c in plan.changes] == changed
 
 
 def test_a_value_the_stack_keeps_decides_what_is_ignored_as_a_given_one_does(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dualstack import SHIPPED, TemplateSpec
-from dualstack.proofs.evaluate import evaluate
+from dualstack.proofs.evaluate import EvaluationError, evaluate
 
 from .conftest import rendered
 
@@ -126,3 +126,12 @@ def test_ready_to_paste_commands() -> None:
         outputs["TestInstanceSessionCommand"]["Value"]
         == "aws ssm start-session --target <TestInstance> --region eu-west-1"
     )
+
+
+@pytest.mark.parametrize("source", ["0.0.0.0/0", "203.0.113.7/0"])
+def test_the_template_itself_refuses_ssh_from_the_whole_internet(source: str) -> None:
+    # The console and a plain aws cloudformation deploy skip precheck: the parameter's pattern must refuse /0.
+    for spec in SHIPPED:
+        with pytest.raises(EvaluationError, match="SshIngressCidr"):
+            evaluate(rendered(spec), {"CreateTestInstance": "true", "SshIngressCidr": source})
+        assert evaluate(rendered(spec), {"CreateTestInstance": "true", "SshIngressCidr": "203.0.113.0/1"})

@@ -5,7 +5,7 @@ import time
 import urllib.request
 from typing import Any
 
-# Seconds: a try (botocore does not retry) and the response. See defaultsg.py.
+# Seconds: a try (no botocore retries) and the response (defaultsg.py).
 CONNECT, READ, RESPOND = 5, 5, 10
 RESERVE = CONNECT + READ + RESPOND
 RETRY = {'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'InternalError', None}
@@ -52,13 +52,16 @@ def call(action: Any, context: Any, sleep: Any, **kwargs: Any) -> None:
 
 
 def change(ec2: Any, verb: str, group: str, account: str, context: Any = None, sleep: Any = time.sleep) -> None:
+    failed = None
     for direction, rule in default_rules(group, account):
         try:
             action = getattr(ec2, f'{verb}_security_group_{direction}')
             call(action, context, sleep, GroupId=group, IpPermissions=[rule])
         except Exception as exc:
             if code(exc) not in OK[verb]:
-                raise
+                failed = failed or exc
+    if failed:
+        raise failed
 
 
 def handler(event: Any, context: Any, ec2: Any = None, urlopen: Any = urllib.request.urlopen, sleep: Any = None) -> str:
@@ -79,7 +82,7 @@ def handler(event: Any, context: Any, ec2: Any = None, urlopen: Any = urllib.req
         status, reason = 'SUCCESS', 'done'
     except Exception as exc:
         reason = f'{type(exc).__name__}: {exc}'
-    print(kind, group, status, reason)  # to the function's log group
+    print(kind, group, status, reason)
     physical = old if kind == 'Delete' and old else group or old or 'none'
     if kind == 'Create' and status == 'FAILED':
         physical = 'failed:' + (group or 'none')

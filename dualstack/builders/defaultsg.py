@@ -21,7 +21,8 @@ Deleting the custom resource, by setting the parameter to false or by deleting t
 the default rules back.
 
 The handler: Create and Update revoke the default rules (all from the group itself; all out to 0.0.0.0/0 and
-::/0), Delete authorizes them again; rules already gone, or back, are not errors. EC2 is called with botocore's
+::/0), Delete authorizes them again; rules already gone, or back, are not errors, and one refused leaves the others
+tried (the first error is the answer), so a Delete never stops at the first rule. EC2 is called with botocore's
 own retries off; the handler tries a call again after throttling (``RequestLimitExceeded`` and the like), an AWS
 internal error or a call that got no answer (a botocore timeout), waiting 1, 2, 4, then 8 s between tries, for as
 long as the function has time for the wait, one more try and the response (``RESERVE``): a throttled Delete does

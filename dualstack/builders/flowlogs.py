@@ -212,7 +212,7 @@ def add_flow_log_parameters(t: Template) -> FlowLogParameters:
     kms_key = add_parameter(
         t,
         group,
-        "KMS key ARN for the log group (CloudWatchLogs only)",
+        "KMS key ARN for the log groups",
         Parameter(
             names.FLOW_LOG_KMS_KEY_ARN_PARAM,
             Type="String",
@@ -220,6 +220,7 @@ def add_flow_log_parameters(t: Template) -> FlowLogParameters:
             AllowedPattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+)?$",
             ConstraintDescription="must be empty or a KMS key ARN (arn:aws:kms:region:account:key/id)",
             Description=(
+                "Encrypts the flow-log group (CloudWatchLogs) and the default-security-group function's group. "
                 "Empty: a key CloudWatch Logs manages. Or a symmetric KMS key in the stack's region whose policy "
                 "lets logs.<region>.amazonaws.com use it (docs/flow-logs.md)."
             ),

@@ -300,6 +300,15 @@ def _add_az_count(t: Template, spec: TemplateSpec) -> tuple[Parameter | None, tu
     return az_count, tuple(conditions)
 
 
+def _nat_none(nat_routes: list[kinds.Route]) -> str:
+    """What ``NatGateways=None`` leaves out, in the words of the routes that go through NAT gateways."""
+    ipv4 = any(not route.is_ipv6() for route in nat_routes)
+    nat64 = any(route.is_ipv6() for route in nat_routes)
+    if ipv4 and nat64:
+        return "no IPv4 internet for private subnets, no NAT64"
+    return "no IPv4 internet for private subnets" if ipv4 else "no NAT64 (IPv4-only destinations) for IPv6-only subnets"
+
+
 def _add_routing(t: Template, spec: TemplateSpec, az_conditions: tuple[str | None, ...]) -> Parameter | None:
     group = "Routing"
     routing = add_choice(
@@ -357,8 +366,9 @@ def _add_routing(t: Template, spec: TemplateSpec, az_conditions: tuple[str | Non
         names.NAT_GATEWAYS_PARAM,
         offered,
         (
-            "None: no IPv4 internet for private subnets, no NAT64. Single: one NAT gateway in the first AZ "
-            "(cheapest, one AZ's failure cuts IPv4 egress). PerAz: one per AZ, each AZ routed to its own."
+            # What None takes away, said of the tiers this template has: IPv4 egress, NAT64, or both.
+            f"None: {_nat_none(nat_routes)}. Single: one NAT gateway in the first AZ "
+            "(cheapest, one AZ's failure cuts that egress). PerAz: one per AZ, each AZ routed to its own."
             + (
                 " Regional: one regional NAT gateway for the VPC, billed per AZ it serves; IPv4 only (no NAT64)."
                 if NAT_REGIONAL in offered

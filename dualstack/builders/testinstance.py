@@ -27,7 +27,8 @@ from dualstack.builders.parameters import IPV4_OCTET, add_choice, add_parameter,
 from dualstack.builders.tiers import Tier
 from dualstack.model import names
 
-_IPV4_CIDR = rf"({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/([0-9]|[12][0-9]|3[0-2])"
+#: An IPv4 block of /1 to /32: never /0, which would open SSH to the whole internet whatever the address.
+_IPV4_CIDR = rf"({IPV4_OCTET}\.){{3}}{IPV4_OCTET}/([1-9]|[12][0-9]|3[0-2])"
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,10 @@ def _add_parameters(t: Template) -> tuple[Parameter, Parameter, Parameter, Param
             Type="String",
             Default="",
             AllowedPattern=rf"^({_IPV4_CIDR})?$",
-            ConstraintDescription="must be empty or an IPv4 CIDR block such as 203.0.113.7/32",
+            ConstraintDescription="must be empty or an IPv4 CIDR block of /1 to /32 such as 203.0.113.7/32",
             Description=(
-                "The only IPv4 range allowed to SSH to the instance, such as your address /32 (no IPv6). "
-                "Empty: no inbound rule at all, log in with Session Manager."
+                "The only IPv4 range allowed to SSH to the instance, such as your address /32 (no IPv6, never /0). "
+                "Empty: no SSH from the internet; log in with Session Manager."
             ),
         ),
     )

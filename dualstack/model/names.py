@@ -76,7 +76,7 @@ KEY_NAME_PARAM = "KeyName"
 SSH_INGRESS_CIDR_PARAM = "SshIngressCidr"
 
 #: The console form's group of the options that reach instances without NAT or public IPv4.
-PRIVATE_ACCESS_GROUP = "Private access (Session Manager, Instance Connect)"
+PRIVATE_ACCESS_GROUP = "Private access"
 
 # Conditions on those parameters.
 IPV4_FROM_IPAM = "Ipv4FromIpam"

@@ -246,6 +246,20 @@ CASES = [
         words=("t3.micro is an x86_64 type", "an arm64 AMI"),
     ),
     Case(
+        "kms-key-with-nothing-to-encrypt",
+        P,
+        (
+            YAML,
+            "--region",
+            "eu-west-1",
+            "FlowLogs=S3",
+            "FlowLogS3BucketArn=arn:aws:s3:::my-logs",
+            f"FlowLogKmsKeyArn={KEY}",
+        ),
+        status=0,
+        words=("FlowLogKmsKeyArn=", "is ignored", "RestrictDefaultSecurityGroup is not true"),
+    ),
+    Case(
         "s3-prefix-awslogs",
         P,
         (YAML, "FlowLogs=S3", "FlowLogS3BucketArn=arn:aws:s3:::my-logs/AWSLogs"),

@@ -296,6 +296,10 @@ def check_parameters(
     if flow_logs != choices.FLOW_LOGS_CLOUDWATCH:
         because = f"{names.FLOW_LOGS_PARAM} is {flow_logs}, not {choices.FLOW_LOGS_CLOUDWATCH}"
         ignored(names.FLOW_LOG_RETENTION_DAYS_PARAM, because)
+        # The key also encrypts the default security group function's log group.
+        if value(names.RESTRICT_DEFAULT_SECURITY_GROUP_PARAM) != "true":
+            restrict = names.RESTRICT_DEFAULT_SECURITY_GROUP_PARAM
+            ignored(names.FLOW_LOG_KMS_KEY_ARN_PARAM, f"{because}, and {restrict} is not true: no log group to encrypt")
     source = value(names.IPV6_SOURCE_PARAM)
     if source != choices.IPV6_IPAM:
         ignored(names.IPV6_IPAM_POOL_ID_PARAM, f"{names.IPV6_SOURCE_PARAM} is {source}, not {choices.IPV6_IPAM}")

@@ -37,7 +37,12 @@ class Ipv6CidrBlocksWithoutDependency(CloudFormationLintRule):
                 if not (isinstance(node, dict) and "Fn::GetAtt" in node and len(node) == 1):
                     continue
                 arg = node["Fn::GetAtt"]
-                vpc, attribute = arg.split(".", 1) if isinstance(arg, str) else [*arg, None, None][:2]
+                # "Vpc.Ipv6CidrBlocks" or [Vpc, Ipv6CidrBlocks]; another shape (cfn-lint's E1010 reports it) names
+                # no VPC here.
+                parts = arg.split(".", 1) if isinstance(arg, str) else arg if isinstance(arg, list) else []
+                if len(parts) != 2 or not all(isinstance(part, str) for part in parts):
+                    continue
+                vpc, attribute = str(parts[0]), str(parts[1])
                 if vpc not in vpcs or attribute != "Ipv6CidrBlocks":
                     continue
                 if not blocks[vpc]:

@@ -22,6 +22,10 @@ from dualstack.model.names import IPV6_INBOUND_TAG
 IPV6_ADDRESSING = ("AssignIpv6AddressOnCreation", "Ipv6Native")
 
 
+#: Where every address the internet can reach an instance from lies (IANA's IPv6 global unicast allocation).
+GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+
+
 class SubnetIpv6Exposed(CloudFormationLintRule):
     """8. A subnet whose instances' IPv6 addresses the internet can reach."""
 
@@ -29,7 +33,8 @@ class SubnetIpv6Exposed(CloudFormationLintRule):
     shortdesc = "A subnet that gives instances IPv6 addresses and sends ::/0 to an Internet Gateway exposes them"
     description = (
         "Instances in a subnet that assigns them IPv6 addresses (AssignIpv6AddressOnCreation or Ipv6Native) and "
-        "whose route table sends ::/0 to an Internet Gateway can be reached at those addresses from the whole "
+        "whose route table sends ::/0 (or a block of global unicast, 2000::/3) to an Internet Gateway can be reached "
+        "at those addresses from the whole "
         "internet unless their security groups hold, whether or not the subnet maps public IPv4. Where IPv6 only "
         "needs to go out, route ::/0 to an AWS::EC2::EgressOnlyInternetGateway. A subnet meant to take IPv6 from "
         f"the internet (load balancers) says so with the tag {IPV6_INBOUND_TAG[0]}={IPV6_INBOUND_TAG[1]} and is "
@@ -48,10 +53,15 @@ class SubnetIpv6Exposed(CloudFormationLintRule):
                 destination = props.get("DestinationIpv6CidrBlock")
                 if not isinstance(destination, str) or type_of(cfn, target) != "AWS::EC2::InternetGateway":
                     continue
-                if ipaddress.ip_network(destination, strict=False).prefixlen != 0:
+                try:
+                    network = ipaddress.ip_network(destination, strict=False)
+                except ValueError:
+                    continue  # not an address block: cfn-lint's own rules report that
+                # ::/0, or any block of global unicast (2000::/3 and the narrower ones inside it): longest prefix wins.
+                if network.version != 6 or not network.overlaps(GLOBAL_UNICAST):
                     continue
                 message = (
-                    f"{name} gives its instances IPv6 addresses ({addressing[0]}) and {route} sends ::/0 to "
+                    f"{name} gives its instances IPv6 addresses ({addressing[0]}) and {route} sends {destination} to "
                     f"{target}{scenario_text(scenario)}: they are reachable from the internet unless their "
                     "security groups hold; route ::/0 to an egress-only gateway, or tag the subnet "
                     f"{IPV6_INBOUND_TAG[0]}={IPV6_INBOUND_TAG[1]} if it is meant to take IPv6 from the internet"

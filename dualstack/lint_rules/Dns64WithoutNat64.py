@@ -13,8 +13,10 @@ from dualstack.lint_rules._helpers import (
     dedupe,
     exists,
     is_true,
+    may_carry_nat64,
     properties,
     resolve,
+    same_block,
     scenario_text,
     scenarios,
 )
@@ -37,7 +39,7 @@ class Dns64WithoutNat64(CloudFormationLintRule):
         for name, subnet in cfn.get_resources("AWS::EC2::Subnet").items():
             if "EnableDns64" not in properties(subnet):
                 continue
-            routing = SubnetRouting(cfn, name)
+            routing = SubnetRouting(cfn, name, may_carry_nat64)
             for scenario in scenarios(cfn, conditions_of(subnet) | routing.conditions()):
                 if not exists(subnet, scenario):
                     continue
@@ -47,7 +49,7 @@ class Dns64WithoutNat64(CloudFormationLintRule):
                 nat64 = [
                     route
                     for route, props in routing.routes(scenario)
-                    if props.get("DestinationIpv6CidrBlock") == NAT64_PREFIX and "NatGatewayId" in props
+                    if same_block(props.get("DestinationIpv6CidrBlock"), NAT64_PREFIX) and "NatGatewayId" in props
                 ]
                 if nat64:
                     continue

@@ -10,9 +10,11 @@ from dualstack.lint_rules._helpers import (
     NAT64_PREFIX,
     dedupe,
     exists,
+    may_carry_nat64,
     properties,
     ref_target,
     resolve,
+    same_block,
     scenario_text,
     subnets_turned_on,
 )
@@ -34,9 +36,9 @@ class Nat64ThroughRegionalNatGateway(CloudFormationLintRule):
     def match(self, cfn: Any) -> list[RuleMatch]:
         gateways = cfn.get_resources("AWS::EC2::NatGateway")
         matches = []
-        for name, routing, scenario, _ in subnets_turned_on(cfn, ["EnableDns64"]):
+        for name, routing, scenario, _ in subnets_turned_on(cfn, ["EnableDns64"], keep=may_carry_nat64):
             for route, props in routing.routes(scenario):
-                if props.get("DestinationIpv6CidrBlock") != NAT64_PREFIX:
+                if not same_block(props.get("DestinationIpv6CidrBlock"), NAT64_PREFIX):
                     continue
                 gateway = ref_target(props.get("NatGatewayId"))
                 if gateway not in gateways or not exists(gateways[gateway], scenario):

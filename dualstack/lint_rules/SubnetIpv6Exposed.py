@@ -10,6 +10,8 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch
 from dualstack.lint_rules._helpers import (
     dedupe,
     marked_for_ipv6_inbound,
+    may_overlap,
+    properties,
     ref_target,
     scenario_text,
     subnets_turned_on,
@@ -24,6 +26,12 @@ IPV6_ADDRESSING = ("AssignIpv6AddressOnCreation", "Ipv6Native")
 
 #: Where every address the internet can reach an instance from lies (IANA's IPv6 global unicast allocation).
 GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+
+
+def _may_reach_the_internet(route: dict[str, Any]) -> bool:
+    """A route that can send global unicast through a gateway: only those decide the rule."""
+    props = properties(route)
+    return "GatewayId" in props and may_overlap(props.get("DestinationIpv6CidrBlock"), str(GLOBAL_UNICAST))
 
 
 class SubnetIpv6Exposed(CloudFormationLintRule):
@@ -46,7 +54,7 @@ class SubnetIpv6Exposed(CloudFormationLintRule):
     def match(self, cfn: Any) -> list[RuleMatch]:
         matches = []
         for name, routing, scenario, addressing in subnets_turned_on(
-            cfn, IPV6_ADDRESSING, skip=marked_for_ipv6_inbound
+            cfn, IPV6_ADDRESSING, skip=marked_for_ipv6_inbound, keep=_may_reach_the_internet
         ):
             for route, props in routing.routes(scenario):
                 target = ref_target(props.get("GatewayId"))

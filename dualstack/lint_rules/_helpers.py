@@ -11,6 +11,7 @@ and never at one that none can; a value under a combination is cfn-lint's ``cfn.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -145,16 +146,46 @@ def routes_for_tables(cfn: Any, tables: set[str]) -> list[tuple[str, dict[str, A
     ]
 
 
-class SubnetRouting:
-    """A subnet, the associations that may give it a route table, and those tables' routes."""
+def same_block(value: Any, block: str) -> bool:
+    """Whether ``value`` is the address block ``block``, however it is written (``64:FF9B::0/96``)."""
+    try:
+        return isinstance(value, str) and ipaddress.ip_network(value, strict=False) == ipaddress.ip_network(block)
+    except ValueError:
+        return False
 
-    def __init__(self, cfn: Any, subnet: str) -> None:
+
+def may_overlap(value: Any, block: str) -> bool:
+    """Whether a route's destination ``value`` (any ``Fn::If`` branch) can overlap ``block``: true for a value
+    that is not a literal address block (a parameter, a function), which only a deploy decides."""
+    for branch in branches(value):
+        if not isinstance(branch, str):
+            return branch is not None
+        try:
+            network = ipaddress.ip_network(branch, strict=False)
+        except ValueError:
+            continue
+        if network.version == 6 and network.overlaps(ipaddress.ip_network(block)):
+            return True
+    return False
+
+
+def may_carry_nat64(route: dict[str, Any]) -> bool:
+    """A route whose destination can be the NAT64 prefix: only those decide the NAT64 rules."""
+    return may_overlap(properties(route).get("DestinationIpv6CidrBlock"), NAT64_PREFIX)
+
+
+class SubnetRouting:
+    """A subnet, the associations that may give it a route table, and those tables' routes: all of them, or only
+    those ``keep`` (a route resource) says can matter to the rule. The conditions of a route that cannot matter would
+    only multiply the combinations checked (cfn-lint's solver stops at 128) and repeat each finding."""
+
+    def __init__(self, cfn: Any, subnet: str, keep: Any = None) -> None:
         self.cfn = cfn
         self.associations = association_targets(cfn, subnet)
         tables = {
             t for _, a in self.associations for b in branches(properties(a).get("RouteTableId")) if (t := ref_target(b))
         }
-        self.candidates = routes_for_tables(cfn, tables)
+        self.candidates = [(n, r) for n, r in routes_for_tables(cfn, tables) if keep is None or keep(r)]
 
     def conditions(self) -> set[str]:
         return conditions_of(*(a for _, a in self.associations), *(r for _, r in self.candidates))
@@ -221,7 +252,7 @@ def literal_int(value: Any) -> int | None:
 
 
 def subnets_turned_on(
-    cfn: Any, options: Iterable[str], *, skip: Any = None
+    cfn: Any, options: Iterable[str], *, skip: Any = None, keep: Any = None
 ) -> Iterator[tuple[str, SubnetRouting, Scenario, list[str]]]:
     """Each subnet that sets one of the boolean ``options`` (unless ``skip(subnet)``), with its routing, under each
     combination of conditions in which it exists and one of them is true; with the options true there.
@@ -233,7 +264,7 @@ def subnets_turned_on(
         given = [option for option in wanted if option in properties(subnet)]
         if not given or (skip is not None and skip(subnet)):
             continue
-        routing = SubnetRouting(cfn, name)
+        routing = SubnetRouting(cfn, name, keep)
         relevant = {"Condition": subnet.get("Condition"), "Properties": {o: properties(subnet)[o] for o in given}}
         for scenario in scenarios(cfn, conditions_of(relevant) | routing.conditions()):
             if not exists(subnet, scenario):

@@ -190,6 +190,15 @@ class SubnetRouting:
     def conditions(self) -> set[str]:
         return conditions_of(*(a for _, a in self.associations), *(r for _, r in self.candidates))
 
+    def associated_elsewhere(self, scenario: Scenario) -> bool:
+        """Whether the subnet's association in ``scenario`` names a table this template cannot see into (an
+        ``Fn::ImportValue``, say): not the same as having no association."""
+        for _, association in self.associations:
+            if exists(association, scenario):
+                table = resolve(self.cfn, properties(association), scenario).get("RouteTableId")
+                return table is not None and ref_target(table) is None
+        return False
+
     def table(self, scenario: Scenario) -> str | None:
         for _, association in self.associations:
             if exists(association, scenario):

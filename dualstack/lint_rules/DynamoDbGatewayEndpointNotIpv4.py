@@ -10,13 +10,17 @@ from dualstack.lint_rules._helpers import branches, dedupe, properties
 
 
 def _names_dynamodb(service: Any) -> bool:
-    """Whether a ServiceName is DynamoDB's: ``com.amazonaws.<region>.dynamodb``, literal or through Fn::Sub."""
+    """Whether a ServiceName is DynamoDB's: ``com.amazonaws.<region>.dynamodb``, literal or through Fn::Sub or
+    Fn::Join."""
     for value in branches(service):
         if isinstance(value, dict) and "Fn::Sub" in value:
             value = value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"]
         if isinstance(value, dict) and "Fn::Join" in value:
-            parts = value["Fn::Join"][1] if isinstance(value["Fn::Join"], list) and len(value["Fn::Join"]) == 2 else []
-            value = "".join(p for p in parts if isinstance(p, str)) if isinstance(parts, list) else ""
+            # [".", [com.amazonaws, {Ref: AWS::Region}, dynamodb]]: the last piece, after its delimiter, is the name.
+            arg = value["Fn::Join"]
+            delimiter, parts = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else ("", [])
+            last = parts[-1] if isinstance(parts, list) and parts and isinstance(delimiter, str) else None
+            value = f"{delimiter}{last}" if isinstance(last, str) else ""
         if isinstance(value, str) and value.rstrip().endswith(".dynamodb"):
             return True
     return False

@@ -352,3 +352,15 @@ def test_a_masked_no_echo_value_is_asked_for_never_sent(
     sent = json.loads(update[update.index("--parameters") + 1])
     assert {"ParameterKey": "ApiToken", "ParameterValue": "s3cret"} in sent
     assert "****" not in json.dumps(sent)
+
+
+def test_retain_stacks_false_on_an_existing_stack_set_is_a_warning(
+    aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # RetainStacksOnAccountRemoval is chosen at creation: an update does not change it, and says so.
+    _existing(aws)
+    assert _stackset("AzCount=3", "--retain-stacks", "false") == 0
+    err = capsys.readouterr().err
+    assert "warning: --retain-stacks false (RETAIN_STACKS=false) applies to a new stack set" in err
+    update = next(call for call in aws.calls() if call[1] == "update-stack-set")
+    assert "--auto-deployment" not in update

@@ -253,6 +253,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.name, source, args.region, checked.parameters, args.ous, regions, args.call_as, retain
             )
         else:
+            if not retain:
+                # Chosen at creation only: said, not dropped in silence.
+                print(
+                    "stackset: warning: --retain-stacks false (RETAIN_STACKS=false) applies to a new stack set; "
+                    f"{args.name} keeps its setting (aws cloudformation update-stack-set --auto-deployment changes it)",
+                    file=sys.stderr,
+                )
             old_template = inputs.parse_template(str(current.get("TemplateBody", "")), f"stack set {args.name}")
             listed = {str(p["ParameterKey"]): str(p.get("ParameterValue", "")) for p in current.get("Parameters", [])}
             before = inputs.unmasked(listed, checked.parameters, old_template, f"stack set {args.name}")

@@ -648,6 +648,7 @@ def test_the_routes_checked_are_the_table_s_destinations_and_any_other_way_out()
             {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1", "State": "active"},
             {"DestinationIpv6CidrBlock": "2000::/3", "GatewayId": "igw-1", "State": "active"},
             {"DestinationCidrBlock": "0.0.0.0/1", "NatGatewayId": "nat-1", "State": "active"},
+            {"DestinationIpv6CidrBlock": "2001:db8:1::/48", "EgressOnlyInternetGatewayId": "eigw-1", "State": "active"},
             {
                 "DestinationIpv6CidrBlock": "2001:db8::/32",
                 "EgressOnlyInternetGatewayId": "eigw-1",
@@ -658,11 +659,18 @@ def test_the_routes_checked_are_the_table_s_destinations_and_any_other_way_out()
             {"DestinationCidrBlock": "192.168.0.0/16", "GatewayId": "vgw-1", "State": "active"},
         ]
     }
-    assert verify_routes(table) == {"0.0.0.0/0": "igw-1", "::/0": "eigw-1", "2000::/3": "igw-1", "0.0.0.0/1": "nat-1"}
+    assert verify_routes(table) == {
+        "0.0.0.0/0": "igw-1",
+        "::/0": "eigw-1",
+        "2000::/3": "igw-1",
+        "0.0.0.0/1": "nat-1",
+        "2001:db8:1::/48": "eigw-1",
+    }
     expected = {"0.0.0.0/0": "igw-1", "::/0": "eigw-1"}
     assert route_problems(verify_routes(table), expected) == [
         "0.0.0.0/1 -> nat-1 (expected no route)",
         "2000::/3 -> igw-1 (expected no route)",
+        "2001:db8:1::/48 -> eigw-1 (expected no route)",
     ]
 
 

@@ -61,12 +61,9 @@ class SubnetIpv6Exposed(CloudFormationLintRule):
                 destination = props.get("DestinationIpv6CidrBlock")
                 if not isinstance(destination, str) or type_of(cfn, target) != "AWS::EC2::InternetGateway":
                     continue
-                try:
-                    network = ipaddress.ip_network(destination, strict=False)
-                except ValueError:
-                    continue  # not an address block: cfn-lint's own rules report that
-                # ::/0, or any block of global unicast (2000::/3 and the narrower ones inside it): longest prefix wins.
-                if network.version != 6 or not network.overlaps(GLOBAL_UNICAST):
+                # ::/0, or any block of global unicast (2000::/3 and the narrower ones inside it): longest prefix
+                # wins. A destination that is no address block is cfn-lint's own rules' to report.
+                if not may_overlap(destination, str(GLOBAL_UNICAST)):
                     continue
                 message = (
                     f"{name} gives its instances IPv6 addresses ({addressing[0]}) and {route} sends {destination} to "

@@ -632,14 +632,29 @@ def test_a_replaced_resource_may_not_keep_its_custom_name(
         assert plan.safe
 
 
-def _custom(token: str) -> dict[str, Any]:
-    return _with(_subnets(), Rules={"Type": "Custom::Rules", "Properties": {"ServiceToken": token, "Mode": "strict"}})
+def test_a_named_resource_that_is_only_modified_keeps_its_name() -> None:
+    # Ingress rules change in place: the group is not replaced, so its fixed name is no obstacle.
+    old = _group("for web", "fixed")
+    new = _group("for web", "fixed")
+    new["Resources"]["Group"]["Properties"]["SecurityGroupIngress"] = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16"}
+    ]
+    plan = plan_update(old, {}, new, {}, region="eu-west-1")
+    assert {c.logical_id: c.action for c in plan.changes}["Group"] == MODIFY
+    assert plan.safe
 
 
-def test_a_custom_resource_s_service_token_may_not_change() -> None:
+def _custom(token: str, kind: str = "Custom::Rules") -> dict[str, Any]:
+    return _with(_subnets(), Rules={"Type": kind, "Properties": {"ServiceToken": token, "Mode": "strict"}})
+
+
+@pytest.mark.parametrize("kind", ["Custom::Rules", "AWS::CloudFormation::CustomResource"])
+def test_a_custom_resource_s_service_token_may_not_change(kind: str) -> None:
     function = "arn:aws:lambda:eu-west-1:111122223333:function:handler"
-    plan = plan_update(_custom(function), {}, _custom(f"{function}-v2"), {}, region="eu-west-1")
+    plan = plan_update(_custom(function, kind), {}, _custom(f"{function}-v2", kind), {}, region="eu-west-1")
     assert plan.rule == TOKEN_CHANGES
-    assert plan.refusal is not None
-    assert plan.refusal.startswith("Rules's ServiceToken changes, which CloudFormation does not allow")
-    assert plan_update(_custom(function), {}, _custom(function), {}, region="eu-west-1").safe
+    assert plan.refusal == (
+        "Rules's ServiceToken changes, which CloudFormation does not allow for a custom resource; keep the token "
+        "(the function's ARN) and change the function's code, or give the resource a new logical ID"
+    )
+    assert plan_update(_custom(function, kind), {}, _custom(function, kind), {}, region="eu-west-1").safe
